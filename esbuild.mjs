@@ -1,0 +1,96 @@
+// Three bundles (extension, CLI, webview) plus the pdf.js files they load at run time.
+// Type-checking runs first: a bundle that does not type-check is not built.
+import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const skipTypecheck = args.has('--no-typecheck') || watch;
+
+if (!skipTypecheck) {
+  const tsc = path.join('node_modules', '.bin', 'tsc');
+  for (const project of ['tsconfig.json', 'webview/tsconfig.json']) {
+    try {
+      execFileSync(tsc, ['-p', project, '--noEmit'], { stdio: 'inherit' });
+    } catch {
+      console.error(`type errors in ${project}: fix them, then build again`);
+      process.exit(1);
+    }
+  }
+}
+
+fs.rmSync('dist', { recursive: true, force: true });
+copyPdfjs();
+
+const common = {
+  bundle: true,
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'linked',
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // pdf.js is loaded at run time from dist/pdfjs (see src/core/paper/pdfjs.ts), never bundled.
+    external: ['vscode', 'pdfjs-dist'],
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/bin.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['pdfjs-dist'],
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: { viewer: 'webview/viewer/main.ts' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'esm',
+    target: 'chrome120',
+    loader: { '.css': 'css' },
+  },
+];
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('watching…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  fs.chmodSync('dist/cli.js', 0o755);
+}
+
+/** pdf.js is loaded from files beside the bundles so that its worker and fonts resolve. */
+function copyPdfjs() {
+  const root = path.dirname(path.dirname(path.dirname(fileURLToPathSafe(import.meta.resolve('pdfjs-dist/legacy/build/pdf.mjs')))));
+  const copy = (from, to) => fs.cpSync(path.join(root, from), to, { recursive: true });
+  // Node (extension host and CLI): legacy build, which needs no browser globals.
+  copy('legacy/build/pdf.mjs', 'dist/pdfjs/pdf.mjs');
+  copy('legacy/build/pdf.worker.mjs', 'dist/pdfjs/pdf.worker.mjs');
+  copy('standard_fonts', 'dist/pdfjs/standard_fonts');
+  copy('cmaps', 'dist/pdfjs/cmaps');
+  copy('LICENSE', 'dist/pdfjs/LICENSE');
+  // Webview (Chromium in the editor): the modern build.
+  copy('build/pdf.min.mjs', 'dist/webview/pdfjs/pdf.min.mjs');
+  copy('build/pdf.worker.min.mjs', 'dist/webview/pdfjs/pdf.worker.min.mjs');
+  copy('web/pdf_viewer.css', 'dist/webview/pdfjs/pdf_viewer.css');
+  copy('standard_fonts', 'dist/webview/pdfjs/standard_fonts');
+  copy('cmaps', 'dist/webview/pdfjs/cmaps');
+}
+
+function fileURLToPathSafe(u) {
+  return new URL(u).pathname;
+}

@@ -1,0 +1,14 @@
+// The `papertrail` executable: process in, exit code out. All logic is in main.ts.
+import { describeError } from '../core/errors';
+import { EXIT_USAGE, processIo } from './io';
+import { main } from './main';
+
+main(process.argv.slice(2), processIo()).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`papertrail: ${describeError(e)}\n`);
+    process.exitCode = EXIT_USAGE;
+  },
+);

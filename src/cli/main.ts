@@ -1,0 +1,75 @@
+import { describeError } from '../core/errors';
+import { parseVerb } from './commands/parse';
+import { plannedVerb } from './commands/planned';
+import type { CliIo } from './io';
+import { EXIT_OK, EXIT_USAGE } from './io';
+import type { Verb } from './verb';
+
+const VERSION = '0.1.0';
+
+export const verbs: Verb[] = [
+  parseVerb,
+  plannedVerb(
+    'resolve',
+    'resolve citation tags ("§3.2, Eq. 4") against a paper and show the passages',
+    'usage: papertrail resolve <tag or file> --paper <source> [--json]',
+    'it lands with citation anchors',
+  ),
+  plannedVerb(
+    'audit',
+    'check every citation in a repository against its paper; list unspecified choices',
+    'usage: papertrail audit <dir> [--paper <source>] [--json]',
+    'it lands with citation anchors',
+  ),
+  plannedVerb(
+    'reimplement',
+    'plan, analyse and code a citation-anchored repository from a paper',
+    'usage: papertrail reimplement <source> --out <dir> [--model M] [--base-url URL] [--json]',
+    'it lands with the reimplementation pipeline',
+  ),
+  plannedVerb(
+    'test',
+    "run a repository's tests locally or on a Jupyter kernel",
+    'usage: papertrail test <dir> [--jupyter URL --token-env NAME] [--json]',
+    'it lands with the test runner',
+  ),
+];
+
+export function helpText(): string {
+  const width = Math.max(...verbs.map((v) => v.name.length));
+  return [
+    `papertrail ${VERSION}: turn an ML paper into a citation-anchored repository`,
+    '',
+    'usage: papertrail <verb> [options]   (papertrail <verb> --help for details)',
+    '',
+    ...verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`),
+    '',
+    'Every verb takes --json (one JSON document on stdout).',
+    'exit codes: 0 success, 1 ran and found problems, 2 bad usage or unusable input',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (!first || first === '--help' || first === '-h' || first === 'help') {
+    io.stdout(helpText() + '\n');
+    return first ? EXIT_OK : EXIT_USAGE;
+  }
+  if (first === '--version' || first === '-v') {
+    io.stdout(VERSION + '\n');
+    return EXIT_OK;
+  }
+  const verb = verbs.find((v) => v.name === first);
+  if (!verb) {
+    io.stderr(`papertrail: unknown verb "${first}"; run papertrail --help for the list\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await verb.run(rest, io);
+  } catch (e) {
+    // A bug, not bad input: still one line, and a hint where to look.
+    io.stderr(`papertrail ${verb.name}: internal error: ${describeError(e)} (set PAPERTRAIL_DEBUG=1 for details)\n`);
+    if (io.env.PAPERTRAIL_DEBUG) io.stderr(String((e as Error)?.stack) + '\n');
+    return EXIT_USAGE;
+  }
+}

@@ -27,7 +27,8 @@ copyPdfjs();
 
 const common = {
   bundle: true,
-  sourcemap: true,
+  // The .vsix ships no maps (users don't need them); dev builds and tests keep them.
+  sourcemap: !production,
   minify: production,
   logLevel: 'warning',
   legalComments: 'linked',
@@ -83,10 +84,9 @@ function copyPdfjs() {
   copy('standard_fonts', 'dist/pdfjs/standard_fonts');
   copy('cmaps', 'dist/pdfjs/cmaps');
   copy('LICENSE', 'dist/pdfjs/LICENSE');
-  // Webview (Chromium in the editor): the modern build.
-  copy('build/pdf.min.mjs', 'dist/webview/pdfjs/pdf.min.mjs');
+  // Webview (Chromium in the editor): pdf.js itself is bundled into viewer.js; its worker,
+  // fonts and cmaps are fetched at run time.
   copy('build/pdf.worker.min.mjs', 'dist/webview/pdfjs/pdf.worker.min.mjs');
-  copy('web/pdf_viewer.css', 'dist/webview/pdfjs/pdf_viewer.css');
   copy('standard_fonts', 'dist/webview/pdfjs/standard_fonts');
   copy('cmaps', 'dist/webview/pdfjs/cmaps');
 }

@@ -25,7 +25,7 @@ let baseSize = { width: 612, height: 792 };
 host.onMessage(async (m) => {
   switch (m.type) {
     case 'load':
-      await load(m.data, m.title, m.state ?? host.getState());
+      await load(m.url, m.title, m.state ?? host.getState());
       break;
     case 'error':
       showStatus(m.message);
@@ -33,12 +33,12 @@ host.onMessage(async (m) => {
   }
 });
 
-async function load(data: Uint8Array, title: string, state: ViewerState | undefined): Promise<void> {
+async function load(url: string, title: string, state: ViewerState | undefined): Promise<void> {
   document.getElementById('title')!.textContent = title;
   try {
     pdfjs.GlobalWorkerOptions.workerPort = await workerPort();
     doc = await pdfjs.getDocument({
-      data,
+      url,
       isEvalSupported: false,
       enableXfa: false,
       standardFontDataUrl: config.standardFontDataUrl,

@@ -31,9 +31,10 @@ export function registerPdfViewer(services: Services): void {
         switch (m.type) {
           case 'ready':
             try {
-              const data = await vscode.workspace.fs.readFile(document.uri);
+              await vscode.workspace.fs.stat(document.uri);
               const state = context.workspaceState.get<ViewerState>(stateKey(document.uri));
-              await post({ type: 'load', title, data, ...(state ? { state } : {}) });
+              const url = panel.webview.asWebviewUri(document.uri).toString();
+              await post({ type: 'load', title, url, ...(state ? { state } : {}) });
             } catch (e) {
               await post({ type: 'error', message: `Could not read ${title}: ${describeError(e)}` });
             }

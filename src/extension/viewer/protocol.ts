@@ -10,7 +10,8 @@ export interface ViewerState {
 }
 
 export type HostToViewer =
-  | { type: 'load'; title: string; data: Uint8Array; state?: ViewerState }
+  /** `url` is a webview resource URL: pdf.js fetches the file itself, in ranges, with no copy through messages. */
+  | { type: 'load'; title: string; url: string; state?: ViewerState }
   | { type: 'error'; message: string };
 
 export type ViewerToHost =

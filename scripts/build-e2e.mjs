@@ -1,0 +1,31 @@
+// Builds what the VS Code layer needs: the extension-host suite (out/e2e/suite) and a sample
+// workspace with a paper in it. usage: node scripts/build-e2e.mjs <workspace-dir>
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ws = path.resolve(process.argv[2] ?? 'out/e2e/workspace');
+const suite = fs.readdirSync('test/e2e/suite').filter((f) => f.endsWith('.ts')).map((f) => path.join('test/e2e/suite', f));
+fs.rmSync('out/e2e/suite', { recursive: true, force: true });
+await esbuild.build({
+  entryPoints: suite,
+  outdir: 'out/e2e/suite',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'inline',
+  // mocha stays a real module: it resolves from the project's node_modules at run time.
+  external: ['vscode', 'mocha'],
+  logLevel: 'warning',
+});
+
+// The sample paper is the project's own synthetic paper, generated, never downloaded.
+const gen = 'out/e2e/make-sample-paper.cjs';
+await esbuild.build({ entryPoints: ['test/fixtures/synthetic/sample-paper.ts'], outfile: gen, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+const { writeSamplePaper } = await import(path.resolve(gen));
+fs.mkdirSync(ws, { recursive: true });
+await writeSamplePaper(path.join(ws, 'paper.pdf'));
+fs.writeFileSync(path.join(ws, 'notes.tex'), '\\documentclass{article}\n\\begin{document}\n\\section{Method}\nA note on the method.\n\\end{document}\n');
+fs.writeFileSync(path.join(ws, 'model.py'), '# §2, Eq. 1 — scaled dot-product attention\ndef attention(q, k, v):\n    return q\n');
+console.log(`sample workspace: ${ws}`);

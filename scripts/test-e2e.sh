@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The VS Code layer: the packaged .vsix in a real VS Code (code-server), two ways:
+#  1. extension-host tests (mocha inside the extension host, smoke-test-driver route);
+#  2. UI tests (playwright-core + Chromium) with screenshots.
+# Writes test-results/itest.json and test-results/ui.json; screenshots under test-results/screenshots.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+. scripts/codeserver.sh
+bash scripts/install-tools.sh || exit 2
+
+ROOT=$PWD
+RESULTS=$ROOT/test-results
+SHOTS=$RESULTS/screenshots
+WORK=$(mktemp -d /tmp/papertrail-e2e.XXXXXX)
+trap 'stop_code_server; rm -rf "$WORK"' EXIT
+mkdir -p "$RESULTS" && rm -rf "$SHOTS" "$RESULTS/itest.json" "$RESULTS/ui.json"
+
+log "packaging the extension"
+npm run -s package >"$WORK/package.log" 2>&1 || { cat "$WORK/package.log"; log "packaging failed"; exit 2; }
+VSIX=$ROOT/dist-vsix/papertrail.vsix
+log "vsix content ($(du -h "$VSIX" | cut -f1)):"
+unzip -l "$VSIX" | awk 'NR>3 && $4 != "" {print "    " $4 "  (" $1 " bytes)"}' | grep -v '^    -' | head -60
+
+node scripts/build-e2e.mjs "$WORK/ws" || exit 2
+
+# 1. Extension-host tests: the .vsix unpacked is the extension under development, so the
+#    tests run against exactly what was packaged.
+mkdir -p "$WORK/vsix" && unzip -q "$VSIX" -d "$WORK/vsix"
+PORT=$(free_port)
+start_code_server "$WORK/it" "$PORT" "$WORK/ws" --vscode-option enable-smoke-test-driver || exit 2
+A=127.0.0.1:$PORT
+PAYLOAD=$(node -e '
+  const [a, ext, tests, result, logs] = process.argv.slice(1);
+  console.log(encodeURIComponent(JSON.stringify([
+    ["extensionDevelopmentPath", `vscode-remote://${a}${ext}`],
+    ["extensionTestsPath", `vscode-remote://${a}${tests}`],
+    ["extensionEnvironment", JSON.stringify({ PAPERTRAIL_ITEST_RESULT: result, PAPERTRAIL_LOGS_ROOT: logs })],
+  ])))' "$A" "$WORK/vsix/extension" "$ROOT/out/e2e/suite/index.js" "$RESULTS/itest.json" "$WORK/it/ud/logs")
+log "extension-host tests"
+node test/e2e/itest-driver.mjs "http://$A/?folder=$WORK/ws&payload=$PAYLOAD"
+stop_code_server
+
+# 2. UI tests: the .vsix installed the way a user installs it.
+PORT=$(free_port)
+PATH="$NODE24_BIN:$PATH" "$CODE_SERVER" --user-data-dir "$WORK/ui/ud" --extensions-dir "$WORK/ui/ext" \
+  --install-extension "$VSIX" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; exit 2; }
+start_code_server "$WORK/ui" "$PORT" "$WORK/ws" || exit 2
+log "UI tests (screenshots in $SHOTS)"
+node test/e2e/ui/ui.test.mjs "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$SHOTS" "$RESULTS/ui.json"
+stop_code_server
+
+node scripts/summarize-results.mjs itest ui

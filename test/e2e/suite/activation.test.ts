@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+
+const EXT_ID = 'papertrail.papertrail';
+
+function contributedCommands(ext: vscode.Extension<unknown>): string[] {
+  const pkg = ext.packageJSON as { contributes: { commands: { command: string }[] } };
+  return pkg.contributes.commands.map((c) => c.command);
+}
+
+suite('PaperTrail activation', () => {
+  test('the extension is installed and not active before it is needed (lazy activation)', () => {
+    const ext = vscode.extensions.getExtension(EXT_ID);
+    assert.ok(ext, `${EXT_ID} is installed`);
+    const events = (ext.packageJSON as { activationEvents: string[] }).activationEvents;
+    assert.ok(!events.includes('*'), 'never activates on *');
+  });
+
+  test('activates without throwing and registers every contributed command', async () => {
+    const ext = vscode.extensions.getExtension(EXT_ID)!;
+    await ext.activate();
+    assert.equal(ext.isActive, true);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributedCommands(ext).filter((c) => !registered.has(c));
+    assert.deepEqual(missing, [], 'every command in package.json has a handler');
+  });
+
+  test('a command whose feature has not landed says so instead of pretending', async () => {
+    const message = await vscode.commands.executeCommand<string>('papertrail.auditCitations');
+    assert.match(message, /not available in this version yet/);
+  });
+
+  test('a PDF opens in the PaperTrail viewer (custom editor)', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const pdf = vscode.Uri.joinPath(folder, 'paper.pdf');
+    assert.ok(fs.existsSync(pdf.fsPath), 'sample paper exists');
+    await vscode.commands.executeCommand('papertrail.openPaper', pdf);
+    const tab = await waitFor(() =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.fsPath === pdf.fsPath),
+    );
+    assert.equal((tab.input as vscode.TabInputCustom).viewType, 'papertrail.pdfViewer');
+  });
+
+  test('the PaperTrail log records activation and no errors', async () => {
+    const logs = process.env.PAPERTRAIL_LOGS_ROOT;
+    assert.ok(logs, 'PAPERTRAIL_LOGS_ROOT names the editor log folder');
+    const files = walk(logs).filter((f) => /PaperTrail\.log$/.test(f));
+    assert.ok(files.length > 0, `PaperTrail.log under ${logs}`);
+    const text = await waitFor(() => {
+      const t = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+      return /activated/.test(t) ? t : undefined;
+    });
+    assert.doesNotMatch(text, /\[error\]/);
+  });
+});
+
+async function waitFor<T>(probe: () => T | undefined, ms = 15000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function walk(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p) : [p];
+  });
+}

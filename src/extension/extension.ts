@@ -15,10 +15,10 @@ export function activate(context: vscode.ExtensionContext): void {
   registerPdfViewer(services);
   registerOpenPaper(services);
   registerSettingsCommands(services);
-  registerPlannedCommand(services, 'papertrail.reimplementFromPaper', 'Reimplement from Paper');
+  registerPlannedCommand(services, 'papertrail.reimplementFromPaper', 'Reimplement from Paper', { needsTrust: true });
   registerPlannedCommand(services, 'papertrail.revealCitation', 'Revealing a cited passage');
   registerPlannedCommand(services, 'papertrail.auditCitations', 'Citation audit');
-  registerPlannedCommand(services, 'papertrail.runTests', 'Running the generated tests');
+  registerPlannedCommand(services, 'papertrail.runTests', 'Running the generated tests', { needsTrust: true });
   log.info(`PaperTrail ${context.extension.packageJSON.version as string} activated`);
 }
 

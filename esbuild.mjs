@@ -62,7 +62,9 @@ const builds = [
     platform: 'browser',
     format: 'esm',
     target: 'chrome120',
-    loader: { '.css': 'css' },
+    // pdf.js's viewer CSS refers to its icons; they ship as files beside the CSS (the CSP allows them).
+    loader: { '.css': 'css', '.svg': 'file', '.gif': 'file', '.png': 'file' },
+    assetNames: 'images/[name]-[hash]',
   },
 ];
 

@@ -1,7 +1,12 @@
-import * as pdfjs from 'pdfjs-dist';
-import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist';
-import type { ViewerState } from '../../src/extension/viewer/protocol';
+// The paper viewer: pdf.js's own viewer component (lazy page rendering, text layer, find),
+// with PaperTrail's outline, citation highlights and state on top.
+import { pdfjs } from './pdfjs-global';
+import { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdfjs-dist/web/pdf_viewer.mjs';
+import type { PDFDocumentProxy } from 'pdfjs-dist';
+import type { OutlineEntry, RevealTarget, ViewerState } from '../../src/extension/viewer/protocol';
 import { connectHost } from './host';
+import { highlightBoxes } from './geometry';
+import 'pdfjs-dist/web/pdf_viewer.css';
 import './viewer.css';
 
 interface Config {
@@ -10,22 +15,48 @@ interface Config {
   cMapUrl: string;
 }
 
-const config = JSON.parse(document.getElementById('viewer-config')!.textContent!) as Config;
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const config = JSON.parse($('viewer-config').textContent!) as Config;
 const host = connectHost();
-const pagesEl = document.getElementById('pages')!;
-const statusEl = document.getElementById('status')!;
-const zoomEl = document.getElementById('zoom') as HTMLSelectElement;
-const indicator = document.getElementById('page-indicator')!;
+const container = $<HTMLDivElement>('viewerContainer');
+const outlineEl = $('outline');
+const zoomEl = $<HTMLSelectElement>('zoom');
+const pageInput = $<HTMLInputElement>('page-number');
+const findInput = $<HTMLInputElement>('find-input');
+
+const eventBus = new EventBus();
+const linkService = new PDFLinkService({ eventBus });
+const findController = new PDFFindController({ eventBus, linkService });
+const viewer = new PDFViewer({
+  container,
+  viewer: $<HTMLDivElement>('viewer'),
+  eventBus,
+  linkService,
+  findController,
+  // Forms and scripts in a PDF are never run: annotations are drawn as plain links only.
+  annotationMode: pdfjs.AnnotationMode.ENABLE,
+});
+linkService.setViewer(viewer);
 
 let doc: PDFDocumentProxy | undefined;
-let zoom: ViewerState['zoom'] = 'page-width';
-const rendered = new Map<number, number>(); // page -> scale it was rendered at
-let baseSize = { width: 612, height: 792 };
+let state: ViewerState = { zoom: 'page-width', page: 1, pageOffset: 0 };
+let highlight: RevealTarget | undefined;
 
 host.onMessage(async (m) => {
   switch (m.type) {
     case 'load':
       await load(m.url, m.title, m.state ?? host.getState());
+      break;
+    case 'outline':
+      renderOutline(m.entries);
+      break;
+    case 'reveal':
+      try {
+        await reveal(m.target);
+        host.post({ type: 'reply', id: m.id, ok: true });
+      } catch (e) {
+        host.post({ type: 'reply', id: m.id, ok: false, error: (e as Error).message });
+      }
       break;
     case 'error':
       showStatus(m.message);
@@ -33,8 +64,10 @@ host.onMessage(async (m) => {
   }
 });
 
-async function load(url: string, title: string, state: ViewerState | undefined): Promise<void> {
-  document.getElementById('title')!.textContent = title;
+async function load(url: string, title: string, saved: ViewerState | undefined): Promise<void> {
+  $('title').textContent = title;
+  if (saved) state = { ...state, ...saved };
+  applyChrome();
   try {
     pdfjs.GlobalWorkerOptions.workerPort = await workerPort();
     doc = await pdfjs.getDocument({
@@ -45,18 +78,15 @@ async function load(url: string, title: string, state: ViewerState | undefined):
       cMapUrl: config.cMapUrl,
     }).promise;
   } catch (e) {
-    const message = `This PDF cannot be shown: ${(e as Error).message}`;
+    const message = `This PDF cannot be shown (${(e as Error).message}). Check that the file is a complete, unencrypted PDF.`;
     showStatus(message);
     host.post({ type: 'error', message });
     return;
   }
-  const first = await doc.getPage(1);
-  const vp = first.getViewport({ scale: 1 });
-  baseSize = { width: vp.width, height: vp.height };
-  zoom = state?.zoom ?? 'page-width';
-  buildPlaceholders(doc.numPages);
-  if (state) scrollToPage(state.page, state.pageOffset);
-  host.post({ type: 'loaded', pageCount: doc.numPages });
+  viewer.setDocument(doc);
+  linkService.setDocument(doc);
+  $('page-count').textContent = `/ ${doc.numPages}`;
+  pageInput.max = String(doc.numPages);
 }
 
 /** pdf.js's worker, loaded from a blob: URL because webviews cannot start cross-origin workers. */
@@ -66,120 +96,232 @@ async function workerPort(): Promise<Worker> {
   return new Worker(url, { type: 'module' });
 }
 
-function scaleFor(): number {
-  const avail = pagesEl.clientWidth - 32;
-  if (zoom === 'page-width') return Math.max(0.25, avail / baseSize.width);
-  if (zoom === 'page-fit') return Math.max(0.25, Math.min(avail / baseSize.width, (pagesEl.clientHeight - 24) / baseSize.height));
-  return zoom;
+eventBus.on('pagesinit', () => {
+  viewer.currentScaleValue = state.zoom;
+  scrollTo(state.page, state.pageOffset);
+  host.post({ type: 'loaded', pageCount: doc!.numPages });
+});
+
+eventBus.on('pagerendered', ({ pageNumber }: { pageNumber: number }) => {
+  if (highlight?.page === pageNumber) drawHighlight(highlight);
+});
+
+eventBus.on('pagechanging', ({ pageNumber }: { pageNumber: number }) => {
+  pageInput.value = String(pageNumber);
+  markCurrentOutlineEntry(pageNumber);
+});
+
+eventBus.on('scalechanging', ({ presetValue, scale }: { presetValue?: string; scale: number }) => {
+  const value = presetValue ?? String(scale);
+  const known = [...zoomEl.options].some((o) => o.value === value && !o.hidden);
+  const custom = zoomEl.querySelector<HTMLOptionElement>('option[value="custom"]')!;
+  custom.hidden = known;
+  custom.textContent = `${Math.round(scale * 100)}%`;
+  zoomEl.value = known ? value : 'custom';
+  state.zoom = value;
+  saveStateSoon();
+});
+
+eventBus.on('updateviewarea', () => saveStateSoon());
+
+eventBus.on('updatefindmatchescount', ({ matchesCount }: { matchesCount: { current: number; total: number } }) => {
+  showFindCount(matchesCount);
+});
+eventBus.on('updatefindcontrolstate', ({ matchesCount, state: found }: { matchesCount: { current: number; total: number }; state: number }) => {
+  findInput.classList.toggle('not-found', found === 1 && findInput.value !== '');
+  showFindCount(matchesCount);
+});
+
+function showFindCount(c: { current: number; total: number }): void {
+  $('find-count').textContent = findInput.value ? (c.total ? `${c.current} of ${c.total}` : 'No results') : '';
 }
 
-const observer = new IntersectionObserver(
-  (entries) => {
-    for (const e of entries) if (e.isIntersecting) void renderPage(Number((e.target as HTMLElement).dataset.page));
-  },
-  { root: pagesEl, rootMargin: '200px 0px' },
-);
+// ---- reveal: scroll to a passage and highlight its rectangles ----
 
-function buildPlaceholders(count: number): void {
-  pagesEl.replaceChildren();
-  rendered.clear();
-  const scale = scaleFor();
-  for (let n = 1; n <= count; n++) {
-    const div = document.createElement('div');
-    div.className = 'page';
-    div.dataset.page = String(n);
-    div.style.width = `${baseSize.width * scale}px`;
-    div.style.height = `${baseSize.height * scale}px`;
-    pagesEl.append(div);
-    observer.observe(div);
+async function reveal(target: RevealTarget): Promise<void> {
+  if (!doc) throw new Error('no paper is loaded');
+  if (target.page < 1 || target.page > doc.numPages) throw new Error(`page ${target.page} is not in this paper (${doc.numPages} pages)`);
+  clearHighlight();
+  highlight = target;
+  const top = target.rects.length ? Math.max(...target.rects.map((r) => r.y + r.height)) + 24 : null;
+  viewer.scrollPageIntoView({ pageNumber: target.page, destArray: [null, { name: 'XYZ' }, null, top, null], allowNegativeOffset: true });
+  drawHighlight(target);
+}
+
+function drawHighlight(target: RevealTarget): void {
+  const pageView = viewer.getPageView(target.page - 1);
+  if (!pageView?.div) return;
+  pageView.div.querySelectorAll('.pt-highlight').forEach((e: Element) => e.remove());
+  const [x0, y0, x1, y1] = pageView.pdfPage?.view ?? [0, 0, pageView.viewport.width / pageView.scale, pageView.viewport.height / pageView.scale];
+  const boxes = highlightBoxes(target.rects, { x0, y0, x1, y1 });
+  boxes.forEach((b, i) => {
+    const el = document.createElement('div');
+    el.className = 'pt-highlight';
+    Object.assign(el.style, { left: `${b.left}%`, top: `${b.top}%`, width: `${b.width}%`, height: `${b.height}%` });
+    if (i === 0 && target.label) el.dataset.label = target.label;
+    pageView.div.append(el);
+  });
+}
+
+function clearHighlight(): void {
+  highlight = undefined;
+  document.querySelectorAll('.pt-highlight').forEach((e) => e.remove());
+}
+
+// ---- outline: the paper's own sections, parsed by PaperTrail ----
+
+let outlineEntries: OutlineEntry[] = [];
+
+function renderOutline(entries: OutlineEntry[]): void {
+  outlineEntries = entries;
+  outlineEl.replaceChildren();
+  if (!entries.length) {
+    const empty = document.createElement('p');
+    empty.className = 'empty';
+    empty.textContent = 'No sections found in this paper.';
+    outlineEl.append(empty);
+    return;
   }
-  zoomEl.value = String(zoom);
-  updateIndicator();
-}
-
-async function renderPage(n: number): Promise<void> {
-  if (!doc) return;
-  const scale = scaleFor();
-  if (rendered.get(n) === scale) return;
-  rendered.set(n, scale);
-  const page: PDFPageProxy = await doc.getPage(n);
-  const viewport = page.getViewport({ scale });
-  const div = pagesEl.querySelector<HTMLElement>(`.page[data-page="${n}"]`)!;
-  div.style.width = `${viewport.width}px`;
-  div.style.height = `${viewport.height}px`;
-  const ratio = window.devicePixelRatio || 1;
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.floor(viewport.width * ratio);
-  canvas.height = Math.floor(viewport.height * ratio);
-  canvas.style.width = `${viewport.width}px`;
-  canvas.style.height = `${viewport.height}px`;
-  const textDiv = document.createElement('div');
-  textDiv.className = 'textLayer';
-  div.replaceChildren(canvas, textDiv);
-  await page.render({ canvas, viewport, transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined }).promise;
-  div.style.setProperty('--scale-factor', String(scale));
-  await new pdfjs.TextLayer({ textContentSource: page.streamTextContent(), container: textDiv, viewport }).render();
-  div.classList.add('rendered');
-}
-
-function currentPage(): { page: number; offset: number } {
-  const top = pagesEl.scrollTop;
-  for (const el of pagesEl.querySelectorAll<HTMLElement>('.page')) {
-    if (el.offsetTop + el.offsetHeight > top) {
-      return { page: Number(el.dataset.page), offset: Math.max(0, (top - el.offsetTop) / el.offsetHeight) };
-    }
+  for (const entry of entries) {
+    const a = document.createElement('a');
+    a.href = '#';
+    a.className = `level-${Math.min(entry.level, 4)}`;
+    a.dataset.page = String(entry.page);
+    a.dataset.sectionId = entry.sectionId;
+    a.title = `${entry.number ? entry.number + ' ' : ''}${entry.title} (p. ${entry.page})`;
+    const num = document.createElement('span');
+    num.className = 'num';
+    num.textContent = entry.number;
+    const text = document.createElement('span');
+    text.className = 'text';
+    text.textContent = entry.title;
+    const page = document.createElement('span');
+    page.className = 'page';
+    page.textContent = String(entry.page);
+    a.append(num, text, page);
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      const top = entry.top !== undefined ? entry.top + 12 : null;
+      viewer.scrollPageIntoView({ pageNumber: entry.page, destArray: [null, { name: 'XYZ' }, null, top, null], allowNegativeOffset: true });
+    });
+    outlineEl.append(a);
   }
-  return { page: 1, offset: 0 };
+  markCurrentOutlineEntry(viewer.currentPageNumber || 1);
 }
 
-function scrollToPage(page: number, offset = 0): void {
-  const el = pagesEl.querySelector<HTMLElement>(`.page[data-page="${page}"]`);
-  if (el) pagesEl.scrollTop = el.offsetTop + offset * el.offsetHeight;
+function markCurrentOutlineEntry(page: number): void {
+  let current: Element | undefined;
+  outlineEl.querySelectorAll('a').forEach((a) => {
+    a.classList.remove('current');
+    if (Number((a as HTMLElement).dataset.page) <= page) current = a;
+  });
+  current?.classList.add('current');
+  void outlineEntries;
 }
 
-function updateIndicator(): void {
-  if (!doc) return;
-  indicator.textContent = `Page ${currentPage().page} of ${doc.numPages}`;
+// ---- state, chrome ----
+
+function scrollTo(page: number, offset: number): void {
+  const pageView = viewer.getPageView(page - 1);
+  if (!pageView?.div) return;
+  container.scrollTop = pageView.div.offsetTop + offset * pageView.div.offsetHeight;
 }
 
-function setZoom(next: ViewerState['zoom']): void {
-  const at = currentPage();
-  zoom = next;
-  if (doc) buildPlaceholders(doc.numPages);
-  scrollToPage(at.page, at.offset);
-  saveState();
+let saveTimer: number | undefined;
+function saveStateSoon(): void {
+  clearTimeout(saveTimer);
+  saveTimer = window.setTimeout(() => {
+    const pageView = viewer.getPageView(viewer.currentPageNumber - 1);
+    const offset = pageView?.div ? Math.max(0, (container.scrollTop - pageView.div.offsetTop) / pageView.div.offsetHeight) : 0;
+    state = { ...state, page: viewer.currentPageNumber, pageOffset: offset };
+    host.setState(state);
+    host.post({ type: 'state', state });
+  }, 250);
 }
 
-function saveState(): void {
-  const at = currentPage();
-  const state: ViewerState = { zoom, page: at.page, pageOffset: at.offset };
-  host.setState(state);
-  host.post({ type: 'state', state });
+function applyChrome(): void {
+  document.body.classList.toggle('dark-pages', Boolean(state.darkPages));
+  $('dark-pages').setAttribute('aria-pressed', String(Boolean(state.darkPages)));
+  outlineEl.hidden = !state.outlineOpen;
+  document.body.classList.toggle('outline-open', Boolean(state.outlineOpen));
+  $('toggle-outline').setAttribute('aria-pressed', String(Boolean(state.outlineOpen)));
 }
 
 function showStatus(text: string): void {
-  statusEl.textContent = text;
-  statusEl.classList.toggle('visible', text !== '');
+  const el = $('status');
+  el.textContent = text;
+  el.classList.toggle('visible', text !== '');
 }
 
-const ZOOM_STEPS = [0.5, 0.75, 1, 1.25, 1.5, 2, 3];
-function stepZoom(dir: 1 | -1): void {
-  const cur = scaleFor();
-  const next = dir > 0 ? ZOOM_STEPS.find((z) => z > cur + 0.01) : [...ZOOM_STEPS].reverse().find((z) => z < cur - 0.01);
-  if (next) setZoom(next);
+function find(type: '' | 'again', findPrevious = false): void {
+  eventBus.dispatch('find', {
+    source: null,
+    type,
+    query: findInput.value,
+    caseSensitive: false,
+    entireWord: false,
+    highlightAll: true,
+    findPrevious,
+    matchDiacritics: false,
+  });
 }
 
-zoomEl.addEventListener('change', () => setZoom(/^\d/.test(zoomEl.value) ? Number(zoomEl.value) : (zoomEl.value as 'page-width' | 'page-fit')));
-document.getElementById('zoom-in')!.addEventListener('click', () => stepZoom(1));
-document.getElementById('zoom-out')!.addEventListener('click', () => stepZoom(-1));
-let scrollTimer: number | undefined;
-pagesEl.addEventListener('scroll', () => {
-  updateIndicator();
-  clearTimeout(scrollTimer);
-  scrollTimer = window.setTimeout(saveState, 300);
+zoomEl.addEventListener('change', () => {
+  if (zoomEl.value !== 'custom') viewer.currentScaleValue = zoomEl.value;
+});
+$('zoom-in').addEventListener('click', () => viewer.increaseScale());
+$('zoom-out').addEventListener('click', () => viewer.decreaseScale());
+pageInput.addEventListener('change', () => {
+  const n = Number(pageInput.value);
+  if (doc && n >= 1 && n <= doc.numPages) viewer.currentPageNumber = n;
+  else pageInput.value = String(viewer.currentPageNumber);
+});
+$('dark-pages').addEventListener('click', () => {
+  state.darkPages = !state.darkPages;
+  applyChrome();
+  saveStateSoon();
+});
+$('toggle-outline').addEventListener('click', () => {
+  state.outlineOpen = !state.outlineOpen;
+  applyChrome();
+  saveStateSoon();
+});
+findInput.addEventListener('input', () => find(''));
+findInput.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') find('again', e.shiftKey);
+  if (e.key === 'Escape') {
+    findInput.value = '';
+    find('');
+  }
+});
+$('find-next').addEventListener('click', () => find('again'));
+$('find-prev').addEventListener('click', () => find('again', true));
+window.addEventListener('keydown', (e) => {
+  if ((e.ctrlKey || e.metaKey) && e.key === 'f') {
+    e.preventDefault();
+    findInput.focus();
+    findInput.select();
+  } else if ((e.ctrlKey || e.metaKey) && (e.key === '=' || e.key === '+')) {
+    e.preventDefault();
+    viewer.increaseScale();
+  } else if ((e.ctrlKey || e.metaKey) && e.key === '-') {
+    e.preventDefault();
+    viewer.decreaseScale();
+  }
 });
 new ResizeObserver(() => {
-  if (doc && typeof zoom === 'string') setZoom(zoom);
-}).observe(pagesEl);
+  if (doc && ['page-width', 'page-fit', 'auto'].includes(state.zoom)) viewer.currentScaleValue = state.zoom;
+}).observe(container);
+
+// Inverse search: where the user right-clicked, in PDF coordinates, for "Find code that cites this".
+container.addEventListener('contextmenu', (e) => {
+  const pageDiv = (e.target as HTMLElement).closest<HTMLElement>('.page');
+  if (!pageDiv) return;
+  const page = Number(pageDiv.dataset.pageNumber);
+  const pageView = viewer.getPageView(page - 1);
+  const box = pageDiv.getBoundingClientRect();
+  const [x, y] = pageView.viewport.convertToPdfPoint(e.clientX - box.left, e.clientY - box.top) as [number, number];
+  host.post({ type: 'pointer', pointer: { page, x, y, selection: String(window.getSelection() ?? '').trim() } });
+});
 
 host.post({ type: 'ready' });

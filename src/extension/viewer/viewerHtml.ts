@@ -1,0 +1,73 @@
+// No `vscode` import: the browser tests render this very page with a fake host.
+
+export interface ViewerPageOptions {
+  /** The webview's CSP source (webview.cspSource); a test server's origin in tests. */
+  cspSource: string;
+  /** URL of a file of the extension, e.g. asset('dist/webview/viewer.js'). */
+  asset: (relativePath: string) => string;
+  nonce: string;
+  title: string;
+}
+
+/**
+ * The viewer page. The CSP allows only the extension's own files, scripts with this nonce,
+ * pdf.js's worker from a blob: URL, and canvas data: images. No eval, no remote anything.
+ */
+export function viewerHtml({ cspSource, asset, nonce, title }: ViewerPageOptions): string {
+  const webview = { cspSource };
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data: blob:`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `font-src ${webview.cspSource} data:`,
+    `script-src 'nonce-${nonce}'`,
+    `connect-src ${webview.cspSource}`,
+    'worker-src blob:',
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="${asset('dist/webview/viewer.css')}">
+</head>
+<body>
+<div id="toolbar" role="toolbar" aria-label="Paper viewer">
+  <button id="toggle-outline" class="icon" title="Outline (sections of the paper)" aria-label="Toggle outline" aria-pressed="false">☰</button>
+  <span id="title"></span>
+  <span class="spacer"></span>
+  <span id="find" role="search">
+    <input id="find-input" type="search" placeholder="Find in paper" aria-label="Find in paper">
+    <button id="find-prev" class="icon" title="Previous match (Shift+Enter)" aria-label="Previous match">↑</button>
+    <button id="find-next" class="icon" title="Next match (Enter)" aria-label="Next match">↓</button>
+    <span id="find-count" aria-live="polite"></span>
+  </span>
+  <button id="zoom-out" class="icon" title="Zoom out (Ctrl+-)" aria-label="Zoom out">−</button>
+  <select id="zoom" title="Zoom" aria-label="Zoom">
+    <option value="auto">Automatic</option>
+    <option value="page-width">Fit width</option>
+    <option value="page-fit">Fit page</option>
+    <option value="0.5">50%</option><option value="0.75">75%</option><option value="1">100%</option>
+    <option value="1.25">125%</option><option value="1.5">150%</option><option value="2">200%</option><option value="3">300%</option>
+    <option value="custom" hidden></option>
+  </select>
+  <button id="zoom-in" class="icon" title="Zoom in (Ctrl+=)" aria-label="Zoom in">+</button>
+  <span id="page-nav"><input id="page-number" type="number" min="1" value="1" aria-label="Page"> <span id="page-count"></span></span>
+  <button id="dark-pages" class="icon" title="Dark pages" aria-label="Dark pages" aria-pressed="false">◐</button>
+</div>
+<div id="status" role="status"></div>
+<div id="body">
+  <nav id="outline" aria-label="Outline" hidden></nav>
+  <div id="viewerContainer" tabindex="0"><div id="viewer" class="pdfViewer"></div></div>
+</div>
+<script nonce="${nonce}" id="viewer-config" type="application/json">${JSON.stringify({ workerUrl: asset('dist/webview/pdfjs/pdf.worker.min.mjs'), standardFontDataUrl: asset('dist/webview/pdfjs/standard_fonts/'), cMapUrl: asset('dist/webview/pdfjs/cmaps/') })}</script>
+<script nonce="${nonce}" type="module" src="${asset('dist/webview/viewer.js')}"></script>
+</body>
+</html>`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

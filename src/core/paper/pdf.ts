@@ -1,54 +1,138 @@
-// PDF → Paper with pdf.js. (Structure recovery lands with the ingestion work.)
+// PDF → Paper with pdf.js. Pages are read one at a time and released at once, so a long
+// document costs the memory of its text, not of its pages; structure is recovered afterwards
+// from the text runs alone (no operator lists, which cost more than the text itself).
 import { createHash } from 'node:crypto';
 import type { Result } from '../errors';
 import { fail, ok } from '../errors';
 import type { Paper } from './model';
 import { PAPER_SCHEMA_VERSION } from './model';
+import type { Line, PageGeometry } from './pdf-layout';
+import { findBodyStyle, findFurniture, layoutPage } from './pdf-layout';
+import { buildStructure } from './pdf-structure';
+import type { Fragment, RawTextContent } from './pdf-text';
+import { buildFragments, readRuns } from './pdf-text';
 import { loadPdfjs } from './pdfjs';
 
 export interface PdfSourceInfo {
   location: string;
   arxivId?: string;
+  /** Pages beyond this are not read (a warning says so). Default 2000. */
+  maxPages?: number;
+  signal?: AbortSignal;
 }
+
+/** Fewer visible characters than this on a page means it carries no text layer. */
+const MIN_PAGE_CHARS = 40;
 
 export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<Result<Paper>> {
   const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
-  if (!head.includes('%PDF-')) return fail('bad-input', `${info.location}: not a PDF file (no %PDF header)`);
+  if (!head.includes('%PDF-')) return fail('bad-input', `${info.location}: not a PDF file (no %PDF header); give a .pdf file`);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const { lib, standardFontDataUrl, cMapUrl } = await loadPdfjs();
   let doc;
   try {
-    doc = await lib.getDocument({ data: bytes.slice(), isEvalSupported: false, enableXfa: false, standardFontDataUrl, cMapUrl, verbosity: 0 }).promise;
+    doc = await lib.getDocument({
+      data: bytes.slice(),
+      isEvalSupported: false,
+      enableXfa: false,
+      standardFontDataUrl,
+      cMapUrl,
+      verbosity: 0,
+    }).promise;
   } catch (e) {
     const name = (e as Error)?.name;
-    if (name === 'PasswordException') return fail('unsupported', `${info.location}: the PDF is encrypted with a password; save an unprotected copy and try again`);
-    return fail('bad-input', `${info.location}: the PDF is damaged and cannot be read (${(e as Error)?.message ?? e}); download it again`);
+    if (name === 'PasswordException') return fail('unsupported', `${info.location}: the PDF is encrypted with a password; save an unprotected copy (e.g. print to PDF) and try again`);
+    return fail('bad-input', `${info.location}: the PDF is damaged or truncated and cannot be read (${(e as Error)?.message ?? e}); download it again`);
   }
   try {
-    const pages = [];
-    for (let i = 1; i <= doc.numPages; i++) {
-      const page = await doc.getPage(i);
-      const [x0, y0, x1, y1] = page.view;
-      pages.push({ width: x1 - x0, height: y1 - y0 });
+    if (doc.numPages < 1) return fail('bad-input', `${info.location}: the PDF has no pages; export the paper again`);
+    const maxPages = info.maxPages ?? 2000;
+    const pageCount = Math.min(doc.numPages, maxPages);
+    const warnings: string[] = [];
+    if (doc.numPages > maxPages) warnings.push(`only the first ${maxPages} of ${doc.numPages} pages were read`);
+    const geometry: PageGeometry[] = [];
+    const fragments: Fragment[][] = [];
+    const emptyPages: number[] = [];
+    let chars = 0;
+    let damaged = 0;
+    for (let n = 1; n <= pageCount; n++) {
+      if (info.signal?.aborted) return fail('cancelled', `${info.location}: parsing was cancelled`);
+      let page;
+      try {
+        page = await doc.getPage(n);
+      } catch (e) {
+        damaged++;
+        geometry.push({ width: 612, height: 792 });
+        fragments.push([]);
+        warnings.push(`page ${n}: cannot be read (${(e as Error)?.message ?? e})`);
+        continue;
+      }
+      const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
+      geometry.push({ width: x1 - x0, height: y1 - y0 });
+      try {
+        const content = (await page.getTextContent()) as unknown as RawTextContent;
+        const { runs, truncated } = readRuns(content);
+        if (truncated) warnings.push(`page ${n}: too much text; only part of it was read`);
+        // Runs are shifted so that pages whose view box does not start at 0 read like the rest.
+        if (x0 || y0) for (const r of runs) (r.x -= x0), (r.y -= y0);
+        let pageChars = 0;
+        for (const r of runs) pageChars += r.text.length;
+        chars += pageChars;
+        if (pageChars < MIN_PAGE_CHARS) emptyPages.push(n);
+        fragments.push(buildFragments(runs, n, x1 - x0));
+      } catch (e) {
+        damaged++;
+        fragments.push([]);
+        warnings.push(`page ${n}: its text cannot be read (${(e as Error)?.message ?? e})`);
+      } finally {
+        page.cleanup();
+      }
     }
+    if (damaged === pageCount) return fail('bad-input', `${info.location}: the PDF is damaged or truncated: none of its ${pageCount} pages can be read; download it again`);
+    if (chars < MIN_PAGE_CHARS * pageCount && emptyPages.length * 2 > pageCount) {
+      return fail('unsupported', `${info.location}: the PDF has no text layer (a scan?); run OCR (e.g. ocrmypdf) first`);
+    }
+    if (emptyPages.length) warnings.push(`${describePages(emptyPages)}: no text layer`);
+
+    const furniture = findFurniture(fragments, geometry);
+    const content = fragments.map((frags) => frags.filter((f) => !furniture.has(f)));
+    const body = findBodyStyle(content);
+    const lines: Line[] = [];
+    let segment = 0;
+    content.forEach((frags, i) => {
+      const laid = layoutPage(frags, geometry[i]!, segment);
+      segment += laid.segments + 1;
+      lines.push(...laid.lines);
+    });
+    const s = buildStructure(lines, body, geometry);
     return ok({
       schemaVersion: PAPER_SCHEMA_VERSION,
       id: info.arxivId ? `arxiv:${info.arxivId}` : `sha256:${sha256.slice(0, 16)}`,
       source: { kind: 'pdf', location: info.location, sha256, ...(info.arxivId ? { arxivId: info.arxivId } : {}) },
-      title: '',
-      authors: [],
-      abstract: '',
+      title: s.title,
+      authors: s.authors,
+      abstract: s.abstract,
       pageCount: doc.numPages,
-      pages,
-      sections: [],
-      equations: [],
-      figures: [],
-      tables: [],
-      algorithms: [],
-      passages: [],
-      warnings: [],
+      pages: geometry.map((g) => ({ width: round1(g.width), height: round1(g.height) })),
+      sections: s.sections,
+      equations: s.equations,
+      figures: s.figures,
+      tables: s.tables,
+      algorithms: s.algorithms,
+      passages: s.passages,
+      warnings: [...warnings, ...s.warnings],
     });
   } finally {
     await doc.destroy();
   }
+}
+
+function describePages(pages: readonly number[]): string {
+  if (pages.length === 1) return `page ${pages[0]}`;
+  if (pages.length <= 6) return `pages ${pages.join(', ')}`;
+  return `${pages.length} pages (${pages.slice(0, 5).join(', ')}, …)`;
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
 }

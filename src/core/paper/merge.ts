@@ -1,0 +1,127 @@
+// Source + PDF → one Paper: structure, numbering and LaTeX from the source (it is exact),
+// pages and rectangles from the PDF (only it knows where things landed), the PDF's passages.
+import type { Caption, Equation, Paper, Section } from './model';
+
+export interface MergeInfo {
+  location: string;
+  arxivId: string;
+}
+
+export function mergeSourceWithPdf(source: Paper, pdf: Paper, info: MergeInfo): Paper {
+  const { sections, idMap } = mergeSections(source.sections, pdf.sections);
+  const equations = mergeNumbered(source.equations, pdf.equations);
+  const figures = mergeNumbered(source.figures, pdf.figures);
+  const tables = mergeNumbered(source.tables, pdf.tables);
+  const algorithms = mergeNumbered(source.algorithms, pdf.algorithms);
+  // The PDF's passages carry positions; without any (a PDF with no text layer) the source's stand in.
+  const passages = pdf.passages.length
+    ? pdf.passages.map((p) => ({ ...p, sectionId: idMap.get(p.sectionId) ?? p.sectionId }))
+    : source.passages;
+  const warnings = [...pdf.warnings, ...source.warnings];
+  const missing = (label: string, items: { number: string; page: number }[], shown: (x: { number: string }) => string) => {
+    const lost = items.filter((x) => x.page === 0);
+    if (lost.length) {
+      const list = lost.slice(0, 6).map(shown).join(', ') + (lost.length > 6 ? ', …' : '');
+      warnings.push(`${lost.length} of ${items.length} ${label} from the LaTeX source not found in the PDF, so without a page: ${list}`);
+    }
+  };
+  missing('sections', sections, (s) => (s as Section).number || `"${(s as Section).title}"`);
+  missing('equations', equations, (e) => `(${e.number})`);
+  missing('captions', [...figures, ...tables, ...algorithms], (c) => `${(c as Caption).kind} ${c.number}`);
+  return {
+    ...pdf,
+    id: `arxiv:${info.arxivId}`,
+    source: { kind: 'arxiv', location: info.location, arxivId: info.arxivId, sha256: pdf.source.sha256 },
+    title: source.title || pdf.title,
+    authors: source.authors.length ? source.authors : pdf.authors,
+    abstract: source.abstract || pdf.abstract,
+    sections,
+    equations,
+    figures,
+    tables,
+    algorithms,
+    passages,
+    warnings,
+  };
+}
+
+/** Letters and digits only, lower case: what survives ligatures, small caps and line breaks alike. */
+export function normTitle(t: string): string {
+  return t
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '');
+}
+
+function titlesMatch(a: string, b: string): boolean {
+  const x = normTitle(a);
+  const y = normTitle(b);
+  if (!x || !y) return false;
+  if (x === y || x.startsWith(y) || y.startsWith(x)) return Math.min(x.length, y.length) >= Math.min(4, Math.max(x.length, y.length));
+  // A title the PDF broke oddly still shares most of its words' letters.
+  return similarity(x, y) >= 0.8;
+}
+
+function similarity(a: string, b: string): number {
+  const grams = (s: string) => {
+    const g = new Map<string, number>();
+    for (let k = 0; k < s.length - 2; k++) g.set(s.slice(k, k + 3), (g.get(s.slice(k, k + 3)) ?? 0) + 1);
+    return g;
+  };
+  const ga = grams(a);
+  const gb = grams(b);
+  let common = 0;
+  for (const [g, n] of ga) common += Math.min(n, gb.get(g) ?? 0);
+  const total = Math.max(1, Math.max(a.length, b.length) - 2);
+  return common / total;
+}
+
+function mergeSections(src: Section[], pdf: Section[]): { sections: Section[]; idMap: Map<string, string> } {
+  const used = new Set<number>();
+  const matchOf = new Map<number, string>();
+  const take = (pred: (p: Section) => boolean): number => {
+    for (let k = 0; k < pdf.length; k++) if (!used.has(k) && pred(pdf[k]!)) return k;
+    return -1;
+  };
+  const sections = src.map((s) => {
+    let k = -1;
+    if (s.number) {
+      k = take((p) => p.number === s.number && titlesMatch(p.title, s.title));
+      // A numbered heading whose title the PDF garbled still has its number; trust it when no other title fits.
+      if (k < 0) k = take((p) => p.number === s.number && !src.some((o) => o !== s && titlesMatch(p.title, o.title)));
+    } else {
+      k = take((p) => !p.number && titlesMatch(p.title, s.title));
+    }
+    if (k < 0) return s;
+    used.add(k);
+    matchOf.set(k, s.id);
+    const p = pdf[k]!;
+    return { ...s, page: p.page, rects: p.rects };
+  });
+  // PDF section ids → merged ids; an unmatched PDF heading maps to the matched one before it.
+  const idMap = new Map<string, string>();
+  let last = '';
+  pdf.forEach((p, k) => {
+    const m = matchOf.get(k);
+    if (m) last = m;
+    idMap.set(p.id, m ?? last);
+  });
+  return { sections, idMap };
+}
+
+function normNumber(n: string): string {
+  return n.replace(/[\s()]/g, '').toLowerCase();
+}
+
+function mergeNumbered<T extends Equation | Caption>(src: T[], pdf: T[]): T[] {
+  const byNumber = new Map<string, T[]>();
+  for (const p of pdf) {
+    const key = normNumber(p.number);
+    byNumber.set(key, [...(byNumber.get(key) ?? []), p]);
+  }
+  return src.map((s) => {
+    const p = byNumber.get(normNumber(s.number))?.shift();
+    return p ? { ...s, page: p.page, rects: p.rects } : s;
+  });
+}

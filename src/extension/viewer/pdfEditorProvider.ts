@@ -52,7 +52,8 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
       const title = document.uri.path.split('/').pop() ?? 'paper.pdf';
       panel.webview.html = viewerHtml({
         cspSource: panel.webview.cspSource,
-        asset: (p) => panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, ...p.split('/'))).toString(),
+        // Folder URLs keep their trailing slash: pdf.js requires it for fonts and cmaps.
+        asset: (p) => panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, p)).toString() + (p.endsWith('/') ? '/' : ''),
         nonce: crypto.randomBytes(16).toString('base64'),
         title,
       });

@@ -132,11 +132,10 @@ try {
     await contextMenuOf('paper.pdf');
     await page.locator('.monaco-menu .action-label', { hasText: 'Open Paper' }).first().click();
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    await frame.locator('.page.rendered canvas').first().waitFor({ timeout: 30000 });
-    const indicator = await frame.locator('#page-indicator').innerText();
-    assert.match(indicator, /Page 1 of \d+/);
-    const text = await frame.locator('.page.rendered .textLayer').first().innerText();
-    assert.ok(text.length > 50, 'the text layer holds the page text');
+    await frame.locator('.page[data-loaded="true"] canvas').first().waitFor({ timeout: 30000 });
+    assert.equal(await frame.locator('#page-count').innerText(), '/ 2');
+    assert.equal(await frame.locator('#page-number').inputValue(), '1');
+    await frame.locator('.page[data-page-number="1"] .textLayer span', { hasText: 'Attention on a Budget' }).first().waitFor();
     await shot('04-pdf-viewer');
   });
 
@@ -144,6 +143,7 @@ try {
     await runCommand('PaperTrail: Audit Citations');
     const toast = page.locator('.notification-toast .notification-list-item-message', { hasText: 'not available in this version yet' });
     await toast.waitFor({ timeout: 20000 });
+    await page.waitForTimeout(600); // let the toast finish fading in before the screenshot
     await shot('05-planned-command');
   });
 

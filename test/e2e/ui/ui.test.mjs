@@ -81,6 +81,19 @@ async function contextMenuOf(name) {
   return (await items.allInnerTexts()).filter((t) => t.trim());
 }
 
+/** Clicks a context-menu item; a click during the menu's opening animation can be lost, so Enter backs it up. */
+async function chooseMenuItem(label) {
+  const item = page.locator('.monaco-menu .action-label', { hasText: label }).first();
+  await item.hover();
+  await item.click();
+  const menu = page.locator('.monaco-menu').first();
+  if (await menu.isVisible().catch(() => false)) {
+    await item.hover();
+    await page.keyboard.press('Enter');
+  }
+  await menu.waitFor({ state: 'hidden', timeout: 5000 });
+}
+
 async function runCommand(title) {
   await palette(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
@@ -130,7 +143,7 @@ try {
 
   await step('"Open Paper" shows the PDF in the PaperTrail viewer, rendered by pdf.js', async () => {
     await contextMenuOf('paper.pdf');
-    await page.locator('.monaco-menu .action-label', { hasText: 'Open Paper' }).first().click();
+    await chooseMenuItem('Open Paper');
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await frame.locator('.page[data-loaded="true"] canvas').first().waitFor({ timeout: 30000 });
     assert.equal(await frame.locator('#page-count').innerText(), '/ 2');

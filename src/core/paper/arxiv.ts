@@ -26,6 +26,9 @@ export function parseArxivRef(input: string): ArxivRef | undefined {
   const m = NEW_STYLE.exec(s) ?? OLD_STYLE.exec(s);
   if (!m) return undefined;
   const id = m[1]!;
+  // Since 2015 (1501.xxxxx) the number after the dot has five digits; before, four.
+  const dotted = /^(\d{4})\.(\d+)$/.exec(id);
+  if (dotted && (Number(dotted[1]) >= 1501) !== (dotted[2]!.length === 5)) return undefined;
   const version = NEW_STYLE.test(s) ? m[3] : m[2];
   return { id, ...(version ? { version } : {}) };
 }

@@ -151,7 +151,8 @@ export function flattenText(raw: string, ctx: TextContext): string {
 
 /** Readable text of LaTeX math ("\alpha_t = \frac{1}{\sqrt{d}}" → "α_t = 1/√d"). */
 export function flattenMath(raw: string, ctx: TextContext): string {
-  return tidy(render(raw, 'math', ctx, 0, { left: 5000 }));
+  // In print a function name touches its argument: "softmax(z)", not "softmax (z)".
+  return tidy(render(raw, 'math', ctx, 0, { left: 5000 })).replace(/(\p{L})\s+\(/gu, '$1(');
 }
 
 function tidy(s: string): string {
@@ -331,7 +332,7 @@ function render(s: string, mode: Mode, ctx: TextContext, depth: number, budget: 
         i++;
         continue;
       }
-      out += c + wrap(tidy(render(arg.content, 'math', ctx, depth + 1, budget)));
+      out += c + wrapScript(tidy(render(arg.content, 'math', ctx, depth + 1, budget)));
       i = arg.end;
       continue;
     }
@@ -366,6 +367,11 @@ function findDollar(s: string, from: number, dbl: boolean): number {
 function wrap(x: string): string {
   if (/^√?[\p{L}\p{N}.′∗*ᵀ⊤]+([_^][\p{L}\p{N}′∗*ᵀ⊤]+|[_^]\([^()]*\))*$/u.test(x) || /^\(.*\)$/.test(x) && balancedOuter(x)) return x;
   return `(${x})`;
+}
+
+/** A sub- or superscript stays bare only when it is one plain token: e^(z_i), not e^z_i. */
+function wrapScript(x: string): string {
+  return /^[\p{L}\p{N}′∗*ᵀ⊤]+$/u.test(x) || (/^\(.*\)$/.test(x) && balancedOuter(x)) ? x : `(${x})`;
 }
 
 function balancedOuter(x: string): boolean {
@@ -486,10 +492,10 @@ function renderCommand(s: string, at: number, mode: Mode, ctx: TextContext, dept
     const body = tidy(sub(arg() ?? '', 'math'));
     return { text: [...body].map((ch) => DOUBLE_STRUCK[ch] ?? ch).join(''), end };
   }
-  if (name === 'operatorname') return { text: ' ' + tidy(sub(arg() ?? '', 'math')) + ' ', end };
+  if (name === 'operatorname') return { text: ' ' + tidy(sub(arg() ?? '', 'math')), end };
   if (name === 'MakeUppercase' || name === 'uppercase') return { text: sub(arg() ?? '').toUpperCase(), end };
   if (name === 'MakeLowercase' || name === 'lowercase') return { text: sub(arg() ?? '').toLowerCase(), end };
-  if (name === 'textsuperscript' && mode === 'text') return { text: '^' + wrap(tidy(sub(arg() ?? ''))), end };
+  if (name === 'textsuperscript' && mode === 'text') return { text: '^' + wrapScript(tidy(sub(arg() ?? ''))), end };
   if (name === 'text' || name === 'textrm' || name === 'mbox' || name === 'textnormal' || name === 'textit' || name === 'textbf' || name === 'texttt' || name === 'textsf') {
     return { text: sub(arg() ?? '', 'text'), end };
   }

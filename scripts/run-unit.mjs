@@ -5,38 +5,43 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const filter = process.argv[2];
+// usage: node scripts/run-unit.mjs [--dir test/webview] [filter]
+const argv = process.argv.slice(2);
+const dirFlag = argv.indexOf('--dir');
+const dir = dirFlag >= 0 ? argv.splice(dirFlag, 2)[1] : 'test/unit';
+const layer = path.basename(dir);
+const filter = argv[0];
 // The CLI contract is also tested on the built bundle, as users run it.
 if (!fs.existsSync('dist/cli.js')) spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
 const files = fs
-  .readdirSync('test/unit', { recursive: true })
-  .map((f) => path.join('test/unit', String(f)))
+  .readdirSync(dir, { recursive: true })
+  .map((f) => path.join(dir, String(f)))
   .filter((f) => f.endsWith('.test.ts') && (!filter || f.includes(filter)));
 
 // One folder per run, so that parallel runs (several developers' shells) do not trip over each other.
-const outdir = `out/test/unit-${process.pid}`;
+const outdir = `out/test/${layer}-${process.pid}`;
 process.on('exit', () => fs.rmSync(outdir, { recursive: true, force: true }));
 await esbuild.build({
   entryPoints: files,
   outdir,
-  outbase: 'test/unit',
+  outbase: dir,
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   sourcemap: 'inline',
   outExtension: { '.js': '.cjs' },
-  external: ['vscode', 'pdfjs-dist'],
+  external: ['vscode', 'pdfjs-dist', 'playwright-core'],
   logLevel: 'warning',
 });
 
 fs.mkdirSync('test-results', { recursive: true });
-const outs = files.map((f) => path.join(outdir, path.relative('test/unit', f)).replace(/\.ts$/, '.cjs'));
+const outs = files.map((f) => path.join(outdir, path.relative(dir, f)).replace(/\.ts$/, '.cjs'));
 const r = spawnSync(
   process.execPath,
   ['--enable-source-maps', '--test', '--test-concurrency=2',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', '--test-reporter-destination=test-results/unit.tap', ...outs],
+    '--test-reporter=tap', `--test-reporter-destination=test-results/${layer}.tap`, ...outs],
   { stdio: 'inherit', env: {
     ...process.env,
     PAPERTRAIL_REPO_ROOT: process.cwd(),

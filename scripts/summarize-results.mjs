@@ -8,8 +8,8 @@ const rows = [];
 for (const layer of process.argv.slice(2)) {
   let p = 0;
   let f = 0;
-  if (layer === 'unit') {
-    const tap = readOr('test-results/unit.tap');
+  if (layer === 'unit' || layer === 'webview') {
+    const tap = readOr(`test-results/${layer}.tap`);
     // The TAP reporter ends with "# pass N" / "# fail N" (cancelled counts as failed).
     p = num(tap, /^# pass (\d+)/m);
     f = num(tap, /^# fail (\d+)/m) + num(tap, /^# cancelled (\d+)/m);

@@ -5,21 +5,25 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 T0=$(date +%s)
-mkdir -p test-results && rm -f test-results/unit.tap
+rm -rf test-results && mkdir -p test-results
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error || { log "npm ci failed"; exit 2; }
 fi
 
+bash scripts/install-tools.sh || { echo "0 passed, 1 failed"; exit 1; }
+
 log "building (type-check + bundles)"
 node esbuild.mjs || { echo "0 passed, 1 failed"; exit 1; }
 
 log "unit tests"
 node scripts/run-unit.mjs
+log "viewer tests (the webview bundle in Chromium with a fake host)"
+node scripts/run-unit.mjs --dir test/webview
 log "VS Code tests"
-bash scripts/test-e2e.sh > test-results/e2e.log 2>&1; E2E=$?
-cat test-results/e2e.log | grep -v '^\(itest\|ui\|unit\): [0-9]* passed\|^[0-9]* passed, [0-9]* failed$'
+# The per-layer totals are printed once, at the end, for all layers together.
+bash scripts/test-e2e.sh 2>&1 | tee test-results/e2e.log | grep -v '^\(itest\|ui\): [0-9]* passed\|^[0-9]* passed, [0-9]* failed$\|^ui FAILED\|^itest FAILED'
 
 log "total time: $(( $(date +%s) - T0 )) s"
-node scripts/summarize-results.mjs unit itest ui
+node scripts/summarize-results.mjs unit webview itest ui

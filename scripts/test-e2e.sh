@@ -14,7 +14,7 @@ RESULTS=$ROOT/test-results
 SHOTS=$RESULTS/screenshots
 WORK=$(mktemp -d /tmp/papertrail-e2e.XXXXXX)
 trap 'stop_code_server; rm -rf "$WORK"' EXIT
-mkdir -p "$RESULTS" && rm -rf "$SHOTS" "$RESULTS/itest.json" "$RESULTS/ui.json"
+mkdir -p "$SHOTS" && rm -f "$SHOTS"/0*.png "$SHOTS"/FAILED-*.png "$RESULTS/itest.json" "$RESULTS/ui.json"
 
 log "packaging the extension"
 npm run -s package >"$WORK/package.log" 2>&1 || { cat "$WORK/package.log"; log "packaging failed"; exit 2; }

@@ -1,0 +1,114 @@
+// Serves the real viewer bundle in a plain page with a fake host, and drives it in headless
+// Chromium: the webview without VS Code. Used by the viewer tests and `npm run bench:viewer`.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import type { HostToViewer, ViewerToHost } from '../../src/extension/viewer/protocol';
+import { viewerHtml } from '../../src/extension/viewer/viewerHtml';
+
+export interface Harness {
+  origin: string;
+  page: Page;
+  /** Serves `bytes` at /<name> and opens the viewer on it; resolves when pdf.js reports the page count. */
+  open(name: string, bytes: Uint8Array): Promise<void>;
+  send(message: HostToViewer): Promise<void>;
+  /** Messages the viewer posted to its host, in order. */
+  posted(): Promise<ViewerToHost[]>;
+  waitForPosted(type: ViewerToHost['type'], count?: number): Promise<ViewerToHost>;
+  close(): Promise<void>;
+}
+
+const ROOT = process.env.PAPERTRAIL_REPO_ROOT ?? process.cwd();
+
+export async function startHarness(): Promise<Harness> {
+  const files = new Map<string, Uint8Array>();
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const served = files.get(url.pathname);
+    if (served) return send(res, 200, served, url.pathname.endsWith('.pdf') ? 'application/pdf' : 'text/html');
+    const file = path.join(ROOT, path.normalize(url.pathname));
+    if (url.pathname.startsWith('/dist/webview/') && file.startsWith(path.join(ROOT, 'dist', 'webview')) && fs.existsSync(file)) {
+      return send(res, 200, fs.readFileSync(file), contentType(file));
+    }
+    send(res, 404, Buffer.from('not found'), 'text/plain');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'viewer.js'))) throw new Error('dist/webview/viewer.js is missing: run `node esbuild.mjs` first');
+
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'papertrail-viewer-'));
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.PAPERTRAIL_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1000, height: 800 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+
+  const harness: Harness = {
+    origin,
+    page,
+    async open(name, bytes) {
+      files.set(`/${name}`, bytes);
+      const nonce = crypto.randomBytes(16).toString('base64');
+      let html = viewerHtml({ cspSource: origin, asset: (p) => `${origin}/${p}`, nonce, title: name });
+      const fakeHost = `<script nonce="${nonce}">
+        window.__posted = []; let handler;
+        window.__papertrailHost = {
+          post: (m) => window.__posted.push(m),
+          onMessage: (h) => { handler = h; },
+          getState: () => undefined,
+          setState: (s) => { window.__state = s; },
+        };
+        window.__send = (m) => handler(m);
+      </script>`;
+      html = html.replace('<script nonce=', `${fakeHost}\n<script nonce=`);
+      files.set('/viewer.html', Buffer.from(html));
+      await page.goto(`${origin}/viewer.html`);
+      await harness.waitForPosted('ready');
+      await harness.send({ type: 'load', title: name, url: `${origin}/${name}` });
+      await harness.waitForPosted('loaded');
+    },
+    async send(message) {
+      await page.evaluate((m) => (window as unknown as { __send: (m: unknown) => void }).__send(m), message);
+    },
+    posted: () => page.evaluate(() => (window as unknown as { __posted: ViewerToHost[] }).__posted),
+    async waitForPosted(type, count = 1) {
+      const handle = await page.waitForFunction(
+        ([t, n]) => {
+          const all = ((window as unknown as { __posted?: { type: string }[] }).__posted ?? []).filter((m) => m.type === t);
+          return all.length >= (n as number) ? all[(n as number) - 1] : undefined;
+        },
+        [type, count] as const,
+        { timeout: 20000 },
+      );
+      return (await handle.jsonValue()) as ViewerToHost;
+    },
+    async close() {
+      await context.close();
+      server.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+function send(res: http.ServerResponse, status: number, body: Uint8Array, type: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': body.byteLength });
+  res.end(body);
+}
+
+function contentType(file: string): string {
+  if (file.endsWith('.js') || file.endsWith('.mjs')) return 'text/javascript';
+  if (file.endsWith('.css')) return 'text/css';
+  if (file.endsWith('.svg')) return 'image/svg+xml';
+  if (file.endsWith('.gif')) return 'image/gif';
+  return 'application/octet-stream';
+}
+

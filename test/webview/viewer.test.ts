@@ -1,0 +1,135 @@
+// The viewer bundle in headless Chromium with a fake host (no VS Code).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import type { SampleLayout } from '../fixtures/synthetic/sample-paper';
+import { makeSamplePaper } from '../fixtures/synthetic/sample-paper';
+import type { Harness } from './harness';
+import { startHarness } from './harness';
+
+const SHOTS = path.resolve(process.env.PAPERTRAIL_REPO_ROOT ?? process.cwd(), 'test-results', 'screenshots');
+const screenshot = (name: string) => h.page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+
+let h: Harness;
+let layout: SampleLayout;
+
+before(async () => {
+  h = await startHarness();
+  const paper = await makeSamplePaper(6);
+  layout = paper.layout;
+  await h.open('sample.pdf', paper.bytes);
+});
+after(() => h?.close());
+
+/** The page's box and a box inside it, both in CSS pixels. */
+async function boxes(selector: string, pageNumber: number) {
+  const pageBox = await h.page.locator(`.page[data-page-number="${pageNumber}"]`).boundingBox();
+  const el = await h.page.locator(selector).first().boundingBox();
+  assert.ok(pageBox && el, `${selector} is on the page`);
+  return { pageBox, el };
+}
+
+test('renders the synthetic paper: page count, first page drawn, text layer selectable', async () => {
+  const loaded = (await h.posted()).find((m) => m.type === 'loaded');
+  assert.deepEqual(loaded, { type: 'loaded', pageCount: 6 });
+  assert.equal(await h.page.locator('#page-count').innerText(), '/ 6');
+  await h.page.locator('.page[data-page-number="1"][data-loaded="true"] canvas').waitFor();
+  await h.page.locator('.page[data-page-number="1"] .textLayer span', { hasText: 'Attention on a Budget' }).waitFor();
+});
+
+test('pages are rendered lazily: far pages have no canvas until scrolled to', async () => {
+  assert.equal(await h.page.locator('.page[data-page-number="6"] canvas').count(), 0);
+});
+
+test('reveal scrolls to the equation and highlights exactly its rectangle', async () => {
+  const eq = layout.equations.find((e) => e.page === 4)!;
+  await h.send({ type: 'reveal', id: 7, target: { page: eq.page, rects: [eq], label: `Eq. ${eq.number}` } });
+  const reply = await h.waitForPosted('reply');
+  assert.deepEqual(reply, { type: 'reply', id: 7, ok: true });
+  assert.equal(await h.page.locator('#page-number').inputValue(), String(eq.page));
+  const highlight = `.page[data-page-number="${eq.page}"] .pt-highlight`;
+  await h.page.locator(highlight).waitFor();
+  assert.equal(await h.page.locator(highlight).getAttribute('data-label'), `Eq. ${eq.number}`);
+  const { pageBox, el } = await boxes(highlight, eq.page);
+  const scale = pageBox.width / 612;
+  // Expected box: the drawn rectangle, 1.5 units of padding around it, flipped to top-left origin.
+  const expected = { left: (eq.x - 1.5) * scale, top: (792 - (eq.y + eq.height + 1.5)) * scale, width: (eq.width + 3) * scale };
+  assert.ok(Math.abs(el.x - pageBox.x - expected.left) < 2, `left ${el.x - pageBox.x} ≈ ${expected.left}`);
+  assert.ok(Math.abs(el.y - pageBox.y - expected.top) < 2, `top ${el.y - pageBox.y} ≈ ${expected.top}`);
+  assert.ok(Math.abs(el.width - expected.width) < 2, `width ${el.width} ≈ ${expected.width}`);
+  // The highlight is in view and covers the equation's own text in the text layer.
+  const text = await h.page.locator(`.page[data-page-number="${eq.page}"] .textLayer span`, { hasText: eq.text.slice(0, 8) }).first().boundingBox();
+  assert.ok(text && text.y >= el.y - 1 && text.y + text.height <= el.y + el.height + 1, 'the highlight covers the equation text');
+  const view = await h.page.locator('#viewerContainer').boundingBox();
+  assert.ok(view && el.y >= view.y && el.y + el.height <= view.y + view.height, 'the highlight is scrolled into view');
+  await screenshot('viewer-reveal-equation');
+});
+
+test('a second reveal replaces the first highlight', async () => {
+  const s = layout.sections.find((x) => x.number === '3')!;
+  await h.send({ type: 'reveal', id: 8, target: { page: s.page, rects: [s], label: '§3' } });
+  await h.waitForPosted('reply', 2);
+  assert.equal(await h.page.locator('.pt-highlight').count(), 1);
+  assert.equal(await h.page.locator('.pt-highlight').getAttribute('data-label'), '§3');
+});
+
+test('a reveal outside the paper is answered with an error, not a silent no-op', async () => {
+  await h.send({ type: 'reveal', id: 9, target: { page: 99, rects: [], label: '§9' } });
+  const reply = await h.waitForPosted('reply', 3);
+  assert.equal(reply.type === 'reply' && reply.ok, false);
+  assert.match(reply.type === 'reply' ? reply.error ?? '' : '', /page 99 is not in this paper \(6 pages\)/);
+});
+
+test('outline entries from the parsed sections jump to their page', async () => {
+  await h.send({
+    type: 'outline',
+    entries: layout.sections.map((s) => ({ number: s.number, title: s.title, level: 1, page: s.page, top: s.y + s.height, sectionId: `sec:${s.number}` })),
+  });
+  await h.page.locator('#toggle-outline').click();
+  const entries = h.page.locator('#outline a');
+  assert.equal(await entries.count(), layout.sections.length);
+  const target = layout.sections.find((s) => s.page === 5)!;
+  await h.page.locator(`#outline a[data-section-id="sec:${target.number}"]`).click();
+  await h.page.waitForFunction(() => (document.getElementById('page-number') as HTMLInputElement).value === '5');
+  const heading = await h.page.locator('.page[data-page-number="5"] .textLayer span', { hasText: `${target.number} ${target.title}` }).first().boundingBox();
+  const view = await h.page.locator('#viewerContainer').boundingBox();
+  assert.ok(heading && view && heading.y >= view.y && heading.y < view.y + view.height, 'the heading is in view');
+  await screenshot('viewer-outline');
+});
+
+test('find in document counts matches', async () => {
+  await h.page.locator('#find-input').fill('softmax');
+  await h.page.waitForFunction(() => /of 1$/.test(document.getElementById('find-count')!.textContent ?? ''));
+  await h.page.locator('#find-input').fill('no such words anywhere');
+  await h.page.waitForFunction(() => document.getElementById('find-count')!.textContent === 'No results');
+  await h.page.locator('#find-input').fill('');
+});
+
+test('zoom and scroll position are reported to the host as state', async () => {
+  await h.page.locator('#zoom').selectOption('1.5');
+  await h.page.waitForFunction(() => {
+    const posted = (window as unknown as { __posted: { type: string; state?: { zoom: string } }[] }).__posted;
+    return posted.some((m) => m.type === 'state' && m.state?.zoom === '1.5');
+  });
+});
+
+test('a PDF carrying JavaScript renders and runs none of it', async () => {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  pdf.addPage([300, 200]).drawText('Has a script', { x: 20, y: 100, size: 14, font });
+  pdf.addJavaScript('boom', 'app.alert("pwned"); this.print(); globalThis.__pwned = true;');
+  const dialogs: string[] = [];
+  h.page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const requests: string[] = [];
+  h.page.on('request', (r) => requests.push(r.url()));
+  await h.open('script.pdf', await pdf.save());
+  await h.page.locator('.page[data-page-number="1"] .textLayer span', { hasText: 'Has a script' }).waitFor();
+  await h.page.waitForTimeout(500);
+  assert.deepEqual(dialogs, []);
+  assert.equal(await h.page.evaluate(() => (globalThis as { __pwned?: boolean }).__pwned ?? false), false);
+  assert.ok(!requests.some((u) => /sandbox/.test(u)), 'pdf.js scripting sandbox never loaded');
+});

@@ -77,7 +77,11 @@ async function cached(key: string, location: string, options: ParseOptions, prod
     }
   }
   const result = await produce();
-  if (result.ok) options.onEvent?.({ type: 'cache-write', key, ok: writeParsed(root, key, result.value) });
+  if (result.ok) {
+    // Not inside onEvent?.(…): optional chaining would skip the write when nobody listens.
+    const written = writeParsed(root, key, result.value);
+    options.onEvent?.({ type: 'cache-write', key, ok: written });
+  }
   return result;
 }
 

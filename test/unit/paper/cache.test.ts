@@ -63,6 +63,14 @@ test('LaTeX: the second parse is read back from the cache, and a corrupt entry i
   assert.equal(e4.list[0]!.type, 'read');
 });
 
+test('the cache is written whether or not anyone listens to events', async () => {
+  const env = { PAPERTRAIL_CACHE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'pt-cache-')) };
+  assert.ok((await parsePaper(TREE, { env })).ok);
+  const e = events();
+  assert.ok((await parsePaper(TREE, { env, onEvent: e.onEvent })).ok);
+  assert.deepEqual(e.list.map((x) => x.type), ['cache-hit']);
+});
+
 test('a cache entry holds what was parsed under its own key only', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-cache-'));
   const k1 = parsedKey('pdf', 'aaa');

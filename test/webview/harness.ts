@@ -14,8 +14,11 @@ import { viewerHtml } from '../../src/extension/viewer/viewerHtml';
 export interface Harness {
   origin: string;
   page: Page;
-  /** Serves `bytes` at /<name> and opens the viewer on it; resolves when pdf.js reports the page count. */
-  open(name: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Serves `bytes` at /<name> and opens the viewer on it; resolves when pdf.js reports the page
+   * count, with the milliseconds the page took to load and the paper's `load` message to answer.
+   */
+  open(name: string, bytes: Uint8Array): Promise<{ pageReadyMs: number; loadedMs: number }>;
   send(message: HostToViewer): Promise<void>;
   /** Messages the viewer posted to its host, in order. */
   posted(): Promise<ViewerToHost[]>;
@@ -70,10 +73,13 @@ export async function startHarness(): Promise<Harness> {
       </script>`;
       html = html.replace('<script nonce=', `${fakeHost}\n<script nonce=`);
       files.set('/viewer.html', Buffer.from(html));
+      const t0 = Date.now();
       await page.goto(`${origin}/viewer.html`);
       await harness.waitForPosted('ready');
+      const t1 = Date.now();
       await harness.send({ type: 'load', title: name, url: `${origin}/${name}` });
       await harness.waitForPosted('loaded');
+      return { pageReadyMs: t1 - t0, loadedMs: Date.now() - t1 };
     },
     async send(message) {
       await page.evaluate((m) => (window as unknown as { __send: (m: unknown) => void }).__send(m), message);

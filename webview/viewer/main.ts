@@ -69,9 +69,11 @@ async function load(url: string, title: string, saved: ViewerState | undefined):
   if (saved) state = { ...state, ...saved };
   applyChrome();
   try {
-    pdfjs.GlobalWorkerOptions.workerPort = await workerPort();
+    // The paper downloads while pdf.js's worker starts, instead of after it.
+    const [data, port] = await Promise.all([fetchPaper(url), worker]);
+    pdfjs.GlobalWorkerOptions.workerPort = port;
     doc = await pdfjs.getDocument({
-      url,
+      data,
       isEvalSupported: false,
       enableXfa: false,
       standardFontDataUrl: config.standardFontDataUrl,
@@ -89,9 +91,17 @@ async function load(url: string, title: string, saved: ViewerState | undefined):
   pageInput.max = String(doc.numPages);
 }
 
+async function fetchPaper(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`the file could not be read (HTTP ${res.status})`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 /** pdf.js's worker, loaded from a blob: URL because webviews cannot start cross-origin workers. */
+// Started at once, while the host is still reading the paper: it is the largest file we load.
+const worker = workerPort();
 async function workerPort(): Promise<Worker> {
-  const source = await (await fetch(config.workerUrl)).text();
+  const source = await (await fetch(config.workerUrl, { credentials: 'omit', mode: 'cors' })).text();
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   return new Worker(url, { type: 'module' });
 }

@@ -32,6 +32,7 @@ export function viewerHtml({ cspSource, asset, nonce, title }: ViewerPageOptions
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="${asset('dist/webview/viewer.css')}">
+<link rel="preload" href="${asset('dist/webview/pdfjs/pdf.worker.min.mjs')}" as="fetch" crossorigin="anonymous">
 </head>
 <body>
 <div id="toolbar" role="toolbar" aria-label="Paper viewer">

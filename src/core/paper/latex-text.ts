@@ -136,7 +136,7 @@ function substitute(body: string, args: string[]): string {
   return body.replace(/##|#(\d)/g, (_all, d: string | undefined) => (d ? (args[Number(d) - 1] ?? '') : '#'));
 }
 
-export type RefStyle = 'ref' | 'eqref' | 'cref' | 'Cref';
+export type RefStyle = 'ref' | 'eqref' | 'cref' | 'Cref' | 'autoref';
 
 export interface TextContext {
   macros: Macros;
@@ -151,12 +151,16 @@ export function flattenText(raw: string, ctx: TextContext): string {
 
 /** Readable text of LaTeX math ("\alpha_t = \frac{1}{\sqrt{d}}" → "α_t = 1/√d"). */
 export function flattenMath(raw: string, ctx: TextContext): string {
-  // In print a function name touches its argument: "softmax(z)", not "softmax (z)".
-  return tidy(render(raw, 'math', ctx, 0, { left: 5000 })).replace(/(\p{L})\s+\(/gu, '$1(');
+  return tidy(render(raw, 'math', ctx, 0, { left: 5000 }));
 }
+
+/** Marks the end of a function name (log, softmax): it touches a following "(" as in print, else takes a space. */
+const FN_END = '\u0001';
 
 function tidy(s: string): string {
   return s
+    .replace(/\u0001\s*(?=[(_^])/g, '')
+    .replace(/\u0001/g, ' ')
     .normalize('NFC')
     .replace(/\s+/g, ' ')
     .replace(/\s+([,.;:!?)\]])/g, '$1')
@@ -210,7 +214,7 @@ const NOTHING = new Set([
   'scriptscriptstyle', 'limits', 'nolimits', 'big', 'Big', 'bigg', 'Bigg', 'bigl', 'bigr', 'Bigl', 'Bigr', 'biggl', 'biggr',
   'Biggl', 'Biggr', 'bigm', 'Bigm', 'middle', 'hline', 'toprule', 'midrule', 'bottomrule', 'smallskip', 'medskip', 'bigskip',
   'null', 'strut', 'hfill', 'unskip', 'ignorespaces', 'leavevmode', 'footnotemark', 'allowbreak', 'nonumber', 'notag', 'onecolumn',
-  'twocolumn', 'appendix', 'tableofcontents', 'linewidth', 'textwidth', 'columnwidth', 'hskip', 'vskip', 'makeatletter', 'makeatother',
+  'twocolumn', 'appendix', 'tableofcontents', 'linewidth', 'textwidth', 'columnwidth', 'makeatletter', 'makeatother',
   'selectfont', 'boldmath', 'unboldmath', 'mathstrut', 'sloppy', 'fussy', 'frenchspacing', 'addlinespace', 'cmidrule', 'newblock',
 ]);
 
@@ -220,7 +224,7 @@ const DROP: Record<string, [number, number]> = {
   thanks: [0, 1], footnote: [1, 1], footnotetext: [1, 1], setlength: [0, 2], addtolength: [0, 2], color: [1, 1], pagestyle: [0, 1],
   thispagestyle: [0, 1], index: [0, 1], nocite: [0, 1], hypersetup: [0, 1], setcounter: [0, 2], addtocounter: [0, 2],
   stepcounter: [0, 1], refstepcounter: [0, 1], captionsetup: [1, 1], todo: [1, 1], phantom: [0, 1], hphantom: [0, 1],
-  vphantom: [0, 1], rule: [1, 2], definecolor: [0, 3], tag: [0, 1], vskip: [0, 0], input: [0, 1], include: [0, 1],
+  vphantom: [0, 1], rule: [1, 2], definecolor: [0, 3], tag: [0, 1], input: [0, 1], include: [0, 1],
   renewcommand: [0, 2], newcommand: [0, 2], numberwithin: [0, 2], usepackage: [1, 1], affil: [1, 1], affiliation: [0, 1],
   email: [0, 1], orcid: [0, 1], inst: [0, 1], IEEEauthorblockA: [0, 1], institute: [0, 1], address: [1, 1], icmlaffiliation: [0, 2],
   icmlcorrespondingauthor: [0, 2], icmlkeywords: [0, 1], keywords: [0, 1], date: [0, 1], bibitem: [1, 1], cline: [0, 1],
@@ -413,6 +417,14 @@ function renderCommand(s: string, at: number, mode: Mode, ctx: TextContext, dept
       if (o && /^\s*-?[\d.]+\s*[a-z]{2}\s*$/.test(o.content)) end = o.end;
       return { text: ' ', end };
     }
+    if ((name === '(' || name === '[') && mode === 'text') {
+      // \( … \) and \[ … \] in running text are math.
+      const close = s.indexOf(name === '(' ? '\\)' : '\\]', end);
+      const stop = close < 0 ? s.length : close;
+      const math = sub(s.slice(end, stop), 'math');
+      end = close < 0 ? s.length : close + 2;
+      return { text: name === '[' ? ` ${math} ` : math, end };
+    }
     if (name === '(' || name === ')' || name === '[' || name === ']') return { text: ' ', end };
     if (' ,;:>'.includes(name) || name === '\n') return { text: ' ', end };
     if (name === '|' && mode === 'math') return { text: '‖', end };
@@ -451,7 +463,7 @@ function renderCommand(s: string, at: number, mode: Mode, ctx: TextContext, dept
   }
   if (REF.test(name)) {
     const labels = (arg() ?? '').split(',').map((l) => l.trim()).filter(Boolean);
-    const style: RefStyle = name === 'eqref' ? 'eqref' : /^(cref|autoref|vref|labelcref)$/.test(name) ? 'cref' : /^(Cref|Autoref)$/.test(name) ? 'Cref' : 'ref';
+    const style: RefStyle = name === 'eqref' ? 'eqref' : /^(cref|vref)$/.test(name) ? 'cref' : name === 'Cref' ? 'Cref' : /^(autoref|Autoref)$/.test(name) ? 'autoref' : 'ref';
     return { text: labels.map((l) => ctx.ref?.(l, style) ?? '??').join(', '), end };
   }
   if (name === 'frac' || name === 'dfrac' || name === 'tfrac' || name === 'cfrac') {
@@ -492,7 +504,7 @@ function renderCommand(s: string, at: number, mode: Mode, ctx: TextContext, dept
     const body = tidy(sub(arg() ?? '', 'math'));
     return { text: [...body].map((ch) => DOUBLE_STRUCK[ch] ?? ch).join(''), end };
   }
-  if (name === 'operatorname') return { text: ' ' + tidy(sub(arg() ?? '', 'math')), end };
+  if (name === 'operatorname') return { text: ' ' + tidy(sub(arg() ?? '', 'math')) + FN_END, end };
   if (name === 'MakeUppercase' || name === 'uppercase') return { text: sub(arg() ?? '').toUpperCase(), end };
   if (name === 'MakeLowercase' || name === 'lowercase') return { text: sub(arg() ?? '').toLowerCase(), end };
   if (name === 'textsuperscript' && mode === 'text') return { text: '^' + wrapScript(tidy(sub(arg() ?? ''))), end };
@@ -514,6 +526,11 @@ function renderCommand(s: string, at: number, mode: Mode, ctx: TextContext, dept
     for (let k = 1; k < last; k++) arg();
     return { text: sub(arg() ?? ''), end };
   }
+  if (name === 'vskip' || name === 'hskip' || name === 'kern') {
+    const dim = /^\s*-?[\d.]+\s*(pt|in|cm|mm|em|ex|bp|sp|pc|dd|mu)(\s*(plus|minus)\s*-?[\d.]+\s*(pt|in|cm|mm|em|ex|fil+))*/.exec(s.slice(end, end + 80));
+    if (dim) end += dim[0].length;
+    return { text: ' ', end };
+  }
   const drop = DROP[name];
   if (drop) {
     for (let k = 0; k < drop[0]; k++) opt();
@@ -524,7 +541,7 @@ function renderCommand(s: string, at: number, mode: Mode, ctx: TextContext, dept
   if (MATH_SYMBOLS[name] !== undefined) return { text: MATH_SYMBOLS[name], end };
   if (SPACES.has(name)) return { text: ' ', end };
   if (NOTHING.has(name)) return { text: '', end };
-  if (MATH_WORDS.has(name)) return { text: ` ${name}${/^\s*[\p{L}\\]/u.test(s.slice(end, end + 2)) ? ' ' : ''}`, end };
+  if (MATH_WORDS.has(name)) return { text: ` ${name}${FN_END}`, end };
   // An unknown command: in math its name is usually what the paper shows (\softmax); in text it is markup.
   return { text: mode === 'math' ? ` ${name} ` : '', end };
 }

@@ -58,12 +58,19 @@ interface RawPassage {
   caption?: number;
 }
 
-type LabelKind = 'section' | 'equation' | CaptionKind;
+type LabelKind = 'section' | 'equation' | 'theorem' | CaptionKind;
 
 interface Target {
   kind: LabelKind;
   number: string;
+  /** What \autoref calls it when the kind does not say (a theorem's "Lemma"). */
+  name?: string;
   item?: { label?: string };
+}
+
+interface Theorem {
+  counter: string;
+  title: string;
 }
 
 interface Scan {
@@ -76,7 +83,8 @@ interface Scan {
   equations: RawEquation[];
   captions: RawCaption[];
   passages: RawPassage[];
-  labels: Map<string, { kind: LabelKind; number: string }>;
+  labels: Map<string, Target>;
+  theorems: Map<string, Theorem>;
   target?: Target;
   para: string;
   subeq?: { parent: string; count: number; saved: number };
@@ -133,15 +141,31 @@ export function latexToPaper(src: LatexSource, info: LatexInfo): Paper {
     authors: [],
     hadBibliography: false,
     envAliases,
+    theorems: new Map(),
     warnings: [...src.warnings],
   };
+  collectTheorems(scan, src.localPackages + '\n' + src.preamble);
   // Shorthands such as \be → \begin{equation} must be seen by the scanner.
   const structural = (_n: string, m: { body: string }) => /\\(begin|end|section|subsection|subsubsection|label|caption|appendix|tag|nonumber|notag|\[|\])(?![a-zA-Z])|\$\$/.test(m.body);
   const preamble = expandMacros(src.localPackages + '\n' + src.preamble, macros, structural);
   const body = expandMacros(src.body, macros, structural);
   readSettings(scan, preamble);
   scanBody(scan, body);
-  return assemble(scan, src, info, macros);
+  const cleveref = /\\usepackage\s*(?:\[([^\]]*)\])?\s*\{[^}]*\bcleveref\b/.exec(src.preamble);
+  const style = { capitalize: /capitali[sz]e/.test(cleveref?.[1] ?? ''), noabbrev: /noabbrev/.test(cleveref?.[1] ?? '') };
+  return assemble(scan, src, info, macros, style);
+}
+
+/** \newtheorem{lemma}[theorem]{Lemma}[section]: which counter each theorem-like environment steps. */
+function collectTheorems(scan: Scan, preamble: string): void {
+  const re = /\\newtheorem\s*\{([^}]+)\}\s*(?:\[([^\]]+)\])?\s*\{([^}]*)\}\s*(?:\[([^\]]+)\])?/g;
+  for (const m of preamble.matchAll(re)) {
+    const name = m[1]!.trim();
+    const shared = m[2]?.trim();
+    const counter = shared ? (scan.theorems.get(shared)?.counter ?? shared) : name;
+    scan.theorems.set(name, { counter, title: m[3]!.trim() });
+    if (!shared && m[4]) numberWithin(scan.counters, counter, m[4].trim(), true);
+  }
 }
 
 const SETTINGS = /\\(numberwithin|counterwithin|counterwithout|renewcommand|setcounter|addtocounter|stepcounter|refstepcounter|@addtoreset|title|icmltitle|author|icmlauthor)(?![a-zA-Z])(\*?)/g;
@@ -348,7 +372,7 @@ function attachLabel(scan: Scan, label: string): void {
     scan.labels.set(label, { kind: 'section', number: '' });
     return;
   }
-  scan.labels.set(label, { kind: t.kind, number: t.number });
+  scan.labels.set(label, { kind: t.kind, number: t.number, ...(t.name ? { name: t.name } : {}) });
   if (t.item && t.item.label === undefined) t.item.label = label;
 }
 
@@ -404,6 +428,12 @@ function environment(scan: Scan, s: string, which: 'begin' | 'end', rawName: str
       return at;
     default:
       break;
+  }
+  const theorem = scan.theorems.get(base);
+  if (theorem && !name.endsWith('*')) {
+    stepCounter(scan.counters, theorem.counter);
+    scan.target = { kind: 'theorem', number: theCounter(scan.counters, theorem.counter), name: theorem.title };
+    return at;
   }
   if (OPAQUE.has(base)) {
     const end = close();
@@ -573,22 +603,36 @@ function extractFootnotes(chunk: string): { rest: string; notes: string[] } {
   return { rest: rest + chunk.slice(last), notes };
 }
 
+/** cleveref's names: [abbreviated, full]; \autoref uses the capitalised full one. */
 const REF_NAMES: Record<LabelKind, [string, string]> = {
-  section: ['section', 'Section'],
-  equation: ['eq.', 'Equation'],
-  figure: ['fig.', 'Figure'],
-  table: ['table', 'Table'],
-  algorithm: ['algorithm', 'Algorithm'],
+  section: ['section', 'section'],
+  equation: ['eq.', 'equation'],
+  figure: ['fig.', 'figure'],
+  table: ['table', 'table'],
+  algorithm: ['algorithm', 'algorithm'],
+  theorem: ['theorem', 'theorem'],
 };
 
-function assemble(scan: Scan, src: LatexSource, info: LatexInfo, macros: Macros): Paper {
+interface RefOptions {
+  capitalize: boolean;
+  noabbrev: boolean;
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function assemble(scan: Scan, src: LatexSource, info: LatexInfo, macros: Macros, opts: RefOptions): Paper {
   const ref = (label: string, style: RefStyle): string => {
     const t = scan.labels.get(label);
     if (!t || !t.number) return '??';
-    const n = t.kind === 'equation' && style !== 'ref' ? `(${t.number})` : t.number;
-    if (style === 'cref') return `${REF_NAMES[t.kind][0]} ${n}`;
-    if (style === 'Cref') return `${REF_NAMES[t.kind][1]} ${n}`;
-    return n;
+    if (style === 'ref') return t.number;
+    if (style === 'eqref') return `(${t.number})`;
+    const names = REF_NAMES[t.kind];
+    if (style === 'autoref') return `${t.name ?? capital(names[1])} ${t.number}`;
+    const name = t.name ? t.name.toLowerCase() : names[opts.noabbrev || style === 'Cref' ? 1 : 0];
+    const n = t.kind === 'equation' ? `(${t.number})` : t.number;
+    return `${style === 'Cref' || opts.capitalize ? capital(name) : name} ${n}`;
   };
   const ctx: TextContext = { macros, ref };
   const text = (raw: string) => flattenText(raw, ctx);
@@ -629,7 +673,8 @@ function assemble(scan: Scan, src: LatexSource, info: LatexInfo, macros: Macros)
   const abstract = scan.abstract !== undefined ? text(scan.abstract) : '';
   const passages: Passage[] = [];
   const push = (kind: PassageKind, sectionId: string, t: string) => {
-    if (t) passages.push({ id: `p:${passages.length + 1}`, kind, sectionId, text: t, page: 0, anchors: [] });
+    // A stray bracket or rule left from layout commands is not a passage.
+    if (/[\p{L}\p{N}]/u.test(t)) passages.push({ id: `p:${passages.length + 1}`, kind, sectionId, text: t, page: 0, anchors: [] });
   };
   if (abstract) push('abstract', '', abstract);
   for (const p of scan.passages) {

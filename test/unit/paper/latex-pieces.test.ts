@@ -146,3 +146,26 @@ test('authors: \\and / \\And blocks, comma lists, superscript marks, ICML and IE
   ];
   for (const [body, preamble, want] of cases) assert.deepEqual(doc(body, preamble).authors, want, preamble || body);
 });
+
+test('conference style: ICML title block, theorem counters, cleveref names, \\( \\) math, no layout debris', () => {
+  const p = doc(
+    `\\twocolumn[
+\\icmltitle{A Title in a Block}
+\\begin{icmlauthorlist}\\icmlauthor{Ann One}{equal,a}\\icmlauthor{Bob Two}{a}\\end{icmlauthorlist}
+\\icmlaffiliation{a}{Somewhere}
+\\vskip 0.3in
+]
+\\section{Intro}
+\\section{Theory}
+\\begin{lemma}\\label{lem:a} True.\\end{lemma}
+\\begin{theorem}[Main]\\label{thm:b} Also true.\\end{theorem}
+\\begin{equation}\\label{eq:x} x = 1 \\end{equation}
+By \\cref{lem:a}, \\Cref{thm:b}, \\autoref{eq:x} and \\cref{eq:x}, with \\(\\beta \\in \\{0, 1\\}\\).`,
+    '\\usepackage[capitalize]{cleveref}\\newtheorem{theorem}{Theorem}[section]\\newtheorem{lemma}[theorem]{Lemma}',
+  );
+  assert.equal(p.title, 'A Title in a Block');
+  assert.deepEqual(p.authors, ['Ann One', 'Bob Two']);
+  assert.deepEqual(p.equations.map((e) => [e.number, e.label]), [['1', 'eq:x']], 'a theorem label does not land on an equation');
+  assert.ok(p.passages.some((x) => x.text === 'By Lemma 2.1, Theorem 2.2, Equation 1 and Eq. (1), with β ∈ {0, 1}.'), JSON.stringify(p.passages.map((x) => x.text)));
+  assert.ok(p.passages.every((x) => /[a-z]{2}/i.test(x.text)), 'no "[" or "0.3in]" passages');
+});

@@ -289,7 +289,9 @@ function sectioning(scan: Scan, s: string, cmd: string, at: number): number {
     stepCounter(scan.counters, cmd);
     number = theCounter(scan.counters, cmd);
   }
-  addHeading(scan, a.arg, Math.max(1, latexLevel - scan.topLevel + 1), number);
+  addHeading(scan, a.arg.replace(/\\label\s*\{[^}]*\}/g, ''), Math.max(1, latexLevel - scan.topLevel + 1), number);
+  // \section{Title\label{sec:x}} labels the section too.
+  for (const m of a.arg.matchAll(/\\label\s*\{([^}]*)\}/g)) attachLabel(scan, m[1]!.trim());
   return a.end;
 }
 

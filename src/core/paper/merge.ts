@@ -8,7 +8,8 @@ export interface MergeInfo {
 }
 
 export function mergeSourceWithPdf(source: Paper, pdf: Paper, info: MergeInfo): Paper {
-  const { sections, idMap } = mergeSections(source.sections, pdf.sections);
+  const numbering: string[] = [];
+  const { sections, idMap } = mergeSections(source.sections, pdf.sections, numbering);
   const equations = mergeNumbered(source.equations, pdf.equations);
   const figures = mergeNumbered(source.figures, pdf.figures);
   const tables = mergeNumbered(source.tables, pdf.tables);
@@ -17,7 +18,7 @@ export function mergeSourceWithPdf(source: Paper, pdf: Paper, info: MergeInfo): 
   const passages = pdf.passages.length
     ? pdf.passages.map((p) => ({ ...p, sectionId: idMap.get(p.sectionId) ?? p.sectionId }))
     : source.passages;
-  const warnings = [...pdf.warnings, ...source.warnings];
+  const warnings = [...pdf.warnings, ...source.warnings, ...numbering];
   const missing = (label: string, items: { number: string; page: number }[], shown: (x: { number: string }) => string) => {
     const lost = items.filter((x) => x.page === 0);
     if (lost.length) {
@@ -77,7 +78,7 @@ function similarity(a: string, b: string): number {
   return common / total;
 }
 
-function mergeSections(src: Section[], pdf: Section[]): { sections: Section[]; idMap: Map<string, string> } {
+function mergeSections(src: Section[], pdf: Section[], warnings: string[]): { sections: Section[]; idMap: Map<string, string> } {
   const used = new Set<number>();
   const matchOf = new Map<number, string>();
   const take = (pred: (p: Section) => boolean): number => {
@@ -92,6 +93,14 @@ function mergeSections(src: Section[], pdf: Section[]): { sections: Section[]; i
       if (k < 0) k = take((p) => p.number === s.number && !src.some((o) => o !== s && titlesMatch(p.title, o.title)));
     } else {
       k = take((p) => !p.number && titlesMatch(p.title, s.title));
+    }
+    // Numbered differently but the same title, once: the page is still right; say that the numbers disagree.
+    if (k < 0 && s.number) {
+      const same = pdf.map((p, j) => j).filter((j) => !used.has(j) && pdf[j]!.number && titlesMatch(pdf[j]!.title, s.title));
+      if (same.length === 1) {
+        k = same[0]!;
+        warnings.push(`section "${s.title}": the LaTeX source numbers it ${s.number}, the PDF shows ${pdf[k]!.number}`);
+      }
     }
     if (k < 0) return s;
     used.add(k);

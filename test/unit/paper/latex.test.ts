@@ -121,6 +121,7 @@ test('\\numberwithin{equation}{section}: 1.1, 1.2, \\tag{T}, 2.1, and A.1 in the
     ],
   );
   assert.deepEqual(p.authors, ['A. Author', 'B. Author']);
+  assert.deepEqual(p.sections.find((s) => s.number === '2'), { id: 'sec:2', number: '2', title: 'Second', level: 1, page: 0, rects: [], label: 'sec:second' }, '\\label inside the title');
   assert.deepEqual(p.figures.map((f) => f.number), ['1'], 'figures are not numbered within sections unless asked');
 });
 

@@ -91,3 +91,11 @@ test('a PDF without passages (no text layer) keeps the source passages', () => {
   const m = mergeSourceWithPdf(source, paper('pdf', {}), { location: 'x', arxivId: 'x' });
   assert.deepEqual(m.passages.map((p) => p.text), ['words']);
 });
+
+test('a heading the source and the PDF number differently is placed by its title, with a warning', () => {
+  const source = paper('latex', { sections: [sec('sec:1', '1', 'Introduction'), sec('sec:2', '2', 'Related Work'), sec('sec:3', '3', 'Method')] });
+  const pdf = paper('pdf', { sections: [sec('sec:1', '1', 'Introduction', 1), sec('sec:2', '2', 'Method', 2)] });
+  const m = mergeSourceWithPdf(source, pdf, { location: 'x', arxivId: 'x' });
+  assert.deepEqual(m.sections.map((s) => [s.number, s.page]), [['1', 1], ['2', 0], ['3', 2]]);
+  assert.match(m.warnings.join('\n'), /section "Method": the LaTeX source numbers it 3, the PDF shows 2/);
+});

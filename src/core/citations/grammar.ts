@@ -57,6 +57,13 @@ const KIND_WORDS: [RegExp, RefKind, boolean][] = [
   [/(?:algorithm|algo\.?|alg\.?)/iy, 'algorithm', false],
 ];
 
+/** Kind words by their first letter, so a candidate tries two or four patterns, not fourteen. */
+const KIND_BY_FIRST = new Map<string, [RegExp, RefKind, boolean][]>();
+for (const entry of KIND_WORDS) {
+  const first = entry[0].source[0] === '§' ? '§' : entry[0].source.replace(/^\(\?:/, '')[0]!;
+  KIND_BY_FIRST.set(first, [...(KIND_BY_FIRST.get(first) ?? []), entry]);
+}
+
 /** Where a kind word may start: not glued to a preceding word, identifier or member access. */
 const KIND_START = /(?<![\p{L}\p{N}_.$])(?:§|sec|sect|app|eq|equation|tab|fig|alg)/giu;
 
@@ -210,7 +217,7 @@ function readRun(text: string, at: number): Run | undefined {
 
 function startsKindWord(text: string, pos: number): boolean {
   if (pos > 0 && /[\p{L}\p{N}_.$]/u.test(text[pos - 1]!) && text[pos] !== '§') return false;
-  return KIND_WORDS.some(([re]) => {
+  return (KIND_BY_FIRST.get((text[pos] ?? '').toLowerCase()) ?? []).some(([re]) => {
     re.lastIndex = pos;
     return re.test(text);
   });
@@ -218,7 +225,7 @@ function startsKindWord(text: string, pos: number): boolean {
 
 /** One kind word and its numbers: "Eqs. (4)–(6)", "§§3.1, 3.2", "Table 2". */
 function readRefGroup(text: string, at: number): { refs: TagRef[]; end: number } | undefined {
-  for (const [re, kind, plural] of KIND_WORDS) {
+  for (const [re, kind, plural] of KIND_BY_FIRST.get((text[at] ?? '').toLowerCase()) ?? []) {
     re.lastIndex = at;
     const w = re.exec(text);
     if (!w) continue;

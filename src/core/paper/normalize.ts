@@ -41,16 +41,21 @@ export type HyphenOracle = (head: string, tail: string) => 'keep' | 'join' | und
  * "based"), when the second part is a common compound tail, or before a capital ("NAACL-HLT").
  */
 export function joinLines(lines: readonly string[], oracle?: HyphenOracle): string {
-  let out = '';
+  // Pieces, not one growing string: the end-of-line test must look at the last line only,
+  // or a passage that runs over many pages costs quadratic time.
+  const out: string[] = [];
   for (const raw of lines) {
     const line = raw.trim();
     if (!line) continue;
-    if (!out) {
-      out = line;
+    const k = out.length - 1;
+    if (k < 0) {
+      out.push(line);
       continue;
     }
-    const hy = /([\p{L}\d]+)[-\u00AD\u2010]$/u.exec(out);
-    const next = /^(\p{Ll}+)/u.exec(line);
+    const prev = out[k]!;
+    const end = prev.charCodeAt(prev.length - 1);
+    const hy = end === 0x2d || end === 0xad || end === 0x2010 ? /([\p{L}\d]+)[-\u00AD\u2010]$/u.exec(prev.slice(-48)) : null;
+    const next = hy ? /^(\p{Ll}+)/u.exec(line) : null;
     if (hy && next) {
       const head = hy[1]!;
       const tail = next[1]!;
@@ -58,56 +63,40 @@ export function joinLines(lines: readonly string[], oracle?: HyphenOracle): stri
       const keep =
         verdict === 'keep' ||
         (verdict === undefined && ((/\p{Lu}/u.test(head) && head === head.toUpperCase()) || /\d/.test(head) || COMPOUND_TAILS.has(tail)));
-      out = keep ? out.replace(/[\u00AD\u2010]$/, '-') + line : out.slice(0, -1) + line;
-    } else if (hy && /^[\p{Lu}\d]/u.test(line) && /-$/.test(out)) {
-      out += line;
-    } else if (/[\u00AD]$/.test(out)) {
-      out = out.slice(0, -1) + line;
+      out[k] = keep ? prev.replace(/[\u00AD\u2010]$/, '-') : prev.slice(0, -1);
+      out.push(line);
+    } else if (hy && /-$/.test(prev) && /^[\p{Lu}\d]/u.test(line)) {
+      out.push(line);
+    } else if (prev.endsWith('\u00AD')) {
+      out[k] = prev.slice(0, -1);
+      out.push(line);
     } else {
-      out += ' ' + line;
+      out.push(' ' + line);
     }
   }
-  return out;
+  return out.join('');
 }
 
 /**
  * Letter-spaced words as pdf.js sometimes returns them inside one string ("L AT E X",
  * "A B S T R A C T", "t r a n s f o r m e r") become words again. Only runs of at least
- * three short tokens are joined, mostly single letters, so "a b" in prose is left alone.
+ * three short capital tokens (mostly single letters) or four single small letters are
+ * joined, so "a b" in prose is left alone.
  */
 export function joinLetterSpaced(s: string): string {
   if (!/(?:^|\s)\S\s\S/.test(s)) return s;
-  const tokens = s.split(' ');
-  const out: string[] = [];
-  let i = 0;
-  while (i < tokens.length) {
-    let j = i;
-    let singles = 0;
-    const upper = isSpacedUpper(tokens[i]!);
-    while (j < tokens.length && (upper ? isSpacedUpper(tokens[j]!) : isSpacedLower(tokens[j]!))) {
-      if (tokens[j]!.replace(/[^\p{L}]/gu, '').length === 1) singles++;
-      j++;
-    }
-    const run = j - i;
-    const enough = upper ? run >= 3 && singles * 2 >= run : run >= 4 && singles === run;
-    if (enough) {
-      out.push(tokens.slice(i, j).join(''));
-      i = j;
-    } else {
-      out.push(tokens[i]!);
-      i++;
-    }
-  }
-  return out.join(' ');
+  return s
+    .replace(SPACED_UPPER, (run) => {
+      const tokens = run.split(' ');
+      const singles = tokens.filter((t) => t.length === 1).length;
+      return singles * 2 >= tokens.length ? tokens.join('') : run;
+    })
+    .replace(SPACED_LOWER, (run) => run.replace(/ /g, ''));
 }
 
-function isSpacedUpper(t: string): boolean {
-  return /^\p{Lu}{1,3}$/u.test(t);
-}
-
-function isSpacedLower(t: string): boolean {
-  return /^\p{Ll}$/u.test(t);
-}
+// Runs are found by one linear scan each; a letter or digit on either side means a real word.
+const SPACED_UPPER = /(?<![\p{L}\d])(?:\p{Lu}{1,3} ){2,}\p{Lu}{1,3}(?![\p{L}\d])/gu;
+const SPACED_LOWER = /(?<![\p{L}\d])(?:\p{Ll} ){3,}\p{Ll}(?![\p{L}\d])/gu;
 
 // TeX draws accents as spacing glyphs before the letter ("J¨org", "ˇReh˚uˇrek").
 const SPACING_ACCENTS: Record<string, string> = {
@@ -151,18 +140,24 @@ export function normalizeText(s: string): string {
 export function hyphenOracleFrom(texts: Iterable<string>): HyphenOracle {
   const words = new Set<string>();
   const compounds = new Set<string>();
-  for (const t of texts) {
-    for (const m of t.matchAll(/[\p{L}\d]+(?:-[\p{L}\d]+)*/gu)) {
-      const w = m[0].toLowerCase();
-      if (w.includes('-')) {
+  let built = false;
+  // Built on the first question: many passages never end a line in a hyphen.
+  const build = () => {
+    built = true;
+    for (const t of texts) {
+      for (const m of t.matchAll(/[\p{L}\d]+(?:-[\p{L}\d]+)*/gu)) {
+        const w = m[0].toLowerCase();
+        if (!w.includes('-')) {
+          words.add(w);
+          continue;
+        }
         const parts = w.split('-');
         for (let i = 0; i + 1 < parts.length; i++) compounds.add(`${parts[i]}-${parts[i + 1]}`);
-      } else {
-        words.add(w);
       }
     }
-  }
+  };
   return (head, tail) => {
+    if (!built) build();
     const h = head.toLowerCase();
     const t = tail.toLowerCase();
     if (compounds.has(`${h}-${t}`)) return 'keep';

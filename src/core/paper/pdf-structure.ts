@@ -43,13 +43,15 @@ const AFFILIATION = /\b(univ|universit|institut|college|school|department|dept\.
 export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry: readonly PageGeometry[]): Structure {
   const warnings: string[] = [];
   const oracle = hyphenOracleFrom(lines.map((l) => l.text));
+  // Each line's text is normalised once; the classifiers below all read it.
+  const norm = lines.map((l) => normalizeText(l.text));
   const roles = new Array<Role>(lines.length).fill('text');
 
   // Front matter: page-1 lines before the abstract (or the first heading).
-  const abstractAt = lines.findIndex((l) => l.page <= 2 && /^abstract\b/i.test(normalizeText(l.text)));
+  const abstractAt = lines.findIndex((l, i) => l.page <= 2 && /^abstract\b/i.test(norm[i]!));
   let frontEnd = abstractAt;
   if (frontEnd < 0) {
-    frontEnd = lines.findIndex((l) => headingStyle(l, body) && (/^1\.?\s+\p{L}/u.test(l.text) || /^(introduction|1 introduction)$/i.test(l.text)));
+    frontEnd = lines.findIndex((l, i) => headingStyle(l, body) && (/^1\.?\s+\p{L}/u.test(norm[i]!) || /^introduction$/i.test(norm[i]!)));
     if (frontEnd < 0) frontEnd = lines.findIndex((l) => l.page > 1);
     if (frontEnd < 0) frontEnd = lines.length;
   }
@@ -62,12 +64,12 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
   let abstractEnd = abstractAt;
   if (abstractAt >= 0) {
     roles[abstractAt] = 'abstract-head';
-    const runIn = /^abstract\s*[-—–.:]?\s*\S/i.test(normalizeText(lines[abstractAt]!.text)) && normalizeText(lines[abstractAt]!.text).length > 12;
+    const runIn = /^abstract\s*[-—–.:]?\s*\S/i.test(norm[abstractAt]!) && norm[abstractAt]!.length > 12;
     if (runIn) roles[abstractAt] = 'abstract';
     abstractEnd = abstractAt + 1;
     while (abstractEnd < lines.length && abstractEnd - abstractAt < 80) {
       const l = lines[abstractEnd]!;
-      if (isHeadingCandidate(l, body) || (l.page > lines[abstractAt]!.page && abstractEnd - abstractAt > 40)) break;
+      if (isHeadingCandidate(l, norm[abstractEnd]!, body) || (l.page > lines[abstractAt]!.page && abstractEnd - abstractAt > 40)) break;
       if (l.size < body.size * 0.85 && l.bottom < (geometry[l.page - 1]?.height ?? 800) * 0.3) break;
       roles[abstractEnd] = 'abstract';
       abstractEnd++;
@@ -103,7 +105,7 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
       continue;
     }
     if (role === 'abstract') {
-      const text = i === abstractAt ? normalizeText(l.text).replace(/^abstract\s*[-—–.:]?\s*/i, '') : l.text;
+      const text = i === abstractAt ? norm[i]!.replace(/^abstract\s*[-—–.:]?\s*/i, '') : l.text;
       if (!block || block.kind !== 'abstract' || startsParagraph(l, lines[i - 1], body)) {
         close();
         block = { kind: 'abstract', lines: [], texts: [], sectionId: '' };
@@ -124,16 +126,16 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
     }
     if (role === 'equation') continue;
 
-    const heading = readHeading(l, body, lastNumber);
+    const heading = readHeading(l, norm[i]!, body, lastNumber);
     if (heading) {
       close();
       let titleText = heading.title;
       const headLines = [l];
       // A long heading wraps onto a second line in the same style.
-      while (i + 1 < lines.length && continuesHeading(lines[i + 1]!, headLines[headLines.length - 1]!, body)) {
+      while (i + 1 < lines.length && continuesHeading(lines[i + 1]!, norm[i + 1]!, headLines[headLines.length - 1]!, body)) {
         i++;
         headLines.push(lines[i]!);
-        titleText = joinLines([titleText, normalizeText(lines[i]!.text)]);
+        titleText = joinLines([titleText, norm[i]!]);
       }
       if (heading.number) lastNumber = heading.number;
       const id = uniqueId(heading.number ? `sec:${heading.number}` : `sec:${slug(titleText)}`, usedIds);
@@ -155,7 +157,7 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
       continue;
     }
 
-    const cap = CAPTION.exec(normalizeText(l.text));
+    const cap = CAPTION.exec(norm[i]!);
     if (cap && isCaptionStart(l, cap, body)) {
       close();
       const kind = captionKind(cap[1]!);
@@ -310,16 +312,14 @@ export function headingStyle(l: Line, body: BodyStyle): boolean {
   return other > 0 && same <= other * 0.15;
 }
 
-function isHeadingCandidate(l: Line, body: BodyStyle): boolean {
+function isHeadingCandidate(l: Line, t: string, body: BodyStyle): boolean {
   if (!headingStyle(l, body)) return false;
-  const t = normalizeText(l.text);
   return NAMED_HEADING.test(t.replace(/[.:]$/, '')) || /^(\d{1,2}(\.\d{1,2}){0,3}|[A-Z](\.\d{1,2}){0,3})\.?\s+\p{L}/u.test(t);
 }
 
 const NUMBERED = /^(\d{1,2}(?:\.\d{1,2}){0,3}|[A-Z](?:\.\d{1,2}){0,3})\.?\s+(\S.*)$/u;
 
-function readHeading(l: Line, body: BodyStyle, last: string | undefined): HeadingMatch | undefined {
-  const text = normalizeText(l.text);
+function readHeading(l: Line, text: string, body: BodyStyle, last: string | undefined): HeadingMatch | undefined {
   if (text.length > 160 || CAPTION.test(text)) return undefined;
   if (headingStyle(l, body)) {
     const named = text.replace(/[.:]$/, '');
@@ -355,11 +355,10 @@ function plausibleTitle(t: string): boolean {
   return letters >= t.replace(/\s/g, '').length * 0.6;
 }
 
-function continuesHeading(next: Line, prev: Line, body: BodyStyle): boolean {
+function continuesHeading(next: Line, t: string, prev: Line, body: BodyStyle): boolean {
   if (next.page !== prev.page || next.segment !== prev.segment) return false;
   if (next.font !== prev.font || Math.abs(next.size - prev.size) > 0.3 || !headingStyle(next, body)) return false;
   if (prev.y - next.y > prev.size * 1.6) return false;
-  const t = normalizeText(next.text);
   return !NUMBERED.test(t) && !NAMED_HEADING.test(t) && !CAPTION.test(t) && t.length < 100;
 }
 

@@ -24,6 +24,7 @@ if (!skipTypecheck) {
 
 fs.rmSync('dist', { recursive: true, force: true });
 copyPdfjs();
+copyTreeSitter();
 
 const common = {
   bundle: true,
@@ -91,6 +92,23 @@ function copyPdfjs() {
   copy('build/pdf.worker.min.mjs', 'dist/webview/pdfjs/pdf.worker.min.mjs');
   copy('standard_fonts', 'dist/webview/pdfjs/standard_fonts');
   copy('cmaps', 'dist/webview/pdfjs/cmaps');
+}
+
+/**
+ * Citation tags are found with web-tree-sitter, loaded at run time from dist/tree-sitter/
+ * (see src/core/citations/treeSitter.ts): its CommonJS build, its wasm, and the grammars
+ * of the languages whose comments are searched (C uses the C++ grammar).
+ */
+function copyTreeSitter() {
+  const runtime = path.dirname(fileURLToPathSafe(import.meta.resolve('web-tree-sitter/web-tree-sitter.wasm')));
+  const grammars = path.join(path.dirname(fileURLToPathSafe(import.meta.resolve('@vscode/tree-sitter-wasm/package.json'))), 'wasm');
+  fs.mkdirSync('dist/tree-sitter', { recursive: true });
+  for (const f of ['web-tree-sitter.cjs', 'web-tree-sitter.wasm']) fs.copyFileSync(path.join(runtime, f), path.join('dist/tree-sitter', f));
+  fs.copyFileSync(path.join(runtime, 'LICENSE'), 'dist/tree-sitter/LICENSE.web-tree-sitter');
+  for (const lang of ['python', 'javascript', 'typescript', 'tsx', 'cpp', 'rust']) {
+    fs.copyFileSync(path.join(grammars, `tree-sitter-${lang}.wasm`), path.join('dist/tree-sitter', `tree-sitter-${lang}.wasm`));
+  }
+  fs.copyFileSync(path.join(grammars, '..', 'LICENSE'), 'dist/tree-sitter/LICENSE.grammars');
 }
 
 function fileURLToPathSafe(u) {

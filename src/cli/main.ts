@@ -1,6 +1,8 @@
 import { describeError } from '../core/errors';
+import { auditVerb } from './commands/audit';
 import { parseVerb } from './commands/parse';
 import { plannedVerb } from './commands/planned';
+import { resolveVerb } from './commands/resolve';
 import type { CliIo } from './io';
 import { EXIT_OK, EXIT_USAGE } from './io';
 import type { Verb } from './verb';
@@ -9,18 +11,8 @@ const VERSION = '0.1.0';
 
 export const verbs: Verb[] = [
   parseVerb,
-  plannedVerb(
-    'resolve',
-    'resolve citation tags ("§3.2, Eq. 4") against a paper and show the passages',
-    'usage: papertrail resolve <tag or file> --paper <source> [--json]',
-    'it lands with citation anchors',
-  ),
-  plannedVerb(
-    'audit',
-    'check every citation in a repository against its paper; list unspecified choices',
-    'usage: papertrail audit <dir> [--paper <source>] [--json]',
-    'it lands with citation anchors',
-  ),
+  resolveVerb,
+  auditVerb,
   plannedVerb(
     'reimplement',
     'plan, analyse and code a citation-anchored repository from a paper',

@@ -32,7 +32,10 @@ export interface ParsedTag {
   /** Offsets of the quoted phrase (inside the quotes). */
   quoteStart?: number;
   quoteEnd?: number;
-  /** Free text after "—" / " - " / "--" / ":"; for a flag, all the text after the flag. */
+  /**
+   * Free text after "—" / " - " / "--" / ":" to the end of the line (references in it are
+   * prose, not tags); for a flag, all the text after the flag.
+   */
   note?: string;
   flag?: Flag;
 }
@@ -129,14 +132,19 @@ export function parseTagText(text: string): ParsedTag[] {
   }
 
   const free = runs.filter((r) => !used.has(r));
+  let consumed = 0;
   for (let i = 0; i < free.length; i++) {
     const r = free[i]!;
+    // A note is prose: "— Eq. 2 is in §3.3" there is an explanation, not another tag.
+    if (r.start < consumed) continue;
     const lineEnd = endOfLine(text, r.end);
     const next = free[i + 1];
-    const limit = Math.min(lineEnd, next && next.start < lineEnd ? next.start : lineEnd, ...flags.filter((f) => f.start > r.end).map((f) => f.start));
+    // Without a note, a second run on the line is its own tag; a quote stops before it.
+    const quoteLimit = next && next.start < lineEnd ? next.start : lineEnd;
+    const limit = Math.min(lineEnd, ...flags.filter((f) => f.start > r.end).map((f) => f.start));
     const tag: ParsedTag = { raw: '', start: r.start, end: r.end, refs: r.refs };
     let pos = r.end;
-    const q = readQuote(text, pos, limit);
+    const q = readQuote(text, pos, Math.min(limit, quoteLimit));
     if (q) {
       Object.assign(tag, q.fields);
       pos = q.end;
@@ -148,6 +156,7 @@ export function parseTagText(text: string): ParsedTag[] {
     }
     tag.end = pos;
     tag.raw = text.slice(tag.start, tag.end);
+    consumed = pos;
     tags.push(tag);
   }
   return tags.sort((a, b) => a.start - b.start);

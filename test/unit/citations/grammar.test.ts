@@ -62,6 +62,8 @@ const SPELLINGS: [string, string[]][] = [
   ['/* Eq. 4 */', ['Eq. 4']],
   ['-- Table 2 --', ['Table 2']],
   ['# §3.2 ... and later Table 1', ['§3.2', 'Table 1']],
+  ['# Eq. 4 — as in Eq. 3 of §2', ['Eq. 4']],
+  ['# §3.2 "h = 8" Table 1', ['§3.2', 'Table 1']],
 ];
 
 test('a table of real-world spellings parses to the references a reader sees', () => {

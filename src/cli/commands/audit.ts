@@ -1,0 +1,80 @@
+import type { AuditReport } from '../../core/citations/audit';
+import { auditRepository } from '../../core/citations/audit';
+import type { CliIo } from '../io';
+import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../io';
+import { parseVerbArgs } from '../parse-args';
+import type { Verb } from '../verb';
+
+export const auditVerb: Verb = {
+  name: 'audit',
+  summary: 'check every citation in a repository against its paper; list unspecified choices',
+  usage: `usage: papertrail audit <dir> [--paper <paper>] [--json] [--no-cache] [--cache-dir DIR]
+
+  <dir>         the repository folder; tags are looked for in comments and docstrings
+                (.py, .js/.ts, .c/.cpp/.cu, .rs, .jl), # comments of .yaml/.toml, and .md notes
+  --paper       the paper for every file (.pdf, LaTeX source or arXiv id); default: the
+                repository's .papertrail/paper.json, or a "# paper: ..." header in a file
+  --json        one JSON document: tags (file, 1-based line), counts by kind and flag,
+                coverage, broken [{file, line, tag, reason}], flags [{file, line, flag, text}]
+  --no-cache    parse the paper again even if the result is cached
+  --cache-dir   cache folder (default: $PAPERTRAIL_CACHE_DIR, else $XDG_CACHE_HOME/papertrail)
+
+exit: 0 every tag resolves, 1 some tag is broken, 2 bad usage or no paper could be read
+(one line on stderr says what to do)`,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const args = parseVerbArgs('audit', argv, { paper: { type: 'string' }, 'no-cache': { type: 'boolean' }, 'cache-dir': { type: 'string' } });
+    if (!args.ok) return usageError(io, args.error.message);
+    if (args.value.values.help) {
+      io.stdout(this.usage + '\n');
+      return EXIT_OK;
+    }
+    const [dir, ...extra] = args.value.positionals;
+    if (!dir || extra.length) return usageError(io, 'papertrail audit: give exactly one repository folder, e.g. papertrail audit . (see --help)');
+    const paper = args.value.values.paper;
+    const cacheDir = args.value.values['cache-dir'];
+    const report = await auditRepository(dir, {
+      cwd: io.cwd,
+      ...(typeof paper === 'string' ? { paper } : {}),
+      parse: {
+        env: io.env,
+        noCache: Boolean(args.value.values['no-cache']),
+        ...(typeof cacheDir === 'string' ? { cacheDir } : {}),
+      },
+    });
+    if (!report.ok) return usageError(io, `papertrail audit: ${report.error.message}`);
+    io.stdout(args.value.values.json ? JSON.stringify(report.value) + '\n' : auditText(report.value) + '\n');
+    return report.value.broken.length ? EXIT_PROBLEMS : EXIT_OK;
+  },
+};
+
+/** The readable report: summary lines, then tables of broken tags and flags. */
+export function auditText(r: AuditReport): string {
+  const out: string[] = [];
+  const papers = r.papers.map((p) => `"${p.title}" (${p.source})`).join(', ') || 'no paper';
+  out.push(`audited ${r.counts.files} files, ${r.counts.tags} tags against ${papers}`);
+  out.push(`references: ${Object.entries(r.counts.refs).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  out.push(`flags: ${Object.entries(r.counts.flags).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  const pct = (100 * r.coverage.ratio).toFixed(1);
+  out.push(`coverage: ${r.coverage.coveredLines} of ${r.coverage.codeLines} code lines under a tag (${pct}%)`);
+  out.push('');
+  out.push(r.broken.length ? `broken (${r.broken.length}):` : 'broken: none');
+  if (r.broken.length) out.push(table(['where', 'tag', 'reason'], r.broken.map((b) => [`${b.file}:${b.line}`, b.tag, b.reason])));
+  if (r.flags.length) {
+    out.push('');
+    out.push(`flags (${r.flags.length}):`);
+    out.push(table(['where', 'flag', 'text'], r.flags.map((f) => [`${f.file}:${f.line}`, f.flag, f.text])));
+  }
+  return out.join('\n');
+}
+
+function table(head: string[], rows: string[][]): string {
+  const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
+  const cells = [head, ...rows].map((r) => r.map((c, i) => clip(c.replace(/\s+/g, ' '), i === r.length - 1 ? 100 : 48)));
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  return cells.map((r) => '  ' + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+function usageError(io: CliIo, message: string): number {
+  io.stderr(message + '\n');
+  return EXIT_USAGE;
+}

@@ -472,7 +472,8 @@ function mathEnvironment(scan: Scan, name: string, inner: string): void {
       .replace(/\\tag\*?\s*\{[^}]*\}/g, '')
       .replace(/\\(nonumber|notag|IEEEnonumber|IEEEyesnumber)(?![a-zA-Z])/g, '')
       .trim();
-    if (!latex && !tag) continue;
+    // An empty row still takes a number in align/gather/eqnarray: a trailing \\ prints "(6)" on a blank line.
+    if (!latex && !tag && SINGLE.has(base)) continue;
     rows.push({ latex, labels, ...(tag !== undefined ? { tag } : {}), numbered: tag !== undefined || forced || (!starred && !suppressed) });
   }
   // Unnumbered rows belong to the numbered row they lead to (a derivation ending in "(4)");
@@ -485,14 +486,14 @@ function mathEnvironment(scan: Scan, name: string, inner: string): void {
       continue;
     }
     const number = row.tag !== undefined ? flattenText(row.tag, { macros: new Map() }) : nextEquationNumber(scan);
-    const eq: RawEquation = { number, section: sectionNumber(scan), latex: [...pending, row.latex].join(' \\\\\n') };
+    const eq: RawEquation = { number, section: sectionNumber(scan), latex: [...pending, row.latex].filter(Boolean).join(' \\\\\n') };
     pending = [];
     scan.equations.push(eq);
     lastEq = eq;
     scan.target = { kind: 'equation', number, item: eq };
     for (const l of row.labels) attachLabel(scan, l);
   }
-  if (pending.length && lastEq) lastEq.latex += ' \\\\\n' + pending.join(' \\\\\n');
+  if (pending.some(Boolean) && lastEq) lastEq.latex = [lastEq.latex, ...pending].filter(Boolean).join(' \\\\\n');
 }
 
 function skipArgs(s: string, optional: number, mandatory: number): string {

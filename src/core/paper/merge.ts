@@ -1,6 +1,6 @@
 // Source + PDF → one Paper: structure, numbering and LaTeX from the source (it is exact),
 // pages and rectangles from the PDF (only it knows where things landed), the PDF's passages.
-import type { Caption, Equation, Paper, Section } from './model';
+import type { Caption, Equation, Paper, Passage, Section } from './model';
 
 export interface MergeInfo {
   location: string;
@@ -14,6 +14,11 @@ export function mergeSourceWithPdf(source: Paper, pdf: Paper, info: MergeInfo): 
   const figures = mergeNumbered(source.figures, pdf.figures);
   const tables = mergeNumbered(source.tables, pdf.tables);
   const algorithms = mergeNumbered(source.algorithms, pdf.algorithms);
+  // What the PDF reader did not recognise as a heading, equation or caption may still be in its
+  // text: put it on the page where that text stands (no rectangles: the exact box is unknown).
+  placeByText(sections, pdf.passages, (s) => headingProbe(s));
+  placeByText(equations, pdf.passages, (e) => equationProbe(e.number));
+  for (const list of [figures, tables, algorithms]) placeByText(list, pdf.passages, (c) => captionProbe(c));
   // The PDF's passages carry positions; without any (a PDF with no text layer) the source's stand in.
   const passages = pdf.passages.length
     ? pdf.passages.map((p) => ({ ...p, sectionId: idMap.get(p.sectionId) ?? p.sectionId }))
@@ -119,8 +124,9 @@ function mergeSections(src: Section[], pdf: Section[], warnings: string[]): { se
   return { sections, idMap };
 }
 
+/** "(4)" and "4" alike; TeX prints a math * as ∗ (U+2217). */
 function normNumber(n: string): string {
-  return n.replace(/[\s()]/g, '').toLowerCase();
+  return n.replace(/[\s()]/g, '').replace(/∗/g, '*').toLowerCase();
 }
 
 function mergeNumbered<T extends Equation | Caption>(src: T[], pdf: T[]): T[] {
@@ -133,4 +139,49 @@ function mergeNumbered<T extends Equation | Caption>(src: T[], pdf: T[]): T[] {
     const p = byNumber.get(normNumber(s.number))?.shift();
     return p ? { ...s, page: p.page, rects: p.rects } : s;
   });
+}
+
+type Probe = (p: Passage) => boolean;
+
+/**
+ * Gives items still without a page the page of the first passage the probe accepts, searching only
+ * between the pages of their placed neighbours so a mention elsewhere cannot pull them away.
+ */
+function placeByText<T extends { page: number }>(items: T[], passages: Passage[], probe: (item: T) => Probe | undefined): void {
+  for (let k = 0; k < items.length; k++) {
+    const item = items[k]!;
+    if (item.page > 0) continue;
+    const accept = probe(item);
+    if (!accept) continue;
+    let lo = 1;
+    for (let j = k - 1; j >= 0; j--) if (items[j]!.page > 0) { lo = items[j]!.page; break; }
+    let hi = Infinity;
+    for (let j = k + 1; j < items.length; j++) if (items[j]!.page > 0) { hi = items[j]!.page; break; }
+    const hit = passages.find((p) => p.page >= lo && p.page <= hi && accept(p));
+    if (hit) items[k] = { ...item, page: hit.page, rects: [] };
+  }
+}
+
+function headingProbe(s: Section): Probe | undefined {
+  const want = normTitle(`${s.number} ${s.title}`);
+  if (want.length < 4) return undefined;
+  return (p) => (p.kind === 'heading' || p.kind === 'paragraph') && normTitle(p.text).startsWith(want);
+}
+
+function equationProbe(number: string): Probe | undefined {
+  if (!number) return undefined;
+  const tag = `(${number.replace(/∗/g, '*')})`;
+  // Its number closes the display (possibly followed by the next rows' numbers), not a mention "Eq. (4)" in prose.
+  return (p) => {
+    const t = p.text.replace(/\s+/g, ' ').replace(/∗/g, '*').trim();
+    const at = t.lastIndexOf(tag);
+    if (at < 0) return false;
+    return p.kind === 'equation' || /^(\s*\([^()]{1,12}\))*$/.test(t.slice(at + tag.length));
+  };
+}
+
+function captionProbe(c: Caption): Probe {
+  const name = c.kind === 'figure' ? 'Figure' : c.kind === 'table' ? 'Table' : 'Algorithm';
+  const want = normTitle(`${name} ${c.number}`);
+  return (p) => (p.kind === 'caption' || p.kind === 'paragraph') && normTitle(p.text).startsWith(want) && !/^\d/.test(normTitle(p.text).slice(want.length));
 }

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import type { ParseEvent, ParseOptions } from '../../../src/core/paper/parse';
 import { parsePaper } from '../../../src/core/paper/parse';
 import { parsePdf } from '../../../src/core/paper/pdf';
-import { treeTarGz } from '../../fixtures/latex/archive';
+import { TREE, treeTarGz } from '../../fixtures/latex/archive';
 import type { FakeArxiv } from '../../fixtures/latex/arxiv-server';
 import { startFakeArxiv } from '../../fixtures/latex/arxiv-server';
 import { tinyNetPdf } from '../../fixtures/latex/tinynet-pdf';
@@ -32,6 +32,9 @@ before(async () => {
     '/pdf/hep-th/9901001': { body: pdf, type: 'application/pdf' },
     '/pdf/2401.00004': { body: '<html>generating PDF…</html>', type: 'text/html' },
     '/pdf/2401.00005': { hang: true },
+    // The same paper typeset by pdflatex (test/fixtures/latex/build-tree-pdf.sh).
+    '/pdf/2401.00010v1': { body: fs.readFileSync(path.join(path.dirname(TREE), 'tree.pdf')), type: 'application/pdf' },
+    '/e-print/2401.00010v1': { body: eprint, type: 'application/gzip' },
   });
 });
 
@@ -82,6 +85,26 @@ test('an arXiv id: PDF and e-print fetched, structure and LaTeX from source, pag
   assert.ok(p.passages.every((x) => x.page >= 1));
   assert.deepEqual(server.requests.slice(-2), ['/pdf/2401.00001', '/e-print/2401.00001v2']);
   assert.ok(o.events.some((e) => e.type === 'read' && e.reader === 'merge'));
+});
+
+test('the pdflatex PDF of the fixture + its e-print: every numbered item lands on the page LaTeX put it on', async () => {
+  const r = await parsePaper('2401.00010v1', options());
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  const p = r.value;
+  assert.equal(p.pageCount, 5);
+  assert.deepEqual(
+    p.sections.map((s) => [s.number || s.title, s.page]),
+    [['1', 1], ['2', 1], ['2.1', 1], ['2.1.1', 2], ['Initialisation.', 2], ['3', 4], ['Setup', 4], ['Acknowledgements', 5], ['References', 0], ['A', 5], ['A.1', 5]],
+  );
+  // Read off the typeset PDF: (1) on page 1, (2)–(5b) on 2, (6)–(8) on 4, (9)–(A.⋆) on 5.
+  assert.deepEqual(
+    p.equations.map((e) => `${e.number}:${e.page}`),
+    ['1:1', '2:2', '3:2', '*:2', '4:2', '5a:2', '5b:2', '6:4', '7:4', '8:4', '9:5', '10:5', 'A.⋆:5'],
+  );
+  assert.deepEqual([...p.figures, ...p.tables, ...p.algorithms].map((c) => `${c.kind} ${c.number}:${c.page}`), ['figure 1:3', 'figure 2:4', 'table 1:4', 'algorithm 1:2']);
+  assert.ok(p.sections.find((s) => s.number === '2.1')!.rects.length > 0, 'headings the PDF reader found keep their rectangles');
+  assert.ok(p.equations[0]!.rects.length > 0 && p.equations[0]!.latex, 'equation (1): LaTeX from source, box from the PDF');
+  assert.deepEqual(p.warnings, ['1 of 11 sections from the LaTeX source not found in the PDF, so without a page: "References"'], 'no .bbl in the fixture, so no References in its PDF');
 });
 
 test('the second parse of the same id is served from the cache: no download, no parser', async () => {

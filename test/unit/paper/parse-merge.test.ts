@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mergeSourceWithPdf } from '../../../src/core/paper/merge';
-import type { Paper, Section } from '../../../src/core/paper/model';
+import type { Paper, Passage, Section } from '../../../src/core/paper/model';
 import { PAPER_SCHEMA_VERSION } from '../../../src/core/paper/model';
 
 const R = (y: number) => [{ x: 72, y, width: 200, height: 12 }];
@@ -98,4 +98,30 @@ test('a heading the source and the PDF number differently is placed by its title
   const m = mergeSourceWithPdf(source, pdf, { location: 'x', arxivId: 'x' });
   assert.deepEqual(m.sections.map((s) => [s.number, s.page]), [['1', 1], ['2', 0], ['3', 2]]);
   assert.match(m.warnings.join('\n'), /section "Method": the LaTeX source numbers it 3, the PDF shows 2/);
+});
+
+test('what the PDF reader missed is placed on the page of its text, never on a mere mention', () => {
+  const source = paper('latex', {
+    sections: [sec('sec:1', '1', 'Intro'), sec('sec:1.1', '1.1', 'Details', 0, 2), sec('sec:2', '2', 'Next')],
+    equations: [
+      { id: 'eq:1', number: '1', section: '1', page: 0, rects: [], text: 'a' },
+      { id: 'eq:2', number: '2', section: '1', page: 0, rects: [], text: 'b' },
+    ],
+    algorithms: [{ id: 'alg:1', kind: 'algorithm', number: '1', section: '1', page: 0, rects: [], text: 'Algorithm 1 Train' }],
+  });
+  const pass = (id: string, kind: Passage['kind'], page: number, text: string): Passage => ({ id, kind, sectionId: '', text, page, anchors: [{ page, rects: R(100) }] });
+  const pdf = paper('pdf', {
+    sections: [sec('sec:1', '1', 'Intro', 1), sec('sec:2', '2', 'Next', 3)],
+    passages: [
+      pass('a', 'paragraph', 1, 'As Eq. (2) and Algorithm 1 show, details follow in Section 1.1 Details.'),
+      pass('b', 'paragraph', 2, '1.1 Details We now...'),
+      pass('c', 'paragraph', 2, 'x = y (1)'),
+      pass('d', 'equation', 2, 'z = w (2) (3)'),
+      pass('e', 'paragraph', 3, 'Algorithm 1 Train'),
+    ],
+  });
+  const m = mergeSourceWithPdf(source, pdf, { location: 'x', arxivId: 'x' });
+  assert.deepEqual(m.sections.map((s) => [s.number, s.page, s.rects.length]), [['1', 1, 1], ['1.1', 2, 0], ['2', 3, 1]]);
+  assert.deepEqual(m.equations.map((e) => [e.number, e.page, e.rects.length]), [['1', 2, 0], ['2', 2, 0]]);
+  assert.deepEqual(m.algorithms.map((a) => a.page), [3]);
 });

@@ -101,7 +101,7 @@ function mergeSections(src: Section[], pdf: Section[], warnings: string[]): { se
     }
     // Numbered differently but the same title, once: the page is still right; say that the numbers disagree.
     if (k < 0 && s.number) {
-      const same = pdf.map((p, j) => j).filter((j) => !used.has(j) && pdf[j]!.number && titlesMatch(pdf[j]!.title, s.title));
+      const same = pdf.map((_p, j) => j).filter((j) => !used.has(j) && pdf[j]!.number && titlesMatch(pdf[j]!.title, s.title));
       if (same.length === 1) {
         k = same[0]!;
         warnings.push(`section "${s.title}": the LaTeX source numbers it ${s.number}, the PDF shows ${pdf[k]!.number}`);

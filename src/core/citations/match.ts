@@ -150,7 +150,11 @@ function indexOfNumberSafe(hay: string, needle: string, from: number): number {
 export function findWithOtherNumbers(haystack: Normalized, needle: string): PhraseMatch | undefined {
   const n = normalizeForMatch(needle).text;
   if (!/\d/.test(n) || n.replace(/[\d.|]/g, '').length < 3) return undefined;
-  const hay = maskNumbers(haystack.text);
+  let hay = masked.get(haystack);
+  if (!hay) {
+    hay = maskNumbers(haystack.text);
+    masked.set(haystack, hay);
+  }
   const pat = maskNumbers(n).text;
   const at = hay.text.indexOf(pat);
   if (at < 0) return undefined;
@@ -161,6 +165,8 @@ export function findWithOtherNumbers(haystack: Normalized, needle: string): Phra
   while (end + 1 < haystack.text.length && /[\d.]/.test(haystack.text[end + 1]!)) end++;
   return { start: haystack.map[a]!, end: haystack.map[end]! + 1 };
 }
+
+const masked = new WeakMap<Normalized, { text: string; map: number[] }>();
 
 function maskNumbers(s: string): { text: string; map: number[] } {
   const out: string[] = [];

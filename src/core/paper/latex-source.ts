@@ -119,14 +119,20 @@ export function findMainFile(tree: SourceTree): Result<string> {
   if (!candidates.length) return fail('bad-input', `no main .tex file (with \\documentclass) in ${tree.name}; give the main .tex file itself`);
   if (candidates.length === 1) return ok(candidates[0]!.rel);
   const inputted = new Set<string>();
+  const inputsOthers = new Set<string>();
+  const known = new Set(files);
   for (const c of candidates) {
     for (const m of c.text.matchAll(/\\(?:input|include|subfile)\s*\{([^}]+)\}/g)) {
-      const p = path.posix.normalize(m[1]!.trim().replace(/^\.\//, ''));
-      inputted.add(p.endsWith('.tex') ? p : `${p}.tex`);
+      const p = path.posix.normalize(path.posix.join(path.posix.dirname(c.rel), m[1]!.trim()));
+      const tex = p.endsWith('.tex') ? p : `${p}.tex`;
+      inputted.add(tex);
+      if (known.has(tex)) inputsOthers.add(c.rel);
     }
   }
   const depth = (rel: string) => rel.split('/').length;
-  const score = (c: { rel: string }) => (PREFERRED_MAIN.test(path.posix.basename(c.rel)) ? 0 : 2) + (inputted.has(c.rel) ? 1 : 0);
+  // A conventional name first, then a file nobody inputs, then one that inputs the others.
+  const score = (c: { rel: string }) =>
+    (PREFERRED_MAIN.test(path.posix.basename(c.rel)) ? 0 : 4) + (inputted.has(c.rel) ? 2 : 0) + (inputsOthers.has(c.rel) ? 0 : 1);
   const best = [...candidates].sort((a, b) => score(a) - score(b) || depth(a.rel) - depth(b.rel) || b.text.length - a.text.length)[0]!;
   return ok(best.rel);
 }

@@ -226,7 +226,7 @@ const DROP: Record<string, [number, number]> = {
   stepcounter: [0, 1], refstepcounter: [0, 1], captionsetup: [1, 1], todo: [1, 1], phantom: [0, 1], hphantom: [0, 1],
   vphantom: [0, 1], rule: [1, 2], definecolor: [0, 3], tag: [0, 1], input: [0, 1], include: [0, 1],
   renewcommand: [0, 2], newcommand: [0, 2], numberwithin: [0, 2], usepackage: [1, 1], affil: [1, 1], affiliation: [0, 1],
-  email: [0, 1], orcid: [0, 1], inst: [0, 1], IEEEauthorblockA: [0, 1], institute: [0, 1], address: [1, 1], icmlaffiliation: [0, 2],
+  email: [0, 1], orcid: [0, 1], orcidID: [0, 1], orcidlink: [0, 1], inst: [0, 1], IEEEauthorblockA: [0, 1], institute: [0, 1], address: [1, 1], icmlaffiliation: [0, 2],
   icmlcorrespondingauthor: [0, 2], icmlkeywords: [0, 1], keywords: [0, 1], date: [0, 1], bibitem: [1, 1], cline: [0, 1],
   multicolumn: [0, 2], multirow: [1, 2], newline: [1, 0], specialrule: [0, 3], arrayrulecolor: [0, 1], rowcolor: [1, 1],
   cellcolor: [1, 1], qedhere: [0, 0], hyperlink: [0, 1], hypertarget: [0, 1], belowcaptionskip: [0, 0],

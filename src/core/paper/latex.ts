@@ -738,7 +738,7 @@ export function splitAuthors(raws: string[], ctx: TextContext): string[] {
         .replace(/\$\s*\^\s*(\{[^}]*\}|\S)\s*\$/g, ' ')
         .replace(/\\textsuperscript\s*\{[^}]*\}/g, ' ')
         .replace(/\^\s*\{[^}]*\}/g, ' ')
-        .replace(/\\(footnotemark|thanks|inst|affilmark|IEEEauthorrefmark|orcidlink|orcid)\s*(\[[^\]]*\])?\s*(\{[^}]*\})?/g, ' ');
+        .replace(/\\(footnotemark|thanks|inst|affilmark|IEEEauthorrefmark|orcidlink|orcidID|orcid)\s*(\[[^\]]*\])?\s*(\{[^}]*\})?/g, ' ');
       for (const piece of cleaned.split(/\\(?:quad|qquad|hspace\*?\s*\{[^}]*\}|hfill|newline)(?![a-zA-Z])/)) {
         const flat = flattenText(piece, ctx);
         for (const name of flat.split(/\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*/)) {

@@ -107,6 +107,7 @@ test('the main file: 00README.json, then a conventional name, then the one not \
     [{ 'a.tex': main + '\\input{b}', 'b.tex': main }, 'a.tex'],
     [{ 'x/ms.tex': main, 'fig.tex': '\\documentclass{standalone}\\begin{document}f\\end{document}' }, 'x/ms.tex'],
     [{ 'a.tex': main, 'b.tex': main, '00README.json': '{"sources":[{"filename":"b.tex","usage":"toplevel"}]}' }, 'b.tex'],
+    [{ 'old-draft.tex': main, 'submission2.tex': main.replace('x', '\\input{sec/intro}'), 'sec/intro.tex': 'i' }, 'submission2.tex'],
   ];
   for (const [files, want] of cases) {
     const r = findMainFile(tree(files));
@@ -147,6 +148,8 @@ test('authors: \\and / \\And blocks, comma lists, superscript marks, ICML and IE
     ['\\icmlauthor{Ada Byron}{aff} \\icmlauthor{Bo Li}{aff}', '', ['Ada Byron', 'Bo Li']],
     ['', '\\author{\\IEEEauthorblockN{Ann Lee}\\IEEEauthorblockA{Dept. \\\\ Uni} \\and \\IEEEauthorblockN{Tom Wu}}', ['Ann Lee', 'Tom Wu']],
     ['', '\\author{\\textbf{Li Wei} \\quad \\textbf{Sara Kim} \\\\ Lab}', ['Li Wei', 'Sara Kim']],
+    ['', '\\author{Ana Ruiz\\inst{1}\\orcidID{0000-0001-2345-6789} \\and Ben Ode\\inst{2}}', ['Ana Ruiz', 'Ben Ode']],
+    ['', '\\author[1]{Cy Dee}\\author[2]{Eve Fox}\\affil[1]{Uni A}\\affil[2]{Uni B}', ['Cy Dee', 'Eve Fox']],
   ];
   for (const [body, preamble, want] of cases) assert.deepEqual(doc(body, preamble).authors, want, preamble || body);
 });
@@ -172,4 +175,19 @@ By \\cref{lem:a}, \\Cref{thm:b}, \\autoref{eq:x} and \\cref{eq:x}, with \\(\\bet
   assert.deepEqual(p.equations.map((e) => [e.number, e.label]), [['1', 'eq:x']], 'a theorem label does not land on an equation');
   assert.ok(p.passages.some((x) => x.text === 'By Lemma 2.1, Theorem 2.2, Equation 1 and Eq. (1), with β ∈ {0, 1}.'), JSON.stringify(p.passages.map((x) => x.text)));
   assert.ok(p.passages.every((x) => /[a-z]{2}/i.test(x.text)), 'no "[" or "0.3in]" passages');
+});
+
+test('algorithm2e captions read "Algorithm 1: …"; figure* and wrapfigure share the figure counter; \\captionof counts', () => {
+  const p = doc(
+    '\\begin{algorithm}[t]\\caption{Train}\\label{alg:t}\\end{algorithm}' +
+      '\\begin{figure*}\\caption{Wide}\\end{figure*}\\begin{wrapfigure}{r}{0.4\\linewidth}\\caption{Narrow}\\end{wrapfigure}' +
+      '\\begin{minipage}{\\linewidth}\\captionof{table}{Loose}\\label{tab:l}\\end{minipage}',
+    '\\usepackage[ruled]{algorithm2e}',
+  );
+  assert.deepEqual([...p.algorithms, ...p.figures, ...p.tables].map((c) => [c.text, c.label ?? '']), [
+    ['Algorithm 1: Train', 'alg:t'],
+    ['Figure 1: Wide', ''],
+    ['Figure 2: Narrow', ''],
+    ['Table 1: Loose', 'tab:l'],
+  ]);
 });

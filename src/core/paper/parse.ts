@@ -97,7 +97,7 @@ async function parseFile(abs: string, source: string, size: number, options: Par
   if (/\.pdf$/i.test(abs) || isPdf(bytes)) {
     return cached(parsedKey('pdf', sha256Hex(bytes)), source, options, () => {
       options.onEvent?.({ type: 'read', reader: 'pdf' });
-      return parsePdf(bytes, { location: source });
+      return parsePdf(bytes, { location: source, ...(options.signal ? { signal: options.signal } : {}) });
     });
   }
   if (isGzip(bytes) || isTar(bytes)) {
@@ -159,7 +159,7 @@ async function parseArxiv(ref: ArxivRef, source: string, options: ParseOptions):
   const key = parsedKey('arxiv', dl.arxivId, sha256Hex(dl.pdf), dl.source ? sha256Hex(dl.source) : 'no-source');
   const result = await cached(key, source, options, async () => {
     options.onEvent?.({ type: 'read', reader: 'pdf' });
-    const pdf = await parsePdf(dl.pdf, { location: source, arxivId: dl.arxivId });
+    const pdf = await parsePdf(dl.pdf, { location: source, arxivId: dl.arxivId, ...(options.signal ? { signal: options.signal } : {}) });
     if (!pdf.ok) return pdf;
     const asArxiv = (p: Paper, extra: string[]): Paper => ({
       ...p,

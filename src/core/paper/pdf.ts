@@ -8,6 +8,7 @@ import type { Paper } from './model';
 import { PAPER_SCHEMA_VERSION } from './model';
 import type { Line, PageGeometry } from './pdf-layout';
 import { findBodyStyle, findFurniture, layoutPage } from './pdf-layout';
+import { guardPdfjsRejections } from './pdf-guard';
 import { buildStructure } from './pdf-structure';
 import type { Fragment, RawTextContent } from './pdf-text';
 import { buildFragments, readRuns } from './pdf-text';
@@ -29,6 +30,7 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
   if (!head.includes('%PDF-')) return fail('bad-input', `${info.location}: not a PDF file (no %PDF header); give a .pdf file`);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const { lib, standardFontDataUrl, cMapUrl } = await loadPdfjs();
+  guardPdfjsRejections();
   let doc;
   try {
     doc = await lib.getDocument({
@@ -88,10 +90,15 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
         page.cleanup();
       }
     }
-    if (damaged === pageCount) return fail('bad-input', `${info.location}: the PDF is damaged or truncated: none of its ${pageCount} pages can be read; download it again`);
-    if (chars < MIN_PAGE_CHARS * pageCount && emptyPages.length * 2 > pageCount) {
+    // No page with text: a scan, unless pages could not even be read.
+    const textPages = pageCount - damaged - emptyPages.length;
+    const unreadable = damaged === pageCount ? `none of its ${pageCount} pages can be read` : `${damaged} of its ${pageCount} pages cannot be read`;
+    const damagedMessage = `${info.location}: the PDF is damaged or truncated: ${unreadable}; download it again`;
+    if (textPages === 0 && damaged) return fail('bad-input', damagedMessage);
+    if (textPages === 0 || (chars < MIN_PAGE_CHARS * pageCount && emptyPages.length * 2 > pageCount - damaged)) {
       return fail('unsupported', `${info.location}: the PDF has no text layer (a scan?); run OCR (e.g. ocrmypdf) first`);
     }
+    if (damaged * 2 > pageCount) return fail('bad-input', damagedMessage);
     if (emptyPages.length) warnings.push(`${describePages(emptyPages)}: no text layer`);
 
     const furniture = findFurniture(fragments, geometry);

@@ -59,15 +59,27 @@ export function findFurniture(pages: readonly Fragment[][], geometry: readonly P
     for (const k of keys) seen.set(k, (seen.get(k) ?? 0) + 1);
   });
   const repeatAt = Math.max(2, Math.min(3, Math.ceil(pages.length / 3)));
+  const bare = /^(page\s*)?[\divxlc]{1,5}(\s*(of|\/)\s*\d+)?$/i;
   pages.forEach((frags, i) => {
     const g = geometry[i]!;
     const sizes = frags.map((f) => f.size).sort((a, b) => a - b);
     const median = sizes[sizes.length >> 1] ?? 10;
+    // A page number need not sit in the margin band (article's stands a good way up): a bare
+    // number that is the lowest or highest text of the page, near that edge, is one too.
+    let lowest: Fragment | undefined;
+    let highest: Fragment | undefined;
+    for (const f of frags) {
+      if (!lowest || f.top < lowest.top) lowest = f;
+      if (!highest || f.bottom > highest.bottom) highest = f;
+    }
+    for (const f of [lowest, highest]) {
+      if (f && bare.test(f.text.trim()) && (f.top < g.height * 0.15 || f.bottom > g.height * 0.85)) out.add(f);
+    }
     for (const f of frags) {
       if (!inMargin(f, g)) continue;
       const t = f.text.trim();
       if (
-        /^(page\s*)?[\divxlc]{1,5}(\s*(of|\/)\s*\d+)?$/i.test(t) ||
+        bare.test(t) ||
         (pages.length > 1 && (seen.get(key(f)) ?? 0) >= repeatAt) ||
         f.size < median * 0.92
       ) {

@@ -36,9 +36,11 @@ interface Block {
 
 const NAMED_HEADING =
   /^(acknowledge?ments?|references|bibliography|appendix|appendices|supplementary( materials?)?|limitations|ethics statement|ethical considerations|broader impacts?( statement)?|impact statement|conclusions?|related work|author contributions)$/i;
-const CAPTION = /^(figure|fig\.|table|tab\.|algorithm|alg\.)\s*([A-Z]?\d{1,3}(?:\.\d{1,3})?[a-z]?)\s*([:.|]|$)/i;
-const EQ_NUMBER = /^\(((?:[A-Z]\.?)?\d{1,3}(?:\.\d{1,3})?[a-z]?)\)$/;
-const AFFILIATION = /\b(univ|universit|institut|college|school|department|dept\.|laborator|lab\b|research|inc\.?$|corp|company|centre|center|academy|google|microsoft|facebook|meta ai|deepmind|openai|amazon|ibm|nvidia|allen|@)/i;
+const CAPTION = /^(figure|fig\.|table|tab\.|algorithm|alg\.)\s*([A-Z]?\d{1,3}(?:\.\d{1,3})?[a-z]?)\s*([:.|]|(?=\s)|$)/i;
+// "(4)", "(3.2)", "(A.1)", "(5a)", and \tag symbols: "(∗)", "(A.⋆)", "(4′)".
+const EQ_NUMBER = /^\(((?:[A-Z]\.?)?(?:\d{1,3}(?:\.\d{1,3})?|[∗*⋆†‡]{1,2})[a-z]?[′']*)\)$/;
+const AFFILIATION = /\b(univ|universit|institut|college|school|department|dept\.|laborator|lab\b|labs\b|research|inc\b|ltd\b|llc\b|gmbh|corp|company|centre|center|academy|google|microsoft|facebook|meta ai|deepmind|openai|amazon|ibm|nvidia|allen)|@/i;
+const MONTHS = /\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
 
 export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry: readonly PageGeometry[]): Structure {
   const warnings: string[] = [];
@@ -171,6 +173,17 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
     const small = l.size < body.size * 0.88;
     const prev = lines[i - 1];
     const hanging = /^(references|bibliography)$/i.test(section?.title ?? '');
+    // Small print between two lines of one paragraph (a label over an arrow, a raised
+    // annotation on a baseline of its own) belongs to the paragraph and does not end it.
+    if (small && block?.kind === 'paragraph') {
+      const last = block.lines[block.lines.length - 1]!;
+      const next = lines[i + 1];
+      if (next && next.size >= body.size * 0.88 && next.segment === last.segment && l.y < last.y && l.y > next.y && !startsParagraph(next, last, body, hanging)) {
+        block.lines.push(l);
+        block.texts.push(l.text);
+        continue;
+      }
+    }
     const breaks = startsParagraph(l, prev, body, hanging);
     const footStart = small && isFootnoteStart(l, prev, body);
     const kind: PassageKind = small ? (footStart || (block?.kind === 'footnote' && !breaks) ? 'footnote' : 'other') : 'paragraph';
@@ -239,25 +252,38 @@ function readFrontMatter(front: readonly Line[], body: BodyStyle, g: PageGeometr
   } else if (upper.length) {
     titleLines = [[...upper].sort((a, b) => b.y - a.y)[0]!];
   }
-  const title = normalizeText(joinLines(titleLines.map((l) => l.text)));
+  // Footnote marks (\thanks) are small raised runs; they are no part of the title.
+  const title = normalizeText(joinLines(titleLines.map((l) => runsText(l.runs.filter((r) => !(r.size < l.size * 0.8 && r.y > l.y + 0.15 * l.size))))));
 
   // Authors: the lines under the title in the style of the first of them, less affiliations.
   const lowest = titleLines.length ? Math.min(...titleLines.map((l) => l.y)) : height;
   const below = front.filter((l) => !titleLines.includes(l) && l.y < lowest).sort((a, b) => b.y - a.y || a.x0 - b.x0);
   const authors: string[] = [];
-  const firstAuthor = below.find((l) => !AFFILIATION.test(l.text) && /\p{Lu}\p{L}+/u.test(l.text));
-  if (firstAuthor) {
-    for (const l of below) {
-      if (l.font !== firstAuthor.font || Math.abs(l.size - firstAuthor.size) > 0.6) continue;
-      if (/^abstract\b/i.test(l.text)) break;
-      for (const name of splitNames(l)) if (!authors.includes(name)) authors.push(name);
+  const firstAuthor = below.findIndex((l) => !AFFILIATION.test(l.text) && /\p{Lu}\p{L}+/u.test(l.text));
+  // The names go on over further lines while a line ends in "," or "and", or while every
+  // piece of the next line still reads as a person's name; affiliations and dates end them.
+  let prev: Line | undefined;
+  for (let k = Math.max(0, firstAuthor); firstAuthor >= 0 && k < below.length; k++) {
+    const l = below[k]!;
+    const first = below[firstAuthor]!;
+    if (l.font !== first.font || Math.abs(l.size - first.size) > 0.6 || /^abstract\b/i.test(l.text)) break;
+    const names = splitNames(l);
+    if (prev) {
+      const goesOn = /(,|\band)\s*$/.test(normalizeText(prev.text).replace(/[*†‡§¶∗\d\s]+$/, '')) || (names.ok && prev.y - l.y < l.size * 1.8);
+      if (!goesOn) break;
     }
+    if (!names.names.length || (!names.ok && prev)) break;
+    for (const name of names.names) if (!authors.includes(name)) authors.push(name);
+    prev = l;
   }
   return { title, authors };
 }
 
-/** Names on an author line, split at commas, "and", footnote marks and wide gaps. */
-function splitNames(l: Line): string[] {
+/**
+ * Names on an author line, split at commas, "and", footnote marks and wide gaps; `ok` says
+ * whether every piece read as a name (no affiliation, e-mail or date among them).
+ */
+function splitNames(l: Line): { names: string[]; ok: boolean } {
   const parts: TextRun[][] = [[]];
   let prev: TextRun | undefined;
   for (const r of l.runs) {
@@ -274,16 +300,21 @@ function splitNames(l: Line): string[] {
     prev = r;
   }
   const names: string[] = [];
+  let ok = true;
   for (const p of parts) {
     if (!p.length) continue;
     for (let piece of normalizeText(runsText(p)).split(/,|;|\band\b|&/)) {
+      if (/\d{4}/.test(piece) || MONTHS.test(piece)) ok = false;
       piece = piece.replace(/[*†‡§¶∗#⋆♠♣♥♦\d]+/g, ' ').replace(/\s+/g, ' ').trim();
-      if (!piece || AFFILIATION.test(piece) || /@|https?:/.test(piece)) continue;
-      if (!/^\p{Lu}/u.test(piece) || piece.length > 40 || piece.split(' ').length > 5) continue;
+      if (!piece) continue;
+      if (AFFILIATION.test(piece) || /https?:/.test(piece) || !/^\p{Lu}/u.test(piece) || piece.length > 40 || piece.split(' ').length > 5) {
+        ok = false;
+        continue;
+      }
       names.push(piece);
     }
   }
-  return names;
+  return { names, ok };
 }
 
 // ---------------------------------------------------------------- headings
@@ -427,7 +458,10 @@ function startsParagraph(l: Line, prev: Line | undefined, body: BodyStyle, hangi
   if (Math.abs(prev.size - l.size) > Math.max(0.6, l.size * 0.1)) return true;
   const indented = (x: Line) => x.x0 - x.colLeft > x.size * 0.6 && x.x0 - x.colLeft < x.size * 4;
   if (hanging) return !indented(l) && (indented(prev) || /[.]$/.test(prev.text.trim()));
-  return indented(l) && !indented(prev);
+  // A first line stands in from the line before it; measured from that line, not from the
+  // column, so that inset blocks (an abstract, a quotation) read the same way.
+  const step = l.x0 - prev.x0;
+  return step > l.size * 0.6 && step < l.size * 4;
 }
 
 // ---------------------------------------------------------------- equations
@@ -528,8 +562,14 @@ function equationNumber(l: Line): { number: string; numRuns: TextRun[]; bodyRuns
   return undefined;
 }
 
+/**
+ * Rows of one display (align rows, fraction parts, big delimiters, limits) follow each other
+ * within about one and a half line heights; separate displays stand further apart, as the
+ * display skips of LaTeX put them.
+ */
 function adjacent(upper: Line, lower: Line): boolean {
-  return upper.page === lower.page && upper.segment === lower.segment && upper.bottom - lower.top < lower.size * 0.8;
+  if (upper.page !== lower.page || upper.segment !== lower.segment) return false;
+  return upper.y - lower.y <= 1.65 * Math.max(upper.size, lower.size) && upper.bottom - lower.top < lower.size * 0.9;
 }
 
 function displayLike(l: Line, body: BodyStyle): boolean {
@@ -538,13 +578,14 @@ function displayLike(l: Line, body: BodyStyle): boolean {
   return !proseLike(l.text) || l.x0 > l.colLeft + l.size * 1.5;
 }
 
-/** Running words, not symbols: most characters letters, several real words. */
+/** Running words, not symbols: most characters letters, several real words, or a sentence that ends in a colon. */
 function proseLike(t: string): boolean {
   const compact = t.replace(/\s/g, '');
   if (!compact.length) return false;
   const letters = (compact.match(/\p{L}/gu) ?? []).length;
-  const words = t.split(/\s+/).filter((w) => /^\p{L}{3,}[,.;:]?$/u.test(w)).length;
-  return letters / compact.length > 0.75 && words >= 4;
+  const words = t.split(/\s+/).filter((w) => /^[("“]?\p{L}{2,}(?:[-'’]\p{L}+)*[,.;:)"”]?$/u.test(w)).length;
+  if (letters / compact.length <= 0.7) return false;
+  return words >= 4 || (words >= 2 && /\p{L}{2,}:$/u.test(t.trim()));
 }
 
 // ---------------------------------------------------------------- passages

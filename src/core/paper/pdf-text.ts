@@ -11,7 +11,7 @@ export interface TextRun {
   /** Advance width. */
   w: number;
   size: number;
-  /** Identity of the typeface, stable across pages (pdf.js font ids are not). */
+  /** pdf.js's name of the font object, until unifyFonts() maps it to one name per face. */
   font: string;
   /** Glyph box above and below the baseline, as fractions of size. */
   ascent: number;
@@ -84,7 +84,7 @@ export function readRuns(content: RawTextContent, limit = 60000): { runs: TextRu
       y: f,
       w: Math.max(0, item.width),
       size: d,
-      font: fontIdentity(item.fontName, style),
+      font: item.fontName,
       ascent,
       descent,
       space: space || lead > 0,
@@ -152,11 +152,12 @@ export function makeFragment(runs: TextRun[], page: number): Fragment {
     top = Math.max(top, r.y + r.ascent * r.size);
     bottom = Math.min(bottom, r.y - r.descent * r.size);
   }
-  // The dominant style is the one that carries the most characters, not the first run.
+  // The dominant style carries the most ink: characters weighted by area, so that a few
+  // words of body text outweigh the small label set over an arrow beside them.
   const bySize = new Map<string, number>();
   for (const r of runs) {
     const k = `${r.font}@${r.size.toFixed(1)}`;
-    bySize.set(k, (bySize.get(k) ?? 0) + r.text.length);
+    bySize.set(k, (bySize.get(k) ?? 0) + r.text.length * r.size * r.size);
   }
   for (const r of runs) {
     const n = bySize.get(`${r.font}@${r.size.toFixed(1)}`) ?? 0;
@@ -245,17 +246,64 @@ export function round(v: number): number {
   return Math.round(v * 100) / 100;
 }
 
-/**
- * pdf.js renames fonts per load, and some producers repeat one face under several objects;
- * the face's metrics identify it across all of them. Fonts without metrics (the standard 14,
- * not embedded) only have their pdf.js name, which is at least stable within one document.
- */
-function fontIdentity(name: string, style: RawTextContent['styles'][string] | undefined): string {
-  const { ascent, descent } = style ?? {};
-  if (typeof ascent === 'number' && typeof descent === 'number' && (ascent || descent)) {
-    return `${style?.fontFamily ?? '?'}|${ascent.toFixed(3)}|${descent.toFixed(3)}`;
+export interface FontUse {
+  /** The face's metrics as pdf.js reports them; undefined when it has none (standard 14 fonts). */
+  fingerprint: string | undefined;
+  pages: Set<number>;
+  chars: number;
+}
+
+/** Records which font objects a page uses, with their metrics. */
+export function noteFonts(uses: Map<string, FontUse>, page: number, runs: readonly TextRun[], styles: RawTextContent['styles']): void {
+  for (const r of runs) {
+    let use = uses.get(r.font);
+    if (!use) {
+      const { ascent, descent, fontFamily } = styles[r.font] ?? {};
+      const fingerprint = typeof ascent === 'number' && typeof descent === 'number' && (ascent || descent) ? `${fontFamily}|${ascent.toFixed(3)}|${descent.toFixed(3)}` : undefined;
+      use = { fingerprint, pages: new Set(), chars: 0 };
+      uses.set(r.font, use);
+    }
+    use.pages.add(page);
+    use.chars += r.text.length;
   }
-  return `name:${name}`;
+}
+
+/**
+ * One name per typeface. pdf.js names font objects, and one face can hide behind several of
+ * them (some producers write one per page), while two faces can share their metrics (Computer
+ * Modern roman and bold do). Objects with equal metrics that never meet on a page are one face.
+ */
+export function unifyFonts(uses: ReadonlyMap<string, FontUse>): Map<string, string> {
+  const canon = new Map<string, string>();
+  const groups = new Map<string, { name: string; pages: Set<number> }[]>();
+  const byUse = [...uses].sort((a, b) => b[1].chars - a[1].chars);
+  for (const [name, use] of byUse) {
+    if (!use.fingerprint) {
+      canon.set(name, name);
+      continue;
+    }
+    const faces = groups.get(use.fingerprint) ?? [];
+    groups.set(use.fingerprint, faces);
+    const face = faces.find((f) => ![...use.pages].some((p) => f.pages.has(p)));
+    if (face) {
+      for (const p of use.pages) face.pages.add(p);
+      canon.set(name, face.name);
+    } else {
+      faces.push({ name, pages: new Set(use.pages) });
+      canon.set(name, name);
+    }
+  }
+  return canon;
+}
+
+/** Renames the fonts of every run and fragment to their face. */
+export function applyFonts(pages: readonly Fragment[][], canon: ReadonlyMap<string, string>): void {
+  for (const frags of pages) {
+    for (const f of frags) {
+      for (const r of f.runs) r.font = canon.get(r.font) ?? r.font;
+      f.font = canon.get(f.font) ?? f.font;
+    }
+  }
 }
 
 function clamp(v: number, lo: number, hi: number): number {

@@ -10,8 +10,8 @@ import type { Line, PageGeometry } from './pdf-layout';
 import { findBodyStyle, findFurniture, layoutPage } from './pdf-layout';
 import { guardPdfjsRejections } from './pdf-guard';
 import { buildStructure } from './pdf-structure';
-import type { Fragment, RawTextContent } from './pdf-text';
-import { buildFragments, readRuns } from './pdf-text';
+import type { FontUse, Fragment, RawTextContent } from './pdf-text';
+import { applyFonts, buildFragments, noteFonts, readRuns, unifyFonts } from './pdf-text';
 import { loadPdfjs } from './pdfjs';
 
 export interface PdfSourceInfo {
@@ -55,6 +55,7 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
     const geometry: PageGeometry[] = [];
     const fragments: Fragment[][] = [];
     const emptyPages: number[] = [];
+    const fonts = new Map<string, FontUse>();
     let chars = 0;
     let damaged = 0;
     for (let n = 1; n <= pageCount; n++) {
@@ -81,6 +82,7 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
         for (const r of runs) pageChars += r.text.length;
         chars += pageChars;
         if (pageChars < MIN_PAGE_CHARS) emptyPages.push(n);
+        noteFonts(fonts, n, runs, content.styles);
         fragments.push(buildFragments(runs, n, x1 - x0));
       } catch (e) {
         damaged++;
@@ -101,6 +103,7 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
     if (damaged * 2 > pageCount) return fail('bad-input', damagedMessage);
     if (emptyPages.length) warnings.push(`${describePages(emptyPages)}: no text layer`);
 
+    applyFonts(fragments, unifyFonts(fonts));
     const furniture = findFurniture(fragments, geometry);
     const content = fragments.map((frags) => frags.filter((f) => !furniture.has(f)));
     const body = findBodyStyle(content);

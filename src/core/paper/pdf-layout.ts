@@ -30,6 +30,8 @@ export interface Line {
 export interface PageGeometry {
   width: number;
   height: number;
+  /** Where the two columns part (the middle of the gutter); the page's middle when unknown. */
+  gutter?: number;
 }
 
 export interface BodyStyle {
@@ -73,7 +75,9 @@ export function findFurniture(pages: readonly Fragment[][], geometry: readonly P
       if (!highest || f.bottom > highest.bottom) highest = f;
     }
     for (const f of [lowest, highest]) {
-      if (f && bare.test(f.text.trim()) && (f.top < g.height * 0.15 || f.bottom > g.height * 0.85)) out.add(f);
+      if (!f || !bare.test(f.text.trim()) || !(f.top < g.height * 0.2 || f.bottom > g.height * 0.8)) continue;
+      const centre = (f.x0 + f.x1) / 2;
+      if (Math.abs(centre - g.width / 2) < g.width * 0.1 || f.x0 > g.width * 0.75 || f.x1 < g.width * 0.25) out.add(f);
     }
     for (const f of frags) {
       if (!inMargin(f, g)) continue;
@@ -129,10 +133,59 @@ export function findBodyStyle(pages: readonly Fragment[][]): BodyStyle {
   return { font, size, pitch };
 }
 
+/**
+ * Where two columns part: the least-covered stretch of x in the middle of the text block.
+ * Not the page's middle: a text block need not be centred on the paper (LaTeX's default
+ * margins on A4 are not). Boxes wider than most of the block (titles, wide floats) are not
+ * counted, since they cross the gutter by design.
+ */
+export function findGutter(boxes: readonly { x: number; w: number }[], pageWidth: number): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const b of boxes) {
+    lo = Math.min(lo, b.x);
+    hi = Math.max(hi, b.x + b.w);
+  }
+  const span = hi - lo;
+  if (!boxes.length || !(span > 50) || span > pageWidth * 2) return pageWidth / 2;
+  const x0 = Math.floor(lo);
+  const n = Math.ceil(hi) - x0 + 2;
+  const diff = new Int32Array(n + 1);
+  for (const b of boxes) {
+    if (b.w > span * 0.6) continue;
+    diff[Math.max(0, Math.floor(b.x) - x0)]! += 1;
+    diff[Math.min(n, Math.ceil(b.x + b.w) - x0)]! -= 1;
+  }
+  const from = Math.floor(span * 0.3);
+  const to = Math.ceil(span * 0.7);
+  // The longest stretch at the lowest coverage wins.
+  let cover = 0;
+  let best = Infinity;
+  let bestStart = -1;
+  let bestLen = 0;
+  let runStart = -1;
+  let runCover = NaN;
+  for (let i = 0; i <= to; i++) {
+    cover += diff[i]!;
+    if (i < from) continue;
+    if (cover !== runCover) {
+      runStart = i;
+      runCover = cover;
+    }
+    const len = i - runStart + 1;
+    if (cover < best || (cover === best && len > bestLen)) {
+      best = cover;
+      bestStart = runStart;
+      bestLen = len;
+    }
+  }
+  return bestStart < 0 ? pageWidth / 2 : x0 + bestStart + bestLen / 2;
+}
+
 /** Lays one page out into lines in reading order. `segmentBase` numbers segments across pages. */
 export function layoutPage(frags: readonly Fragment[], g: PageGeometry, segmentBase: number): { lines: Line[]; segments: number } {
   if (!frags.length) return { lines: [], segments: 0 };
-  const mid = g.width / 2;
+  const mid = g.gutter ?? g.width / 2;
   const side = (f: Fragment): Column => (f.x1 <= mid + 2 ? 'left' : f.x0 >= mid - 2 ? 'right' : 'full');
   const wide = (f: Fragment) => f.x1 - f.x0 > 0.22 * g.width;
   let nLeft = 0;

@@ -190,7 +190,7 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
     const continues =
       block &&
       block.lines.length > 0 &&
-      (block.kind === 'caption' ? sameSize(l, block.lines[block.lines.length - 1]!) : block.kind === kind) &&
+      (block.kind === 'caption' ? captionGoesOn(l, block.lines) : block.kind === kind) &&
       !breaks &&
       !footStart;
     if (!continues) {
@@ -443,8 +443,15 @@ function isFootnoteStart(l: Line, prev: Line | undefined, body: BodyStyle): bool
   return (marker || numbered) && (!prev || prev.segment !== l.segment || prev.size >= body.size * 0.9 || startsParagraph(l, prev, body));
 }
 
-function sameSize(a: Line, b: Line): boolean {
-  return Math.abs(a.size - b.size) < 0.6;
+/**
+ * A caption wraps onto the next line only when its last line was full (reached the right
+ * edge) and the next starts where the caption started: table rows under a short, centred
+ * caption do not.
+ */
+function captionGoesOn(l: Line, caption: readonly Line[]): boolean {
+  const first = caption[0]!;
+  const last = caption[caption.length - 1]!;
+  return Math.abs(l.size - last.size) < 0.6 && last.colRight - last.x1 < last.size * 2 && Math.abs(l.x0 - first.x0) < l.size * 2;
 }
 
 /**
@@ -491,11 +498,16 @@ function findEquations(lines: readonly Line[], roles: Role[], body: BodyStyle): 
     const l = lines[n.i]!;
     const parts: { at: number; line: Line; runs: TextRun[] }[] = [];
     if (n.bodyRuns.length) parts.push({ at: n.i, line: l, runs: n.bodyRuns });
-    // Grow upwards and downwards through display lines that touch the equation.
+    // Grow upwards and downwards through display lines that touch the equation. Around a
+    // centred display, a line of plain words that starts at the column edge is the sentence
+    // that introduces or follows it ("We compute"), however short.
+    const start = n.bodyRuns[0]?.x ?? l.x0;
+    const centred = start > l.colLeft + l.size * 2;
+    const row = (x: Line) => displayLike(x, body) && !(centred && x.x0 < x.colLeft + x.size * 1.5 && wordsOnly(x.text));
     let top = l;
     for (let k = n.i - 1; k >= 0 && n.i - k <= 6; k--) {
       const u = lines[k]!;
-      if (claimed.has(k) || roles[k] !== 'text' || !adjacent(u, top) || !displayLike(u, body)) break;
+      if (claimed.has(k) || roles[k] !== 'text' || !adjacent(u, top) || !row(u)) break;
       claimed.add(k);
       parts.unshift({ at: k, line: u, runs: u.runs });
       top = u;
@@ -503,7 +515,7 @@ function findEquations(lines: readonly Line[], roles: Role[], body: BodyStyle): 
     let bottom = l;
     for (let k = n.i + 1; k < lines.length && k - n.i <= 6; k++) {
       const d = lines[k]!;
-      if (claimed.has(k) || roles[k] !== 'text' || !adjacent(bottom, d) || !displayLike(d, body)) break;
+      if (claimed.has(k) || roles[k] !== 'text' || !adjacent(bottom, d) || !row(d)) break;
       claimed.add(k);
       parts.push({ at: k, line: d, runs: d.runs });
       bottom = d;
@@ -576,6 +588,11 @@ function displayLike(l: Line, body: BodyStyle): boolean {
   if (headingStyle(l, body) && /^\d/.test(l.text) && NUMBERED.test(l.text)) return false;
   if (CAPTION.test(l.text)) return false;
   return !proseLike(l.text) || l.x0 > l.colLeft + l.size * 1.5;
+}
+
+function wordsOnly(t: string): boolean {
+  const tokens = t.trim().split(/\s+/);
+  return tokens.some((w) => /\p{L}{2}/u.test(w)) && tokens.every((w) => /^[("“]?\p{L}[\p{L}'’-]*[,.;:)"”]?$/u.test(w));
 }
 
 /** Running words, not symbols: most characters letters, several real words, or a sentence that ends in a colon. */

@@ -99,9 +99,9 @@ export function readRuns(content: RawTextContent, limit = 60000): { runs: TextRu
  * the baseline moves beyond a superscript's reach, the pen goes back, or the gap is wider
  * than a word space could be (column gutters, equation numbers far right).
  */
-export function buildFragments(runs: readonly TextRun[], page: number, pageWidth: number): Fragment[] {
+export function buildFragments(runs: readonly TextRun[], page: number, gutter: number): Fragment[] {
   const out: Fragment[] = [];
-  const mid = pageWidth / 2;
+  const mid = gutter;
   let cur: TextRun[] = [];
   let lo = 0;
   let hi = 0;

@@ -7,7 +7,7 @@ import { fail, ok } from '../errors';
 import type { Paper } from './model';
 import { PAPER_SCHEMA_VERSION } from './model';
 import type { Line, PageGeometry } from './pdf-layout';
-import { findBodyStyle, findFurniture, layoutPage } from './pdf-layout';
+import { findBodyStyle, findFurniture, findGutter, layoutPage } from './pdf-layout';
 import { guardPdfjsRejections } from './pdf-guard';
 import { buildStructure } from './pdf-structure';
 import type { FontUse, Fragment, RawTextContent } from './pdf-text';
@@ -83,7 +83,9 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
         chars += pageChars;
         if (pageChars < MIN_PAGE_CHARS) emptyPages.push(n);
         noteFonts(fonts, n, runs, content.styles);
-        fragments.push(buildFragments(runs, n, x1 - x0));
+        const gutter = findGutter(runs, x1 - x0);
+        geometry[geometry.length - 1]!.gutter = gutter;
+        fragments.push(buildFragments(runs, n, gutter));
       } catch (e) {
         damaged++;
         fragments.push([]);

@@ -207,7 +207,7 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
     const cap = (b as Block & { caption?: Caption }).caption;
     if (!cap) continue;
     cap.text = normalizeText(joinLines(b.texts, oracle));
-    cap.rects = b.lines.map(lineRect);
+    cap.rects = mergeLineRects(b.lines.map(lineRect));
   }
   const figures: Caption[] = [];
   const tables: Caption[] = [];
@@ -662,8 +662,33 @@ function toPassage(b: Block, n: number, oracle: HyphenOracle): Passage {
     }
     anchors[anchors.length - 1]!.rects.push(r.rect);
   }
+  if (b.kind !== 'equation') for (const a of anchors) a.rects = mergeLineRects(a.rects);
   const text = b.kind === 'equation' ? normalizeText(b.texts.join(' ')) : normalizeText(joinLines(b.texts, oracle));
   return { id: `p:${n}`, kind: b.kind, sectionId: b.sectionId, text, page: anchors[0]?.page ?? b.lines[0]?.page ?? 1, anchors };
+}
+
+/**
+ * Consecutive lines with the same left and right edges (the justified body of a paragraph)
+ * become one rectangle: the highlight looks the same, and a long passage carries a handful of
+ * rectangles instead of one per line.
+ */
+export function mergeLineRects(rects: readonly Rect[]): Rect[] {
+  const out: Rect[] = [];
+  for (const r of rects) {
+    const a = out[out.length - 1];
+    if (
+      a &&
+      Math.abs(a.x - r.x) <= 0.5 &&
+      Math.abs(a.x + a.width - (r.x + r.width)) <= 0.5 &&
+      r.y < a.y &&
+      a.y - (r.y + r.height) <= r.height * 0.6
+    ) {
+      out[out.length - 1] = unionRect([a, r]);
+    } else {
+      out.push(r);
+    }
+  }
+  return out;
 }
 
 export function lineRect(l: Line): Rect {

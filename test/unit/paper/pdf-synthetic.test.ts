@@ -10,6 +10,9 @@ import { parsePdf } from '../../../src/core/paper/pdf';
 import type { DrawnLine, SyntheticPaper } from '../../fixtures/synthetic/make-pdf';
 import { makeSyntheticPaper } from '../../fixtures/synthetic/make-pdf';
 
+// Glyph boxes reach 0.2 em below the baseline (pdf.js's default descent for the standard fonts).
+const BODY_DESCENT = 2.5;
+
 let truth: SyntheticPaper;
 let paper: Paper;
 
@@ -34,6 +37,19 @@ function fits(r: Rect, line: DrawnLine, tol = 1.5): boolean {
     r.y >= line.y - line.size * 0.4 &&
     r.y + r.height >= line.y + line.size * 0.6 &&
     r.height <= line.size * 1.3
+  );
+}
+
+/**
+ * A rect that holds the drawn line among others of its paragraph: the same left and right
+ * edges, reaching over the line's glyphs. Justified lines share one rect.
+ */
+function spans(r: Rect, line: DrawnLine, tol = 1.5): boolean {
+  return (
+    Math.abs(r.x - line.x) <= tol &&
+    Math.abs(r.x + r.width - (line.x + line.width)) <= tol &&
+    r.y <= line.y - line.size * 0.1 &&
+    r.y + r.height >= line.y + line.size * 0.6
   );
 }
 
@@ -112,7 +128,7 @@ test('figure, table and algorithm captions with number, section, page, text and 
     );
     for (const c of want) {
       const got = byKind[kind].find((x) => x.number === c.number)!;
-      for (const line of c.lines) assert.ok(got.rects.some((r) => fits(r, line)), `${kind} ${c.number}: ${JSON.stringify(got.rects)}`);
+      for (const line of c.lines) assert.ok(got.rects.some((r) => spans(r, line)), `${kind} ${c.number}: ${JSON.stringify(got.rects)}`);
     }
   }
   // The wide figure's caption spans both columns.
@@ -135,7 +151,7 @@ test('paragraphs are passages with the text a reader would quote, in reading ord
   assert.equal(paragraphs.length, truth.paragraphs.length, 'no extra paragraphs (headers, page numbers, table cells)');
 });
 
-test('a paragraph that crosses a column or a page keeps one anchor per column, each rect on its line', () => {
+test('a paragraph that crosses a column or a page keeps one anchor per column, its rects on its lines', () => {
   let crossings = 0;
   let pageCrossings = 0;
   for (const drawn of truth.paragraphs) {
@@ -149,8 +165,21 @@ test('a paragraph that crosses a column or a page keeps one anchor per column, e
     assert.equal(p.page, drawn.lines[0]!.page);
     for (const line of drawn.lines) {
       const anchor = p.anchors[columns.indexOf(columnOf(line))]!;
-      assert.ok(anchor.rects.some((r) => fits(r, line)), `line "${line.text.slice(0, 40)}" p${line.page}: ${JSON.stringify(anchor.rects.slice(0, 3))}`);
+      assert.ok(anchor.rects.some((r) => spans(r, line)), `line "${line.text.slice(0, 40)}" p${line.page}: ${JSON.stringify(anchor.rects.slice(0, 3))}`);
     }
+    // Nothing beyond the lines: each rect lies within the drawn lines of its column.
+    for (const [k, anchor] of p.anchors.entries()) {
+      const mine = drawn.lines.filter((l) => columnOf(l) === columns[k]);
+      const x0 = Math.min(...mine.map((l) => l.x)) - 1.5;
+      const x1 = Math.max(...mine.map((l) => l.x + l.width)) + 1.5;
+      const y0 = Math.min(...mine.map((l) => l.y)) - BODY_DESCENT;
+      const y1 = Math.max(...mine.map((l) => l.y)) + 10;
+      for (const r of anchor.rects) assert.ok(r.x >= x0 && r.x + r.width <= x1 && r.y >= y0 && r.y + r.height <= y1, `stray rect ${JSON.stringify(r)}`);
+    }
+    // Justified lines share rects: an indented first line, the block, a short last line, and
+    // the odd line that a logo or letter-spacing leaves a little short.
+    const rects = p.anchors.reduce((n, a) => n + a.rects.length, 0);
+    assert.ok(rects <= 3 * p.anchors.length + 2, `${rects} rects for ${drawn.lines.length} lines`);
     if (columns.length > 1) crossings++;
     if (new Set(drawn.lines.map((l) => l.page)).size > 1) pageCrossings++;
   }

@@ -1,7 +1,6 @@
 // Fragments → lines in reading order: page furniture dropped, columns found, full-width
 // blocks (title, wide figures) read where they stand between the column bands.
 import type { Fragment, TextRun } from './pdf-text';
-import { runsText } from './pdf-text';
 
 /** Which flow a line belongs to: the left or right column, or the full page width. */
 export type Column = 'left' | 'right' | 'full';
@@ -348,9 +347,4 @@ function joinFragments(frags: readonly Fragment[]): string {
     s += f.text;
   }
   return s;
-}
-
-/** Text of a slice of a line's runs (used to split run-in headings and equation numbers). */
-export function sliceText(runs: readonly TextRun[]): string {
-  return runsText(runs);
 }

@@ -20,7 +20,7 @@ export interface Structure {
   warnings: string[];
 }
 
-type Role = 'front' | 'abstract-head' | 'abstract' | 'heading' | 'caption' | 'equation' | 'footnote' | 'small' | 'text';
+type Role = 'front' | 'abstract-head' | 'abstract' | 'equation' | 'text';
 
 interface Block {
   kind: PassageKind;
@@ -30,6 +30,8 @@ interface Block {
   sectionId: string;
   /** In a bibliography, where entries hang. */
   hanging?: boolean;
+  /** The caption this block holds; its text and rects are filled in when the block ends. */
+  caption?: Caption;
   /** Rects override (equations: without the gap between body and number). */
   rects?: { page: number; segment: number; rect: Rect }[];
 }
@@ -163,10 +165,9 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
     if (cap && isCaptionStart(l, cap, body)) {
       close();
       const kind = captionKind(cap[1]!);
-      block = { kind: 'caption', lines: [l], texts: [l.text], sectionId: sectionId() };
-      // The caption's record is completed when its block closes (below).
-      captions.push({ id: '', kind, number: cap[2]!, section: sectionNumber(), page: l.page, rects: [], text: '' });
-      (block as Block & { caption?: Caption }).caption = captions[captions.length - 1]!;
+      const caption: Caption = { id: '', kind, number: cap[2]!, section: sectionNumber(), page: l.page, rects: [], text: '' };
+      captions.push(caption);
+      block = { kind: 'caption', lines: [l], texts: [l.text], sectionId: sectionId(), caption };
       continue;
     }
 
@@ -204,7 +205,7 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
 
   // Captions: text and rects come from their finished blocks.
   for (const b of blocks) {
-    const cap = (b as Block & { caption?: Caption }).caption;
+    const cap = b.caption;
     if (!cap) continue;
     cap.text = normalizeText(joinLines(b.texts, oracle));
     cap.rects = mergeLineRects(b.lines.map(lineRect));
@@ -221,7 +222,7 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
     (c.kind === 'figure' ? figures : c.kind === 'table' ? tables : algorithms).push(c);
   }
 
-  const merged = mergeAcrossBreaks(blocks, body);
+  const merged = mergeAcrossBreaks(blocks);
   const passages = merged.map((b, n) => toPassage(b, n + 1, oracle));
   const abstract = passages.filter((p) => p.kind === 'abstract').map((p) => p.text).join('\n\n');
   if (!sections.some((s) => s.number)) warnings.push('no numbered section headings found');
@@ -611,7 +612,7 @@ function proseLike(t: string): boolean {
  * A paragraph that runs from the foot of one column (or page) to the head of the next is one
  * passage with an anchor on each. Floats and footnotes that LaTeX put in between are skipped.
  */
-function mergeAcrossBreaks(blocks: Block[], body: BodyStyle): Block[] {
+function mergeAcrossBreaks(blocks: Block[]): Block[] {
   const out: Block[] = [];
   let open: Block | undefined;
   for (const b of blocks) {
@@ -643,7 +644,6 @@ function mergeAcrossBreaks(blocks: Block[], body: BodyStyle): Block[] {
     out.push(b);
     open = b;
   }
-  void body;
   return out;
 }
 

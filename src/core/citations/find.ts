@@ -124,12 +124,14 @@ function place(text: string, lines: Lines, b: Block, t: ParsedTag, inner: Uint8A
   const end = t.end + shift;
   const s = lines.position(start);
   const e = lines.position(end);
-  const refs: FoundRef[] = t.refs.map((r) => {
+  const refs: FoundRef[] = [];
+  for (const r of t.refs) {
     const p = lines.position(r.start + shift);
-    return { ...r, start: r.start + shift, end: r.end + shift, line: p.line, column: p.column, endColumn: p.column + (r.end - r.start) };
-  });
+    refs.push({ kind: r.kind, number: r.number, start: r.start + shift, end: r.end + shift, line: p.line, column: p.column, endColumn: p.column + (r.end - r.start) });
+  }
+  // Built field by field, not spread: thousands of tags a file, and one object shape.
   const found: FoundTag = {
-    ...t,
+    raw: t.raw,
     start,
     end,
     refs,
@@ -140,8 +142,13 @@ function place(text: string, lines: Lines, b: Block, t: ParsedTag, inner: Uint8A
     scope: scopeOf(text, lines, b, s.line, inner),
     container: b.container,
   };
-  if (t.quoteStart !== undefined) found.quoteStart = t.quoteStart + shift;
-  if (t.quoteEnd !== undefined) found.quoteEnd = t.quoteEnd + shift;
+  if (t.quote !== undefined) {
+    found.quote = t.quote;
+    found.quoteStart = t.quoteStart! + shift;
+    found.quoteEnd = t.quoteEnd! + shift;
+  }
+  if (t.note !== undefined) found.note = t.note;
+  if (t.flag !== undefined) found.flag = t.flag;
   return found;
 }
 
@@ -314,7 +321,8 @@ class Lines {
   }
   text(text: string, line: number): string {
     const end = line + 1 < this.starts.length ? this.starts[line + 1]! - 1 : text.length;
-    return text.slice(this.starts[line]!, end).replace(/\r$/, '');
+    const from = this.starts[line]!;
+    return text.charCodeAt(end - 1) === 13 && end > from ? text.slice(from, end - 1) : text.slice(from, end);
   }
   position(offset: number): LinePosition {
     let lo = 0;

@@ -127,7 +127,7 @@ export function parseTagText(text: string): ParsedTag[] {
     if (tail) tag.note = tail;
     // A flag's quote may stand anywhere in its text: [PARTIALLY_SPECIFIED] warmup "4000 steps" is ambiguous.
     const q = readQuote(text, f.end, textEnd, true);
-    if (q) Object.assign(tag, q.fields);
+    if (q) setQuote(tag, q.fields);
     tags.push(tag);
   }
 
@@ -146,7 +146,7 @@ export function parseTagText(text: string): ParsedTag[] {
     let pos = r.end;
     const q = readQuote(text, pos, Math.min(limit, quoteLimit));
     if (q) {
-      Object.assign(tag, q.fields);
+      setQuote(tag, q.fields);
       pos = q.end;
     }
     const n = readNote(text, pos, limit);
@@ -176,6 +176,13 @@ export function refLabel(ref: { kind: RefKind; number: string }): string {
     case 'algorithm':
       return `Alg. ${ref.number}`;
   }
+}
+
+/** Plain assignments keep every tag the same object shape (spreading them stays fast). */
+function setQuote(tag: ParsedTag, q: Pick<ParsedTag, 'quote' | 'quoteStart' | 'quoteEnd'>): void {
+  tag.quote = q.quote;
+  tag.quoteStart = q.quoteStart;
+  tag.quoteEnd = q.quoteEnd;
 }
 
 function findFlags(text: string): { start: number; end: number; flag: Flag }[] {

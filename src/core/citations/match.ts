@@ -28,9 +28,9 @@ const LATEX_SYMBOLS: Record<string, string> = {
   in: '∈', sum: '∑', prod: '∏', infty: '∞', to: '→', rightarrow: '→', approx: '≈', pm: '±',
 };
 
-const GREEK_START = /[abgdeztiklmnxprsucopABGDEZTIKLMNXPRSUCOP]/;
-const GREEK_WORD =
-  /^(alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|phi|varphi|chi|psi|omega)(?![a-z])/i;
+const GREEK_NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'pi', 'rho', 'sigma', 'tau', 'phi', 'varphi', 'chi', 'psi', 'omega'];
+const GREEK_WORDS = new Map(GREEK_NAMES.map((g) => [g, LATEX_SYMBOLS[g]!]));
+const GREEK_FIRST = new Set(GREEK_NAMES.map((g) => g.charCodeAt(0)));
 
 /** Symbols that carry meaning in a formula and are kept; everything else that is not a letter or digit goes. */
 const KEEP = new Set(['=', '+', '<', '>', '≤', '≥', '≠', '×', '·', '/', '√', '∑', '∏', '∈', '%', '*', '→', '≈', '±', '∞', '-']);
@@ -45,9 +45,37 @@ export function normalizeForMatch(input: string): Normalized {
   const map: number[] = [];
   let gap = false;
   let lastKept = '';
+  let lastDigit = false;
+  let lastLetter = false;
   const n = input.length;
   for (let i = 0; i < n; i++) {
-    let c = input[i]!;
+    const code = input.charCodeAt(i);
+    // ASCII letters and digits are nearly all of a passage: handled without regexes.
+    const lower = code >= 65 && code <= 90 ? code + 32 : code;
+    if (lower >= 97 && lower <= 122) {
+      // A Greek letter spelled out ("beta_2", "epsilon") reads as the letter the PDF shows.
+      if (!isLetterAt(input, i - 1) && GREEK_FIRST.has(lower)) {
+        let j = i;
+        while (j < n && j - i < 11 && isAsciiLetter(input.charCodeAt(j))) j++;
+        const sym = j - i >= 2 && j - i <= 10 && !isAsciiLetter(input.charCodeAt(j)) ? GREEK_WORDS.get(input.slice(i, j).toLowerCase()) : undefined;
+        if (sym) {
+          emit(sym, i);
+          i = j - 1;
+          continue;
+        }
+      }
+      emit(String.fromCharCode(lower), i);
+      continue;
+    }
+    if (code >= 48 && code <= 57) {
+      emit(input[i]!, i);
+      continue;
+    }
+    if (code === 32 || code === 10 || code === 9 || code === 13) {
+      gap = true;
+      continue;
+    }
+    const c = input[i]!;
     // LaTeX in a quote: "\sqrt{d_k}" reads "√dk", "\alpha" reads "α", unknown commands vanish.
     if (c === '\\') {
       const m = /^[A-Za-z]+/.exec(input.slice(i + 1, i + 20));
@@ -61,25 +89,16 @@ export function normalizeForMatch(input: string): Normalized {
       gap = true;
       continue;
     }
-    // A Greek letter spelled out ("beta_2", "epsilon") reads as the letter the PDF shows.
-    if (GREEK_START.test(c) && !/\p{L}/u.test(input[i - 1] ?? '')) {
-      const m = GREEK_WORD.exec(input.slice(i, i + 12));
-      if (m) {
-        emit(LATEX_SYMBOLS[m[1]!.toLowerCase()]!, i);
-        i += m[1]!.length - 1;
-        continue;
-      }
-    }
-    if (c.charCodeAt(0) > 127) c = (FOLD[c] ?? c).normalize('NFKC');
-    for (const ch of c.toLowerCase()) {
-      if (/[\p{L}\p{N}]/u.test(ch)) emit(ch, i);
+    const folded = code > 127 ? (FOLD[c] ?? c).normalize('NFKC').toLowerCase() : c;
+    for (const ch of folded) {
+      if (ch.charCodeAt(0) > 127 ? /[\p{L}\p{N}]/u.test(ch) : /[a-z0-9]/.test(ch)) emit(ch, i);
       else if (ch === '-') {
         // A hyphen between letters (also across a line break, "repre- sentation") is typography;
         // before a digit it is a minus sign ("1e-9", "-1").
         const next = nextSignificant(input, i + 1);
-        if (/\d/.test(next)) emit('-', i);
-        else gap = gap || !/\p{L}/u.test(lastKept) || !/\p{L}/u.test(next);
-      } else if (ch === '.' && /\d/.test(lastKept) && !gap && /\d/.test(input[i + 1] ?? '')) emit('.', i);
+        if (next >= '0' && next <= '9') emit('-', i);
+        else gap = gap || !lastLetter || !/\p{L}/u.test(next);
+      } else if (ch === '.' && lastDigit && !gap && isDigit(input.charCodeAt(i + 1))) emit('.', i);
       else if (KEEP.has(ch)) emit(ch, i);
       else gap = true;
     }
@@ -87,18 +106,40 @@ export function normalizeForMatch(input: string): Normalized {
   return { text: out.join(''), map };
 
   function emit(ch: string, at: number): void {
+    const digit = ch.length === 1 && isDigit(ch.charCodeAt(0));
     // Two numbers set apart stay apart: "6 4" is not "64".
-    if (gap && /\d/.test(ch) && /\d/.test(lastKept)) {
+    if (gap && digit && lastDigit) {
       out.push('|');
       map.push(at);
     }
-    for (const x of ch) {
-      out.push(x);
+    if (ch.length === 1) {
+      out.push(ch);
       map.push(at);
+    } else {
+      for (const x of ch) {
+        out.push(x);
+        map.push(at);
+      }
     }
     lastKept = ch[ch.length - 1]!;
+    lastDigit = isDigit(lastKept.charCodeAt(0));
+    lastLetter = !lastDigit && (isAsciiLetter(lastKept.charCodeAt(0)) || (lastKept.charCodeAt(0) > 127 && /\p{L}/u.test(lastKept)));
     gap = false;
   }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function isLetterAt(s: string, i: number): boolean {
+  if (i < 0) return false;
+  const code = s.charCodeAt(i);
+  return isAsciiLetter(code) || (code > 127 && /\p{L}/u.test(s[i]!));
 }
 
 function nextSignificant(s: string, from: number): string {
@@ -112,10 +153,7 @@ function nextSignificant(s: string, from: number): string {
  */
 export function findPhrase(haystack: Normalized | string, needle: string): PhraseMatch | undefined {
   const hay = typeof haystack === 'string' ? normalizeForMatch(haystack) : haystack;
-  const parts = needle
-    .split(/\s*(?:…|\.\.\.)\s*/)
-    .map((p) => normalizeForMatch(p).text)
-    .filter((p) => p.length > 0);
+  const parts = needleParts(needle);
   if (!parts.length) return undefined;
   let from = 0;
   let first = -1;
@@ -128,6 +166,21 @@ export function findPhrase(haystack: Normalized | string, needle: string): Phras
     from = last;
   }
   return { start: hay.map[first]!, end: hay.map[last - 1]! + 1 };
+}
+
+// A hover resolves the same quote again and again: its normalised parts are kept.
+const needles = new Map<string, string[]>();
+function needleParts(needle: string): string[] {
+  let parts = needles.get(needle);
+  if (!parts) {
+    parts = needle
+      .split(/\s*(?:…|\.\.\.)\s*/)
+      .map((p) => normalizeForMatch(p).text)
+      .filter((p) => p.length > 0);
+    if (needles.size > 10000) needles.clear();
+    needles.set(needle, parts);
+  }
+  return parts;
 }
 
 /** indexOf that refuses a match cutting through a number: "64" is not found in "640" or "1.64". */

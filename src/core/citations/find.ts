@@ -5,6 +5,7 @@
 // comment on a line of its own applies to that line and the block under it, up to a blank
 // line or a line indented less than the comment; a tag in a docstring applies to the whole
 // function or class. A module docstring and a Markdown line apply to themselves only.
+import type { Edit, Parser, Tree } from 'web-tree-sitter';
 import type { ParsedTag, TagRef } from './grammar';
 import { parseTagText } from './grammar';
 import type { LanguageId, TreeSitterLanguage } from './languages';
@@ -70,7 +71,7 @@ export async function scanFile(file: string, text: string): Promise<FileScan | u
   if (!spec) return undefined;
   const lines = new Lines(text);
   const blocks: Block[] = [];
-  if (spec.kind === 'tree-sitter') await treeSitterBlocks(spec, text, blocks);
+  if (spec.kind === 'tree-sitter') await treeSitterBlocks(spec, file, text, blocks);
   else if (spec.kind === 'hash') hashBlocks(text, lines, blocks);
   else if (spec.kind === 'julia') juliaBlocks(text, lines, blocks);
   else blocks.push({ start: 0, end: text.length, container: 'markdown' });
@@ -176,25 +177,84 @@ function scopeOf(text: string, lines: Lines, b: Block, tagLine: number, inner: U
   return { startLine: tagLine, endLine: end };
 }
 
-async function treeSitterBlocks(spec: TreeSitterLanguage, text: string, blocks: Block[]): Promise<void> {
-  const { parser, query } = await loadLanguage(spec);
-  const tree = parser.parse(text);
-  if (!tree) return;
-  try {
-    for (const c of query.captures(tree.rootNode)) {
-      const n = c.node;
-      if (c.name === 'comment') blocks.push({ start: n.startIndex, end: n.endIndex, container: 'comment' });
-      else if (c.name === 'doc.module') blocks.push({ start: n.startIndex, end: n.endIndex, container: 'docstring' });
-      else if (c.name === 'doc.def') {
-        // string → expression_statement → block → definition (→ decorated_definition)
-        let def = n.parent?.parent?.parent ?? null;
-        if (def?.parent && spec.definitions.includes(def.parent.type)) def = def.parent;
-        const defLines = def ? { startLine: def.startPosition.row, endLine: def.endPosition.row } : undefined;
-        blocks.push({ start: n.startIndex, end: n.endIndex, container: 'docstring', ...(defLines ? { defLines } : {}) });
-      }
+/**
+ * The last syntax tree of recently scanned files: an editor scans the same file after every
+ * edit, and tree-sitter re-parses only what changed when given the old tree and the edit.
+ * Trees live in wasm memory, so only a few are kept and evicted ones are freed.
+ */
+const trees = new Map<string, { text: string; tree: Tree }>();
+const KEEP_TREES = 8;
+
+/** Frees the kept syntax tree of a file (an editor calls this when a document closes). */
+export function forgetFile(file: string): void {
+  for (const [key, entry] of trees) {
+    if (key.endsWith('\0' + file)) {
+      entry.tree.delete();
+      trees.delete(key);
     }
-  } finally {
-    tree.delete();
+  }
+}
+
+function parseIncrementally(spec: TreeSitterLanguage, file: string, parser: Parser, text: string): Tree | null {
+  const key = spec.id + '\0' + file;
+  const last = trees.get(key);
+  let tree: Tree | null;
+  if (last && last.text === text) tree = last.tree;
+  else if (last) {
+    // Tree.edit reads only these fields; the Edit class adds helpers it does not need.
+    last.tree.edit(editBetween(last.text, text) as Edit);
+    tree = parser.parse(text, last.tree);
+    last.tree.delete();
+  } else tree = parser.parse(text);
+  trees.delete(key);
+  if (!tree) return null;
+  trees.set(key, { text, tree });
+  while (trees.size > KEEP_TREES) {
+    const [oldest, entry] = trees.entries().next().value!;
+    entry.tree.delete();
+    trees.delete(oldest);
+  }
+  return tree;
+}
+
+/** The single edit that turns `before` into `after`: the span between their common prefix and suffix. */
+function editBetween(before: string, after: string): Pick<Edit, 'startIndex' | 'oldEndIndex' | 'newEndIndex' | 'startPosition' | 'oldEndPosition' | 'newEndPosition'> {
+  let p = 0;
+  const max = Math.min(before.length, after.length);
+  while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
+  let sfx = 0;
+  while (sfx < max - p && before.charCodeAt(before.length - 1 - sfx) === after.charCodeAt(after.length - 1 - sfx)) sfx++;
+  const point = (t: string, index: number) => {
+    const lineStart = t.lastIndexOf('\n', index - 1) + 1;
+    let row = 0;
+    for (let i = t.indexOf('\n'); i >= 0 && i < index; i = t.indexOf('\n', i + 1)) row++;
+    return { row, column: index - lineStart };
+  };
+  return {
+    startIndex: p,
+    oldEndIndex: before.length - sfx,
+    newEndIndex: after.length - sfx,
+    startPosition: point(before, p),
+    oldEndPosition: point(before, before.length - sfx),
+    newEndPosition: point(after, after.length - sfx),
+  };
+}
+
+async function treeSitterBlocks(spec: TreeSitterLanguage, file: string, text: string, blocks: Block[]): Promise<void> {
+  const { parser, query } = await loadLanguage(spec);
+  const tree = parseIncrementally(spec, file, parser, text);
+  if (!tree) return;
+  for (const c of query.captures(tree.rootNode)) {
+    const n = c.node;
+    if (c.name === 'comment') blocks.push({ start: n.startIndex, end: n.endIndex, container: 'comment' });
+    else if (c.name === 'doc.module') blocks.push({ start: n.startIndex, end: n.endIndex, container: 'docstring' });
+    else if (c.name === 'doc.def') {
+      // string → expression_statement → block → definition (→ decorated_definition)
+      let def = n.parent?.parent?.parent ?? null;
+      if (def?.parent && spec.definitions.includes(def.parent.type)) def = def.parent;
+      const defLines = def ? { startLine: def.startPosition.row, endLine: def.endPosition.row } : undefined;
+      blocks.push({ start: n.startIndex, end: n.endIndex, container: 'docstring', ...(defLines ? { defLines } : {}) });
+    }
   }
   blocks.sort((a, b) => a.start - b.start);
 }

@@ -6,13 +6,14 @@ import type { Result } from '../errors';
 import { fail, ok } from '../errors';
 import type { Paper } from '../paper/model';
 import type { ParseOptions } from '../paper/parse';
-import { parsePaper } from '../paper/parse';
 import type { FileScan, FoundTag } from './find';
 import { scanFile } from './find';
 import type { Flag, RefKind } from './grammar';
 import { FLAGS, refLabel } from './grammar';
 import type { LanguageId } from './languages';
 import { languageForFile } from './languages';
+import { parsePaper as parsePaperFresh } from '../paper/parse';
+import { getPaper } from './papers';
 import type { PaperRef } from './paperRef';
 import { findPaperRef, findRepositoryPaper } from './paperRef';
 import type { TagResolution } from './resolve';
@@ -117,7 +118,8 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
     if (options.paperModel && source === options.paperModel.source.location) return Promise.resolve(ok(options.paperModel));
     let p = papers.get(source);
     if (!p) {
-      p = parsePaper(source, { cwd, ...options.parse });
+      // Kept across audits when the cache is on (the editor audits again after edits).
+      p = options.parse?.noCache ? parsePaperFresh(source, { cwd, ...options.parse }) : getPaper(source, { cwd, ...options.parse });
       papers.set(source, p);
     }
     return p;

@@ -51,6 +51,20 @@ export function supportsFile(file: string): boolean {
   return languageForFile(file) !== undefined;
 }
 
+/**
+ * The tag under a position (0-based line and UTF-16 column), for a hover or a quick fix:
+ * the innermost tag whose text spans it, else undefined.
+ */
+export function tagAt(tags: readonly FoundTag[], line: number, column: number): FoundTag | undefined {
+  let best: FoundTag | undefined;
+  for (const t of tags) {
+    const afterStart = line > t.line || (line === t.line && column >= t.column);
+    const beforeEnd = line < t.endLine || (line === t.endLine && column <= t.endColumn);
+    if (afterStart && beforeEnd && (!best || t.end - t.start < best.end - best.start)) best = t;
+  }
+  return best;
+}
+
 /** Starts tree-sitter and loads the grammars of the given files' languages ahead of time. */
 export async function initTagFinder(files: string[] = ['x.py']): Promise<void> {
   await initTreeSitter();

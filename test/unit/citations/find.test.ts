@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FoundTag } from '../../../src/core/citations/find';
-import { findTags, initTagFinder, scanFile, supportsFile } from '../../../src/core/citations/find';
+import { findTags, initTagFinder, scanFile, supportsFile, tagAt } from '../../../src/core/citations/find';
 import { refLabel } from '../../../src/core/citations/grammar';
 
 const PY = [
@@ -172,4 +172,12 @@ test('after an edit the file is re-parsed incrementally, with the same result as
     const fresh = await findTags(`fresh-${i++}.py`, text);
     assert.deepEqual(incremental, fresh, JSON.stringify(text.slice(0, 60)));
   }
+});
+
+test('tagAt: the tag under a position', async () => {
+  const tags = await findTags('a.py', PY);
+  assert.equal(tagAt(tags, 4, 5)?.raw, '§3.2.2, Eq. (1) — project into h heads');
+  assert.equal(tagAt(tags, 4, 0), undefined, 'the comment marker is not the tag');
+  assert.equal(tagAt(tags, 16, 40)?.raw, 'Eq. 1');
+  assert.equal(tagAt(tags, 13, 10), undefined);
 });

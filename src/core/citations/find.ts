@@ -76,11 +76,15 @@ export async function initTagFinder(files: string[] = ['x.py']): Promise<void> {
 
 /** Every tag in a file, with its position and scope. Unsupported files have none. */
 export async function findTags(file: string, text: string): Promise<FoundTag[]> {
-  return (await scanFile(file, text))?.tags ?? [];
+  return (await scan(file, text, false))?.tags ?? [];
 }
 
 /** Tags plus what coverage needs (which lines are code). Undefined for an unsupported file. */
-export async function scanFile(file: string, text: string): Promise<FileScan | undefined> {
+export function scanFile(file: string, text: string): Promise<FileScan | undefined> {
+  return scan(file, text, true);
+}
+
+async function scan(file: string, text: string, withCodeLines: boolean): Promise<FileScan | undefined> {
   const spec = languageForFile(file);
   if (!spec) return undefined;
   const lines = new Lines(text);
@@ -94,7 +98,7 @@ export async function scanFile(file: string, text: string): Promise<FileScan | u
     language: spec.id,
     tags,
     lineCount: lines.count,
-    codeLines: isCode(spec.id) ? codeLines(text, lines, blocks) : [],
+    codeLines: withCodeLines && isCode(spec.id) ? codeLines(text, lines, blocks) : [],
   };
 }
 

@@ -12,7 +12,7 @@ const skipTypecheck = args.has('--no-typecheck') || watch;
 
 if (!skipTypecheck) {
   const tsc = path.join('node_modules', '.bin', 'tsc');
-  for (const project of ['tsconfig.json', 'webview/tsconfig.json']) {
+  for (const project of ['tsconfig.json', 'webview/tsconfig.json', 'test/webview/tsconfig.json']) {
     try {
       execFileSync(tsc, ['-p', project, '--noEmit'], { stdio: 'inherit' });
     } catch {

@@ -26,13 +26,52 @@ async function load(): Promise<PdfjsRuntime> {
   const dir = findPdfjsDir();
   // A computed specifier keeps bundlers from inlining pdf.js; it must stay a real ES module.
   const importEsm = new Function('u', 'return import(u)') as (u: string) => Promise<PdfjsModule>;
-  const lib = await importEsm(pathToFileURL(path.join(dir, 'pdf.mjs')).href);
+  installDomMatrixStub();
+  // The legacy build's polyfills replace Array.prototype.push and JSON.stringify for the whole
+  // process (for engines far older than Node 20) and make JSON output twice as slow: keep ours.
+  const { push } = Array.prototype;
+  const { stringify } = JSON;
+  let lib: PdfjsModule;
+  try {
+    lib = await importEsm(pathToFileURL(path.join(dir, 'pdf.mjs')).href);
+  } finally {
+    Array.prototype.push = push;
+    JSON.stringify = stringify;
+  }
   lib.GlobalWorkerOptions.workerSrc = pathToFileURL(path.join(dir, 'pdf.worker.mjs')).href;
   const fonts = fs.existsSync(path.join(dir, 'standard_fonts'))
     ? path.join(dir, 'standard_fonts')
     : path.join(dir, '..', '..', 'standard_fonts');
   const cmaps = fs.existsSync(path.join(dir, 'cmaps')) ? path.join(dir, 'cmaps') : path.join(dir, '..', '..', 'cmaps');
   return { lib, dir, standardFontDataUrl: fonts + path.sep, cMapUrl: cmaps + path.sep };
+}
+
+/**
+ * pdf.js constructs a DOMMatrix when it loads; in Node it borrows one from @napi-rs/canvas,
+ * which the .vsix does not ship. Text extraction never renders, so an identity stub will do.
+ */
+function installDomMatrixStub(): void {
+  const g = globalThis as { DOMMatrix?: unknown; ImageData?: unknown; Path2D?: unknown };
+  // Drawing classes pdf.js also looks for (and warns about) at load; never used without a canvas.
+  g.ImageData ??= class ImageDataStub {};
+  g.Path2D ??= class Path2DStub {};
+  if (g.DOMMatrix) return;
+  class DOMMatrixStub {
+    a = 1; b = 0; c = 0; d = 1; e = 0; f = 0;
+    m11 = 1; m12 = 0; m21 = 0; m22 = 1; m41 = 0; m42 = 0;
+    is2D = true;
+    isIdentity = true;
+    multiplySelf(): this { return this; }
+    preMultiplySelf(): this { return this; }
+    translateSelf(): this { return this; }
+    scaleSelf(): this { return this; }
+    invertSelf(): this { return this; }
+    multiply(): DOMMatrixStub { return new DOMMatrixStub(); }
+    translate(): DOMMatrixStub { return new DOMMatrixStub(); }
+    scale(): DOMMatrixStub { return new DOMMatrixStub(); }
+    inverse(): DOMMatrixStub { return new DOMMatrixStub(); }
+  }
+  g.DOMMatrix = DOMMatrixStub;
 }
 
 function findPdfjsDir(): string {

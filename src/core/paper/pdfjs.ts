@@ -31,12 +31,19 @@ async function load(): Promise<PdfjsRuntime> {
   // process (for engines far older than Node 20) and make JSON output twice as slow: keep ours.
   const { push } = Array.prototype;
   const { stringify } = JSON;
+  // At load pdf.js tries (and warns that it failed) to require the optional @napi-rs/canvas,
+  // which only rendering needs; that one warning is noise for us, everything else passes.
+  const { log } = console;
+  console.log = (...args: unknown[]) => {
+    if (!(typeof args[0] === 'string' && args[0].startsWith('Warning: Cannot load "@napi-rs/canvas"'))) log(...args);
+  };
   let lib: PdfjsModule;
   try {
     lib = await importEsm(pathToFileURL(path.join(dir, 'pdf.mjs')).href);
   } finally {
     Array.prototype.push = push;
     JSON.stringify = stringify;
+    console.log = log;
   }
   lib.GlobalWorkerOptions.workerSrc = pathToFileURL(path.join(dir, 'pdf.worker.mjs')).href;
   const fonts = fs.existsSync(path.join(dir, 'standard_fonts'))

@@ -33,9 +33,9 @@ async function load(): Promise<PdfjsRuntime> {
   const { stringify } = JSON;
   // At load pdf.js tries (and warns that it failed) to require the optional @napi-rs/canvas,
   // which only rendering needs; that one warning is noise for us, everything else passes.
-  const { log } = console;
-  console.log = (...args: unknown[]) => {
-    if (!(typeof args[0] === 'string' && args[0].startsWith('Warning: Cannot load "@napi-rs/canvas"'))) log(...args);
+  const { warn } = console;
+  console.warn = (...args: unknown[]) => {
+    if (!(typeof args[0] === 'string' && args[0].startsWith('Warning: Cannot load "@napi-rs/canvas"'))) warn(...args);
   };
   let lib: PdfjsModule;
   try {
@@ -43,7 +43,7 @@ async function load(): Promise<PdfjsRuntime> {
   } finally {
     Array.prototype.push = push;
     JSON.stringify = stringify;
-    console.log = log;
+    console.warn = warn;
   }
   lib.GlobalWorkerOptions.workerSrc = pathToFileURL(path.join(dir, 'pdf.worker.mjs')).href;
   const fonts = fs.existsSync(path.join(dir, 'standard_fonts'))

@@ -27,5 +27,29 @@ const { writeSamplePaper } = await import(path.resolve(gen));
 fs.mkdirSync(ws, { recursive: true });
 await writeSamplePaper(path.join(ws, 'paper.pdf'));
 fs.writeFileSync(path.join(ws, 'notes.tex'), '\\documentclass{article}\n\\begin{document}\n\\section{Method}\nA note on the method.\n\\end{document}\n');
-fs.writeFileSync(path.join(ws, 'model.py'), '# §2, Eq. 1 — scaled dot-product attention\ndef attention(q, k, v):\n    return q\n');
+// A small tagged repository citing the sample paper: correct tags, one broken, flags.
+fs.mkdirSync(path.join(ws, '.papertrail'), { recursive: true });
+fs.writeFileSync(path.join(ws, '.papertrail', 'paper.json'), JSON.stringify({ source: 'paper.pdf' }, null, 2) + '\n');
+fs.writeFileSync(
+  path.join(ws, 'model.py'),
+  [
+    '"""Attention on a Budget, reimplemented."""',
+    'import math',
+    '',
+    '',
+    '# §2, Eq. 1 — scaled dot-product attention',
+    'def attention(q, k, v):',
+    '    # [UNSPECIFIED] masking of padded positions: none here',
+    '    scale = 1.0 / math.sqrt(len(k))',
+    '    return [x * scale for x in q]',
+    '',
+    '',
+    '# §3, Eq. 2 — the output projection',
+    'def project(x, w=2.0, b=0.5):',
+    '    return w * x + b',
+    '',
+  ].join('\n'),
+);
+fs.mkdirSync(path.join(ws, 'configs'), { recursive: true });
+fs.writeFileSync(path.join(ws, 'configs', 'base.yaml'), 'model:\n  d_k: 64  # [ASSUMPTION] the paper gives no size; a common choice\n');
 console.log(`sample workspace: ${ws}`);

@@ -1,10 +1,11 @@
 // activate() wires features and nothing else: each feature has one register function.
 import type * as vscode from 'vscode';
+import { registerCitations } from './citations/registerCitations';
 import { createLog } from './log';
-import { createPaperStore } from './paperStore';
 import { registerPlannedCommand } from './planned';
 import type { Services } from './services';
 import { registerSettingsCommands } from './settings/registerSettingsCommands';
+import { registerInverseSearch } from './viewer/inverseSearch';
 import { registerOpenPaper } from './viewer/openPaper';
 import { registerPdfViewer } from './viewer/pdfEditorProvider';
 import { registerRevealCitation } from './viewer/revealCitation';
@@ -12,15 +13,15 @@ import { registerRevealCitation } from './viewer/revealCitation';
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
   context.subscriptions.push(log);
-  const papers = createPaperStore({ env: process.env });
-  const services: Services = { context, log, papers };
+  const services: Services = { context, log };
 
   const viewers = registerPdfViewer(services);
   registerOpenPaper(services);
   registerRevealCitation(services, viewers);
+  registerInverseSearch(services, viewers);
   registerSettingsCommands(services);
   registerPlannedCommand(services, 'papertrail.reimplementFromPaper', 'Reimplement from Paper', { needsTrust: true });
-  registerPlannedCommand(services, 'papertrail.auditCitations', 'Citation audit');
+  registerCitations(services);
   registerPlannedCommand(services, 'papertrail.runTests', 'Running the generated tests', { needsTrust: true });
   log.info(`PaperTrail ${context.extension.packageJSON.version as string} activated`);
 }

@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { getPaper } from '../../core/citations/papers';
 import { describeError } from '../../core/errors';
 import type { Services } from '../services';
 import { outlineFromPaper } from './outline';
@@ -35,7 +36,7 @@ const REQUEST_TIMEOUT_MS = 15000;
 
 /** Read-only custom editor for PDFs: the paper beside the code. */
 export function registerPdfViewer(services: Services): ViewerRegistry {
-  const { context, log, papers } = services;
+  const { context, log } = services;
   const stateKey = (uri: vscode.Uri) => `viewerState:${uri.toString()}`;
   const viewers = new Set<OpenViewer>();
   const opened = new vscode.EventEmitter<OpenViewer>();
@@ -120,7 +121,7 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
       });
 
       async function sendOutline(): Promise<void> {
-        const parsed = await papers.get(document.uri.fsPath);
+        const parsed = await getPaper(document.uri.fsPath, { env: process.env });
         if (parsed.ok) {
           await post({ type: 'outline', entries: outlineFromPaper(parsed.value) });
         } else {

@@ -1,0 +1,66 @@
+// Inverse search: from a point in the PDF to what stands there, and to the tags that cite it.
+import type { Caption, Equation, Paper, Passage, Rect, Section } from '../paper/model';
+import type { AuditTag } from './audit';
+
+export interface PaperLocation {
+  page: number;
+  /** The innermost section the point stands in (by reading order); undefined before the first heading. */
+  section?: Section;
+  equation?: Equation;
+  caption?: Caption;
+  passage?: Passage;
+}
+
+const SLACK = 3; // PDF units: a click on the margin of a line still counts.
+
+function inside(rects: readonly Rect[], x: number, y: number): boolean {
+  return rects.some((r) => x >= r.x - SLACK && x <= r.x + r.width + SLACK && y >= r.y - SLACK && y <= r.y + r.height + SLACK);
+}
+
+/** What is at (x, y) on `page` (PDF user space). */
+export function locateAt(paper: Paper, page: number, x: number, y: number): PaperLocation {
+  const equation = paper.equations.find((e) => e.page === page && inside(e.rects, x, y));
+  const caption = [...paper.figures, ...paper.tables, ...paper.algorithms].find((c) => c.page === page && inside(c.rects, x, y));
+  const passage = paper.passages.find((p) => p.anchors.some((a) => a.page === page && inside(a.rects, x, y)));
+  const byId = new Map(paper.sections.map((s) => [s.id, s]));
+  let section = passage ? byId.get(passage.sectionId) : undefined;
+  if (!section) section = paper.sections.find((s) => s.page === page && inside(s.rects, x, y));
+  if (!section && equation?.section) section = paper.sections.find((s) => s.number === equation.section);
+  if (!section && caption?.section) section = paper.sections.find((s) => s.number === caption.section);
+  if (!section) section = sectionBefore(paper, page, y);
+  return { page, ...(section ? { section } : {}), ...(equation ? { equation } : {}), ...(caption ? { caption } : {}), ...(passage ? { passage } : {}) };
+}
+
+/** The last heading at or above the point in reading order (headings are listed in that order). */
+function sectionBefore(paper: Paper, page: number, y: number): Section | undefined {
+  let found: Section | undefined;
+  for (const s of paper.sections) {
+    if (s.page === 0 || s.page > page) break;
+    const top = s.rects[0] ? s.rects[0].y : Infinity;
+    if (s.page < page || top >= y) found = s;
+  }
+  return found;
+}
+
+/** How well a tag cites the location: 3 the equation or caption itself, 2 its section, 1 an enclosing section, 0 not at all. */
+export function citationScore(tag: Pick<AuditTag, 'refs'>, where: PaperLocation): number {
+  let best = 0;
+  for (const ref of tag.refs) {
+    if (!ref.resolved) continue;
+    if (ref.kind === 'equation' && where.equation?.number === ref.number) best = Math.max(best, 3);
+    else if (where.caption && ref.kind === where.caption.kind && ref.number === where.caption.number) best = Math.max(best, 3);
+    else if (ref.kind === 'section' && where.section?.number) {
+      if (ref.number === where.section.number) best = Math.max(best, 2);
+      else if (where.section.number.startsWith(ref.number + '.')) best = Math.max(best, 1);
+    }
+  }
+  return best;
+}
+
+/** "§3.2 Multi-Head Attention", "Eq. 4 (§3.2)": how the location is named to the user. */
+export function describeLocation(where: PaperLocation): string {
+  const sec = where.section ? `§${where.section.number ? where.section.number + ' ' : ''}${where.section.title}` : `page ${where.page}`;
+  if (where.equation) return `Eq. ${where.equation.number} (${sec})`;
+  if (where.caption) return `${where.caption.kind === 'figure' ? 'Fig.' : where.caption.kind === 'table' ? 'Table' : 'Alg.'} ${where.caption.number} (${sec})`;
+  return sec;
+}

@@ -1,0 +1,133 @@
+// "Reproduction Audit": every [UNSPECIFIED] / [PARTIALLY_SPECIFIED] / [ASSUMPTION] /
+// [FROM_OFFICIAL_CODE] flag and every broken citation in the workspace, grouped by file.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AuditReport } from '../../core/citations/audit';
+import { auditRepository } from '../../core/citations/audit';
+import { taggedExtensions } from '../../core/citations/languages';
+import type { Services } from '../services';
+
+type Node =
+  | { kind: 'message'; text: string }
+  | { kind: 'file'; folder: string; file: string; items: Item[] }
+  | { kind: 'item'; folder: string; item: Item };
+
+interface Item {
+  file: string;
+  line: number;
+  label: string;
+  detail: string;
+  broken: boolean;
+}
+
+const FLAG_ICONS: Record<string, string> = {
+  UNSPECIFIED: 'question',
+  PARTIALLY_SPECIFIED: 'circle-large-outline',
+  ASSUMPTION: 'lightbulb',
+  FROM_OFFICIAL_CODE: 'github',
+};
+
+export function registerAuditView(services: Services): void {
+  const { log } = services;
+  let reports: { folder: string; report?: AuditReport; problem?: string }[] = [];
+  let running: Promise<void> | undefined;
+  const changed = new vscode.EventEmitter<void>();
+
+  async function audit(): Promise<void> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    reports = await Promise.all(
+      folders.map(async (f) => {
+        const setting = vscode.workspace.getConfiguration('papertrail', f.uri).get<string>('paper') || undefined;
+        const r = await auditRepository(f.uri.fsPath, { ...(setting ? { setting } : {}), parse: { env: process.env } });
+        if (!r.ok) return { folder: f.uri.fsPath, problem: r.error.message };
+        log.info(`audit ${f.uri.fsPath}: ${r.value.counts.tags} tags, ${r.value.counts.broken} broken, ${r.value.flags.length} flags, coverage ${(r.value.coverage.ratio * 100).toFixed(0)}%`);
+        return { folder: f.uri.fsPath, report: r.value };
+      }),
+    );
+    changed.fire();
+  }
+  const refresh = () => (running ??= audit().finally(() => (running = undefined)));
+
+  const tree: vscode.TreeDataProvider<Node> = {
+    onDidChangeTreeData: changed.event,
+    getChildren(node) {
+      if (!node) return rootNodes();
+      return node.kind === 'file' ? node.items.map((item) => ({ kind: 'item' as const, folder: node.folder, item })) : [];
+    },
+    getTreeItem(node) {
+      if (node.kind === 'message') {
+        const t = new vscode.TreeItem(node.text);
+        t.iconPath = new vscode.ThemeIcon('info');
+        return t;
+      }
+      if (node.kind === 'file') {
+        const t = new vscode.TreeItem(node.file, vscode.TreeItemCollapsibleState.Expanded);
+        t.resourceUri = vscode.Uri.file(path.join(node.folder, node.file));
+        t.description = `${node.items.length}`;
+        return t;
+      }
+      const { item } = node;
+      const t = new vscode.TreeItem(item.label);
+      t.description = `${item.detail} · line ${item.line}`;
+      t.tooltip = `${item.label} ${item.detail}\n${item.file}:${item.line}`;
+      t.iconPath = new vscode.ThemeIcon(item.broken ? 'warning' : (FLAG_ICONS[item.label.replace(/[[\]]/g, '')] ?? 'tag'));
+      const uri = vscode.Uri.file(path.join(node.folder, item.file));
+      t.command = { title: 'Open', command: 'vscode.open', arguments: [uri, { selection: new vscode.Range(item.line - 1, 0, item.line - 1, 0) }] };
+      return t;
+    },
+  };
+
+  function rootNodes(): Node[] {
+    // Empty before the first audit, so the view's welcome text (with its button) shows.
+    if (!reports.length) return running ? [{ kind: 'message', text: 'Auditing…' }] : [];
+    const nodes: Node[] = [];
+    for (const r of reports) {
+      if (!r.report) {
+        nodes.push({ kind: 'message', text: `${path.basename(r.folder)}: ${r.problem}` });
+        continue;
+      }
+      const byFile = new Map<string, Item[]>();
+      const add = (file: string, item: Item) => byFile.set(file, [...(byFile.get(file) ?? []), item]);
+      for (const b of r.report.broken) add(b.file, { file: b.file, line: b.line, label: `Broken: ${b.tag}`, detail: b.reason, broken: true });
+      for (const f of r.report.flags) add(f.file, { file: f.file, line: f.line, label: `[${f.flag}]`, detail: f.text, broken: false });
+      for (const [file, items] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+        nodes.push({ kind: 'file', folder: r.folder, file, items: items.sort((a, b) => a.line - b.line) });
+      }
+    }
+    return nodes.length ? nodes : [{ kind: 'message', text: 'No flags and no broken citations.' }];
+  }
+
+  const view = vscode.window.createTreeView('papertrail.audit', { treeDataProvider: tree, showCollapseAll: true });
+  const summarize = () => {
+    const flags = reports.reduce((n, r) => n + (r.report?.flags.length ?? 0), 0);
+    const broken = reports.reduce((n, r) => n + (r.report?.counts.broken ?? 0), 0);
+    view.description = reports.some((r) => r.report) ? `${flags} flags, ${broken} broken` : undefined;
+  };
+  changed.event(summarize);
+
+  // Re-audit when a tagged file is saved (debounced), so the view follows the code.
+  const exts = new Set(taggedExtensions());
+  let timer: NodeJS.Timeout | undefined;
+  services.context.subscriptions.push(
+    changed,
+    view,
+    view.onDidChangeVisibility((e) => {
+      if (e.visible && !reports.length) void refresh();
+    }),
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      if (!view.visible || !exts.has(path.extname(d.uri.fsPath).toLowerCase())) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void refresh(), 500);
+    }),
+    vscode.commands.registerCommand('papertrail.auditCitations', async () => {
+      await vscode.commands.executeCommand('papertrail.audit.focus');
+      await refresh();
+      const broken = reports.reduce((n, r) => n + (r.report?.counts.broken ?? 0), 0);
+      const problems = reports.filter((r) => r.problem).map((r) => r.problem);
+      if (problems.length && !reports.some((r) => r.report)) void vscode.window.showWarningMessage(`PaperTrail: ${problems[0]}`);
+      return { broken, flags: reports.reduce((n, r) => n + (r.report?.flags.length ?? 0), 0), problems };
+    }),
+    vscode.commands.registerCommand('papertrail.refreshAudit', () => refresh()),
+  );
+  if (view.visible) void refresh();
+}

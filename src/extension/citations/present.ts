@@ -1,0 +1,65 @@
+// How a citation is shown: CodeLens titles, hover text, the place the viewer highlights.
+// No `vscode` import, so the wording is unit-tested without an editor.
+import type { ResolvedRef, TagResolution } from '../../core/citations/resolve';
+import type { RevealTarget } from '../viewer/protocol';
+
+const HOVER_TEXT_CHARS = 700;
+
+/** The viewer target for a resolved reference: the first page it stands on, and its rectangles there. */
+export function revealTargetFor(ref: ResolvedRef, resolution?: TagResolution): RevealTarget | undefined {
+  // A found quote is the most precise place: highlight the passage that holds it.
+  const quote = resolution?.quote;
+  const anchors = quote?.found && quote.anchors?.length ? quote.anchors : ref.anchors;
+  const first = anchors.find((a) => a.page > 0);
+  if (!first) return ref.page > 0 ? { page: ref.page, rects: [], label: ref.label } : undefined;
+  const rects = anchors.filter((a) => a.page === first.page).flatMap((a) => a.rects);
+  return { page: first.page, rects, label: ref.label };
+}
+
+/** "§3.2.2 Multi-Head Attention · p. 4" or "⚠ no Eq. 7 in the paper". */
+export function lensTitle(resolution: TagResolution): string {
+  if (!resolution.resolved) return `$(warning) ${resolution.reason ?? 'broken citation'}`;
+  const parts = resolution.refs.filter((r): r is ResolvedRef => r.resolved).map((r) => (r.kind === 'section' ? r.heading.replace(/^(\S+)/, '§$1') : `${r.label}${r.title && r.kind !== 'equation' ? ` ${r.title}` : ''}`));
+  const page = resolution.refs.find((r): r is ResolvedRef => r.resolved && r.page > 0)?.page;
+  return `$(book) ${parts.join(', ')}${page ? ` · p. ${page}` : ''}`;
+}
+
+/** Markdown for the hover: the cited passage itself, the quoted words in bold. */
+export function hoverMarkdown(resolution: TagResolution, openCommand?: (ref: ResolvedRef) => string): string {
+  const out: string[] = [];
+  if (!resolution.resolved) {
+    out.push(`$(warning) **Broken citation:** ${escape(resolution.reason ?? 'it points at nothing in the paper')}`);
+    if (resolution.suggestions.length) out.push(`Did you mean ${resolution.suggestions.map((s) => `**${escape(s.label)}** (${escape(s.why)})`).join(', ')}?`);
+  }
+  for (const ref of resolution.refs) {
+    if (!ref.resolved) continue;
+    const link = openCommand ? ` — [Open in paper](${openCommand(ref)})` : '';
+    out.push(`**${escape(ref.kind === 'section' ? `§${ref.heading}` : `${ref.label}${ref.title && ref.kind !== 'equation' ? ` ${ref.title}` : ''}`)}** · p. ${ref.page}${ref.kind !== 'section' && ref.section ? ` · in §${ref.section}` : ''}${link}`);
+    if (ref.kind === 'equation') out.push('```text\n' + ref.text.trim() + '\n```');
+    else out.push(quoteBlock(excerpt(ref.text, resolution)));
+  }
+  return out.join('\n\n');
+}
+
+/** The passage text around the quoted words (bold), or its beginning. */
+function excerpt(text: string, resolution: TagResolution): string {
+  const q = resolution.quote;
+  if (q?.found && q.passageText && q.start !== undefined && q.end !== undefined) {
+    const from = Math.max(0, q.start - 200);
+    const to = Math.min(q.passageText.length, q.end + 300);
+    return `${from > 0 ? '…' : ''}${escape(q.passageText.slice(from, q.start))}**${escape(q.passageText.slice(q.start, q.end))}**${escape(q.passageText.slice(q.end, to))}${to < q.passageText.length ? '…' : ''}`;
+  }
+  const clipped = text.length > HOVER_TEXT_CHARS ? text.slice(0, HOVER_TEXT_CHARS).replace(/\s+\S*$/, '') + '…' : text;
+  return escape(clipped);
+}
+
+function quoteBlock(s: string): string {
+  return s
+    .split(/\n+/)
+    .map((l) => `> ${l}`)
+    .join('\n>\n');
+}
+
+function escape(s: string): string {
+  return s.replace(/([\\`*_{}[\]<>#|~$])/g, '\\$1');
+}

@@ -1,0 +1,139 @@
+// Citation anchors in the editor: CodeLens, hover, diagnostics with quick fixes, and the
+// reproduction audit view. All of them read one CitationService.
+import * as vscode from 'vscode';
+import type { FoundTag } from '../../core/citations/find';
+import { tagAt } from '../../core/citations/find';
+import { taggedLanguageSelector } from './selectors';
+import type { ResolvedRef, TagResolution } from '../../core/citations/resolve';
+import type { Services } from '../services';
+import type { RevealCitationArgs } from '../viewer/revealCitation';
+import type { CitationService, DocumentCitations } from './citationService';
+import { createCitationService } from './citationService';
+import { hoverMarkdown, lensTitle, revealTargetFor } from './present';
+import { registerAuditView } from './auditView';
+
+const DIAGNOSTIC_SOURCE = 'PaperTrail';
+const BROKEN_CODE = 'broken-citation';
+
+export function registerCitations(services: Services): CitationService {
+  const citations = createCitationService(services);
+  const diagnostics = vscode.languages.createDiagnosticCollection('papertrail');
+  const lensChanged = new vscode.EventEmitter<void>();
+  const selector = taggedLanguageSelector();
+
+  const revealArgs = (doc: DocumentCitations, ref: ResolvedRef, resolution: TagResolution): RevealCitationArgs | undefined => {
+    const target = revealTargetFor(ref, resolution);
+    return doc.pdf && target ? { paper: doc.pdf, target } : undefined;
+  };
+
+  services.context.subscriptions.push(
+    citations,
+    diagnostics,
+    lensChanged,
+    vscode.languages.registerCodeLensProvider(selector, {
+      onDidChangeCodeLenses: lensChanged.event,
+      async provideCodeLenses(document) {
+        const doc = await citations.forDocument(document);
+        if (!doc?.paper) return [];
+        return doc.tags.flatMap((tag, i) => {
+          const resolution = doc.resolutions[i]!;
+          if (!tag.refs.length) return [];
+          const line = Math.min(tag.scope.startLine, tag.line);
+          const ref = resolution.refs.find((r): r is ResolvedRef => r.resolved);
+          const args = ref && resolution.resolved ? revealArgs(doc, ref, resolution) : undefined;
+          const command: vscode.Command = args
+            ? { title: lensTitle(resolution), command: 'papertrail.revealCitation', arguments: [args], tooltip: 'Show the cited passage in the paper' }
+            : { title: lensTitle(resolution), command: '', tooltip: resolution.reason ?? 'The paper has no PDF to show' };
+          return [new vscode.CodeLens(new vscode.Range(line, 0, line, 0), command)];
+        });
+      },
+    }),
+    vscode.languages.registerHoverProvider(selector, {
+      async provideHover(document, position) {
+        const doc = await citations.forDocument(document);
+        const tag = doc && tagAt(doc.tags, position.line, position.character);
+        if (!doc || !tag) return undefined;
+        const range = new vscode.Range(tag.line, tag.column, tag.endLine, tag.endColumn);
+        if (!doc.paper) return new vscode.Hover(new vscode.MarkdownString(`PaperTrail: ${doc.paperProblem ?? 'no paper'}`), range);
+        const resolution = doc.resolutions[doc.tags.indexOf(tag)]!;
+        const open = (ref: ResolvedRef) => {
+          const args = revealArgs(doc, ref, resolution);
+          return args ? `command:papertrail.revealCitation?${encodeURIComponent(JSON.stringify([args]))}` : '';
+        };
+        const md = new vscode.MarkdownString(hoverMarkdown(resolution, doc.pdf ? open : undefined), true);
+        md.isTrusted = { enabledCommands: ['papertrail.revealCitation'] };
+        return new vscode.Hover(md, range);
+      },
+    }),
+    vscode.languages.registerCodeActionsProvider(selector, {
+      async provideCodeActions(document, _range, context) {
+        const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && d.code === BROKEN_CODE);
+        if (!ours.length) return [];
+        const doc = await citations.forDocument(document);
+        if (!doc) return [];
+        const actions: vscode.CodeAction[] = [];
+        for (const diagnostic of ours) {
+          const i = doc.tags.findIndex((t) => t.line === diagnostic.range.start.line && t.column <= diagnostic.range.start.character && diagnostic.range.end.character <= t.endColumn + 1);
+          const tag = doc.tags[i];
+          const resolution = doc.resolutions[i];
+          if (!tag || !resolution) continue;
+          for (const s of resolution.suggestions) {
+            const ref = tag.refs[s.refIndex];
+            if (!ref) continue;
+            const action = new vscode.CodeAction(`Cite ${s.label} instead (${s.why})`, vscode.CodeActionKind.QuickFix);
+            action.edit = new vscode.WorkspaceEdit();
+            action.edit.replace(document.uri, new vscode.Range(ref.line, ref.column, ref.line, ref.endColumn), s.number);
+            action.diagnostics = [diagnostic];
+            action.isPreferred = actions.length === 0;
+            actions.push(action);
+          }
+        }
+        return actions;
+      },
+    }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+  );
+
+  // Diagnostics follow the open documents, a moment after typing stops.
+  const timers = new Map<string, NodeJS.Timeout>();
+  const refresh = (document: vscode.TextDocument, delay = 300) => {
+    const key = document.uri.toString();
+    clearTimeout(timers.get(key));
+    timers.set(key, setTimeout(async () => {
+      timers.delete(key);
+      const doc = await citations.forDocument(document);
+      if (!doc || doc.version !== document.version) return;
+      diagnostics.set(document.uri, diagnosticsFor(doc));
+      lensChanged.fire();
+    }, delay));
+  };
+  services.context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument((d) => refresh(d, 0)),
+    vscode.workspace.onDidChangeTextDocument((e) => refresh(e.document)),
+    vscode.workspace.onDidCloseTextDocument((d) => diagnostics.delete(d.uri)),
+    citations.onDidChange((uri) => {
+      const d = vscode.workspace.textDocuments.find((x) => x.uri.toString() === uri.toString());
+      if (d) refresh(d, 0);
+    }),
+    { dispose: () => timers.forEach(clearTimeout) },
+  );
+  for (const d of vscode.workspace.textDocuments) refresh(d, 0);
+
+  registerAuditView(services);
+  return citations;
+}
+
+function diagnosticsFor(doc: DocumentCitations): vscode.Diagnostic[] {
+  if (!doc.paper) return [];
+  return doc.tags.flatMap((tag: FoundTag, i) => {
+    const resolution = doc.resolutions[i]!;
+    if (resolution.resolved) return [];
+    const d = new vscode.Diagnostic(
+      new vscode.Range(tag.line, tag.column, tag.endLine, tag.endColumn),
+      `Broken citation ${tag.raw.trim()}: ${resolution.reason ?? 'it points at nothing in the paper'}`,
+      vscode.DiagnosticSeverity.Warning,
+    );
+    d.source = DIAGNOSTIC_SOURCE;
+    d.code = BROKEN_CODE;
+    return [d];
+  });
+}

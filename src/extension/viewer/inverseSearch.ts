@@ -1,0 +1,76 @@
+// From the paper to the code: the viewer's context menu "Find Code That Cites This" and
+// "Reimplement This Section…".
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { auditRepository } from '../../core/citations/audit';
+import type { PaperLocation } from '../../core/citations/locate';
+import { citationScore, describeLocation, locateAt } from '../../core/citations/locate';
+import { getPaper } from '../../core/citations/papers';
+import type { Services } from '../services';
+import type { ViewerRegistry } from './pdfEditorProvider';
+
+export function registerInverseSearch(services: Services, viewers: ViewerRegistry): void {
+  const { context, log } = services;
+
+  async function pointedAt(): Promise<{ where: PaperLocation; paperPath: string } | undefined> {
+    const viewer = viewers.active();
+    if (!viewer?.pointer) {
+      void vscode.window.showInformationMessage('PaperTrail: right-click a passage in the paper viewer first.');
+      return undefined;
+    }
+    const parsed = await getPaper(viewer.uri.fsPath, { env: process.env });
+    if (!parsed.ok) {
+      void vscode.window.showErrorMessage(`PaperTrail: ${parsed.error.message}`);
+      return undefined;
+    }
+    const { page, x, y } = viewer.pointer;
+    return { where: locateAt(parsed.value, page, x, y), paperPath: viewer.uri.fsPath };
+  }
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('papertrail.findCitingCode', async () => {
+      const at = await pointedAt();
+      if (!at) return [];
+      const name = describeLocation(at.where);
+      const parsed = await getPaper(at.paperPath, { env: process.env });
+      if (!parsed.ok) return [];
+      const hits: { folder: string; file: string; line: number; tag: string; score: number }[] = [];
+      for (const folder of vscode.workspace.workspaceFolders ?? []) {
+        const report = await auditRepository(folder.uri.fsPath, { paperModel: parsed.value, parse: { env: process.env } });
+        if (!report.ok) {
+          log.warn(`find citing code in ${folder.uri.fsPath}: ${report.error.message}`);
+          continue;
+        }
+        for (const t of report.value.tags) {
+          const score = citationScore(t, at.where);
+          if (score) hits.push({ folder: folder.uri.fsPath, file: t.file, line: t.line, tag: t.tag, score });
+        }
+      }
+      hits.sort((a, b) => b.score - a.score || a.file.localeCompare(b.file) || a.line - b.line);
+      log.info(`find citing code: ${name}: ${hits.length} tagged line(s)`);
+      if (!hits.length) {
+        void vscode.window.showInformationMessage(`PaperTrail: no code in this workspace cites ${name} yet.`);
+        return [];
+      }
+      const open = (h: (typeof hits)[number]) =>
+        vscode.window.showTextDocument(vscode.Uri.file(path.join(h.folder, h.file)), {
+          viewColumn: vscode.ViewColumn.One,
+          selection: new vscode.Range(h.line - 1, 0, h.line - 1, 0),
+        });
+      const picked = await vscode.window.showQuickPick(
+        hits.map((h) => ({ label: h.tag.trim(), description: `${h.file}:${h.line}`, hit: h })),
+        { title: `Code that cites ${name}`, placeHolder: 'Choose a tagged line to open' },
+      );
+      if (picked) await open(picked.hit);
+      return hits.map((h) => `${h.file}:${h.line}`);
+    }),
+    vscode.commands.registerCommand('papertrail.reimplementSection', async () => {
+      const at = await pointedAt();
+      if (!at) return undefined;
+      const name = at.where.section ? describeLocation({ page: at.where.page, section: at.where.section }) : `page ${at.where.page}`;
+      const message = `PaperTrail: reimplementing ${name} alone is not available in this version yet.`;
+      void vscode.window.showInformationMessage(message);
+      return message;
+    }),
+  );
+}

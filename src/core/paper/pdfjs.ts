@@ -37,10 +37,12 @@ async function load(): Promise<PdfjsRuntime> {
   console.warn = (...args: unknown[]) => {
     if (!(typeof args[0] === 'string' && args[0].startsWith('Warning: Cannot load "@napi-rs/canvas"'))) warn(...args);
   };
+  const restoreNavigator = provideNavigator();
   let lib: PdfjsModule;
   try {
     lib = await importEsm(pathToFileURL(path.join(dir, 'pdf.mjs')).href);
   } finally {
+    restoreNavigator();
     Array.prototype.push = push;
     JSON.stringify = stringify;
     console.warn = warn;
@@ -51,6 +53,29 @@ async function load(): Promise<PdfjsRuntime> {
     : path.join(dir, '..', '..', 'standard_fonts');
   const cmaps = fs.existsSync(path.join(dir, 'cmaps')) ? path.join(dir, 'cmaps') : path.join(dir, '..', '..', 'cmaps');
   return { lib, dir, standardFontDataUrl: fonts + path.sep, cMapUrl: cmaps + path.sep };
+}
+
+/**
+ * pdf.js assigns globalThis.navigator when it has no `language`. VS Code's extension host
+ * guards `navigator` with a getter, so the assignment throws there: lend pdf.js a plain one
+ * while it loads, then put the host's back.
+ */
+function provideNavigator(): () => void {
+  const g = globalThis as { navigator?: { language?: string } };
+  let language: string | undefined;
+  try {
+    language = g.navigator?.language;
+  } catch {
+    language = undefined;
+  }
+  if (language) return () => {};
+  const own = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  if (own && !own.configurable) return () => {};
+  Object.defineProperty(globalThis, 'navigator', { value: { language: 'en-US', platform: '', userAgent: '' }, configurable: true, writable: true });
+  return () => {
+    if (own) Object.defineProperty(globalThis, 'navigator', own);
+    else delete g.navigator;
+  };
 }
 
 /**

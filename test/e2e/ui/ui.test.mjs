@@ -87,11 +87,12 @@ async function chooseMenuItem(label) {
   await item.hover();
   await item.click();
   const menu = page.locator('.monaco-menu').first();
-  if (await menu.isVisible().catch(() => false)) {
-    await item.hover();
+  const closed = await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false);
+  if (!closed) {
+    await item.hover({ timeout: 2000 });
     await page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: 5000 });
   }
-  await menu.waitFor({ state: 'hidden', timeout: 5000 });
 }
 
 async function runCommand(title) {

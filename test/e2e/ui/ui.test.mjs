@@ -153,6 +153,70 @@ try {
     await shot('04-pdf-viewer');
   });
 
+  await step('a tagged Python file shows CodeLenses naming the cited section and page', async () => {
+    await page.keyboard.press('Escape');
+    await explorerRow('model.py').click();
+    const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: '§2 Model, Eq. 1 · p. 1' });
+    await lens.waitFor({ timeout: 30000 });
+    await page.locator('.contentWidgets .codelens-decoration', { hasText: 'Eq. 2 is in §4, not §3' }).waitFor();
+    await shot('06-codelens');
+  });
+
+  await step('hovering a tag shows the cited passage', async () => {
+    const editor = page.locator('.editor-group-container').first();
+    const tok = editor.locator('.view-line span', { hasText: /Eq\. 1/ }).first();
+    const box = await tok.boundingBox();
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const hover = page.locator('.monaco-hover-content').filter({ hasText: 'Attention(Q, K, V)' }).first();
+    await hover.waitFor({ timeout: 20000 });
+    assert.match(await hover.innerText(), /§2 Model · p\. 1/);
+    await shot('07-hover');
+    await page.mouse.move(5, 600);
+  });
+
+  await step('the Problems panel lists the broken citation', async () => {
+    await runCommand('View: Focus Problems');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'Eq. 2 is in §4, not §3' });
+    await row.first().waitFor({ timeout: 20000 });
+    await shot('08-problems');
+    await runCommand('View: Close Panel');
+  });
+
+  await step('the Reproduction Audit view lists the flags and the broken tag by file', async () => {
+    await runCommand('PaperTrail: Audit Citations');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Reproduction Audit' }) });
+    await view.locator('.monaco-list-row', { hasText: '[UNSPECIFIED]' }).waitFor({ timeout: 30000 });
+    await view.locator('.monaco-list-row', { hasText: '[ASSUMPTION]' }).waitFor();
+    await view.locator('.monaco-list-row', { hasText: 'Broken: §3, Eq. 2' }).waitFor();
+    await shot('09-audit-view');
+  });
+
+  await step('clicking a CodeLens opens the paper beside the code and highlights the passage', async () => {
+    await explorerRow('model.py').click();
+    await page.locator('.contentWidgets .codelens-decoration a', { hasText: '§2 Model' }).first().click();
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const hl = frame.locator('.pt-highlight');
+    await hl.first().waitFor({ timeout: 30000 });
+    assert.equal(await hl.first().getAttribute('data-label'), '§2');
+    await page.waitForTimeout(800);
+    await shot('10-codelens-reveal');
+  });
+
+  await step('inverse search: right-click the equation in the paper, "Find Code That Cites This" lands on the tagged line', async () => {
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const eq = frame.locator('.page[data-page-number="1"] .textLayer span', { hasText: 'softmax' }).first();
+    await eq.click({ button: 'right' });
+    await chooseMenuItem('Find Code That Cites This');
+    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'model.py:5' });
+    await pick.first().waitFor({ timeout: 20000 });
+    await shot('11-inverse-search');
+    await page.keyboard.press('Enter');
+    await page.locator('.editor-group-container .monaco-editor .cursor-line, .editor-group-container .current-line').first().waitFor();
+    const line = await page.locator('.statusbar-item', { hasText: /Ln \d+/ }).first().innerText();
+    assert.match(line, /Ln 5\b/);
+  });
+
   await step('a command whose feature has not landed says so', async () => {
     await runCommand('PaperTrail: Run Tests');
     const toast = page.locator('.notification-toast .notification-list-item-message', { hasText: 'not available in this version yet' });

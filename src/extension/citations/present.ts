@@ -21,7 +21,7 @@ export function lensTitle(resolution: TagResolution): string {
   if (!resolution.resolved) return `$(warning) ${resolution.reason ?? 'broken citation'}`;
   const parts = resolution.refs.filter((r): r is ResolvedRef => r.resolved).map((r) => (r.kind === 'section' ? r.heading.replace(/^(\S+)/, '§$1') : `${r.label}${r.title && r.kind !== 'equation' ? ` ${r.title}` : ''}`));
   const page = resolution.refs.find((r): r is ResolvedRef => r.resolved && r.page > 0)?.page;
-  return `$(book) ${parts.join(', ')}${page ? ` · p. ${page}` : ''}`;
+  return `${parts.join(', ')}${page ? ` · p. ${page}` : ''}`;
 }
 
 /** Markdown for the hover: the cited passage itself, the quoted words in bold. */

@@ -77,7 +77,7 @@ export async function collectTests(dir: string, opts: { python?: string; args?: 
   });
   if (run.spawnError) return fail('not-found', `could not start ${python}: ${run.spawnError === 'ENOENT' ? 'no such program' : run.spawnError}`);
   if (run.cancelled) return fail('cancelled', 'test discovery was cancelled');
-  if (/No module named pytest/.test(run.tail.join('\n'))) return fail('not-found', pytestMissingMessage(python));
+  if (/No module named '?pytest'?/.test(run.tail.join('\n'))) return fail('not-found', pytestMissingMessage(python));
   const known = new Map<string, number>();
   for (const f of new Set(ids.map((id) => id.slice(0, id.indexOf('::'))))) {
     try {

@@ -51,7 +51,7 @@ export async function runLocal(opts: RunLocalOptions): Promise<Result<TestRunRes
     if (run.cancelled) return fail('cancelled', 'the test run was cancelled');
     const xml = fs.existsSync(junit) ? fs.readFileSync(junit, 'utf8') : undefined;
     if (xml === undefined) {
-      if (/No module named pytest/.test(run.tail.join('\n'))) return fail('not-found', pytestMissingMessage(python));
+      if (/No module named '?pytest'?/.test(run.tail.join('\n'))) return fail('not-found', pytestMissingMessage(python));
       return fail('bad-input', `pytest did not run (exit ${run.code ?? run.signal}): ${lastMeaningful(run.tail) || 'no output'}`);
     }
     const parsed = parseJUnit(xml, { pytestExitCode: run.code ?? -1, durationMs: Date.now() - started });

@@ -43,10 +43,13 @@ export async function startJupyter(): Promise<JupyterServer> {
   const token = randomBytes(24).toString('hex');
   const rootDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-jupyter-root-'));
   const runtime = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-jupyter-rt-'));
+  writeNoPytestKernel(path.join(runtime, 'data'));
   const child = spawn(
     SYSTEM_PYTHON,
     ['-m', 'jupyter_server', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0',
-      `--ServerApp.root_dir=${rootDir}`, `--ServerApp.token=${token}`, '--ServerApp.password=', '--ServerApp.open_browser=False'],
+      `--ServerApp.root_dir=${rootDir}`, `--ServerApp.token=${token}`, '--ServerApp.password=', '--ServerApp.open_browser=False',
+      // CI containers run as root, which jupyter-server refuses without this.
+      ...(process.getuid?.() === 0 ? ['--allow-root'] : [])],
     {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,4 +99,30 @@ export async function startJupyter(): Promise<JupyterServer> {
     await new Promise((r) => setTimeout(r, 100));
   }
   return { url, token, rootDir, log: () => log, stop };
+}
+
+/** Kernel spec name of a python3 kernel that cannot import pytest (a meta-path blocker). */
+export const NO_PYTEST_KERNEL = 'python3-nopytest';
+
+function writeNoPytestKernel(dataDir: string): void {
+  const dir = path.join(dataDir, 'kernels', NO_PYTEST_KERNEL);
+  const site = path.join(dataDir, 'nopytest-site');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(site, { recursive: true });
+  fs.writeFileSync(path.join(site, 'sitecustomize.py'), [
+    'import sys',
+    'class _NoPytest:',
+    '    def find_spec(self, name, path=None, target=None):',
+    "        if name.split('.')[0] in ('pytest', '_pytest'):",
+    "            raise ModuleNotFoundError(\"No module named 'pytest'\", name=name)",
+    '        return None',
+    'sys.meta_path.insert(0, _NoPytest())',
+    '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'kernel.json'), JSON.stringify({
+    argv: [SYSTEM_PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+    display_name: 'Python 3 without pytest',
+    language: 'python',
+    env: { PYTHONPATH: site },
+  }));
 }

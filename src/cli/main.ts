@@ -3,6 +3,7 @@ import { auditVerb } from './commands/audit';
 import { parseVerb } from './commands/parse';
 import { plannedVerb } from './commands/planned';
 import { resolveVerb } from './commands/resolve';
+import { testVerb } from './commands/test';
 import type { CliIo } from './io';
 import { EXIT_OK, EXIT_USAGE } from './io';
 import type { Verb } from './verb';
@@ -19,12 +20,7 @@ export const verbs: Verb[] = [
     'usage: papertrail reimplement <source> --out <dir> [--model M] [--base-url URL] [--json]',
     'it lands with the reimplementation pipeline',
   ),
-  plannedVerb(
-    'test',
-    "run a repository's tests locally or on a Jupyter kernel",
-    'usage: papertrail test <dir> [--jupyter URL --token-env NAME] [--json]',
-    'it lands with the test runner',
-  ),
+  testVerb,
 ];
 
 export function helpText(): string {

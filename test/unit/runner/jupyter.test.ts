@@ -84,7 +84,6 @@ test('remote run: exact counts, failure lines, device line, only needed files sy
 
 test('cancel interrupts the kernel and ends a long run promptly; the kernel survives', { skip: unavailable }, async () => {
   const ac = new AbortController();
-  const t0 = Date.now();
   let started = 0;
   const r = await runJupyter({
     ...opts(),
@@ -102,7 +101,6 @@ test('cancel interrupts the kernel and ends a long run promptly; the kernel surv
   assert.deepEqual(r.error, { code: 'cancelled', message: 'the test run was cancelled' });
   assert.ok(started > 0);
   assert.ok(Date.now() - started < 4000, `ended ${Date.now() - started} ms after the run started`);
-  void t0;
   const again = await runJupyter({ ...opts(), args: ['tests/test_more.py::test_strings'] });
   assert.ok(again.ok, again.ok ? '' : again.error.message);
   assert.equal(again.value.kernelReused, true);

@@ -52,4 +52,31 @@ fs.writeFileSync(
 );
 fs.mkdirSync(path.join(ws, 'configs'), { recursive: true });
 fs.writeFileSync(path.join(ws, 'configs', 'base.yaml'), 'model:\n  d_k: 64  # [ASSUMPTION] the paper gives no size; a common choice\n');
+// Its tests: one passes, one fails (the Problems panel shows it), one is skipped.
+fs.mkdirSync(path.join(ws, 'tests'), { recursive: true });
+fs.writeFileSync(path.join(ws, 'conftest.py'), '# makes the repository root importable for the tests\n');
+fs.writeFileSync(
+  path.join(ws, 'tests', 'test_model.py'),
+  [
+    'import pytest',
+    '',
+    'from model import attention, project',
+    '',
+    '',
+    'def test_attention_scales_by_sqrt_dk():',
+    '    assert attention([2.0], [0.0] * 4, None) == [1.0]',
+    '',
+    '',
+    'def test_projection_matches_eq_2():',
+    '    assert project(1.0) == 3.0',
+    '',
+    '',
+    '@pytest.mark.skip(reason="needs a GPU")',
+    'def test_on_gpu():',
+    '    pass',
+    '',
+  ].join('\n'),
+);
+fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'papertrail.python.path': '/usr/bin/python3' }, null, 2) + '\n');
 console.log(`sample workspace: ${ws}`);

@@ -24,6 +24,17 @@ unzip -l "$VSIX" | awk 'NR>3 && $4 != "" {print "    " $4 "  (" $1 " bytes)"}' |
 
 node scripts/build-e2e.mjs "$WORK/ws" || exit 2
 
+# A real Jupyter server on loopback with a fresh token, for the remote test runs.
+JPORT=$(free_port); JTOKEN=$(node -e 'console.log(require("crypto").randomBytes(16).toString("hex"))')
+mkdir -p "$WORK/jupyter-root"
+setsid /usr/bin/python3 -m jupyter_server --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port="$JPORT" \
+  --ServerApp.token="$JTOKEN" --ServerApp.root_dir="$WORK/jupyter-root" > "$WORK/jupyter.log" 2>&1 &
+JPID=$!
+trap 'stop_code_server; kill -- -$JPID 2>/dev/null; rm -rf "$WORK"' EXIT
+until curl -sf -o /dev/null "http://127.0.0.1:$JPORT/api/status?token=$JTOKEN"; do
+  sleep 0.2; kill -0 $JPID 2>/dev/null || { tail -5 "$WORK/jupyter.log"; log "Jupyter server did not start"; break; }
+done
+
 # 1. Extension-host tests: the .vsix unpacked is the extension under development, so the
 #    tests run against exactly what was packaged.
 mkdir -p "$WORK/vsix" && unzip -q "$VSIX" -d "$WORK/vsix"
@@ -31,12 +42,12 @@ PORT=$(free_port)
 start_code_server "$WORK/it" "$PORT" "$WORK/ws" --vscode-option enable-smoke-test-driver || exit 2
 A=127.0.0.1:$PORT
 PAYLOAD=$(node -e '
-  const [a, ext, tests, result, logs] = process.argv.slice(1);
+  const [a, ext, tests, result, logs, jurl, jtoken] = process.argv.slice(1);
   console.log(encodeURIComponent(JSON.stringify([
     ["extensionDevelopmentPath", `vscode-remote://${a}${ext}`],
     ["extensionTestsPath", `vscode-remote://${a}${tests}`],
-    ["extensionEnvironment", JSON.stringify({ PAPERTRAIL_ITEST_RESULT: result, PAPERTRAIL_LOGS_ROOT: logs })],
-  ])))' "$A" "$WORK/vsix/extension" "$ROOT/out/e2e/suite/index.js" "$RESULTS/itest.json" "$WORK/it/ud/logs")
+    ["extensionEnvironment", JSON.stringify({ PAPERTRAIL_ITEST_RESULT: result, PAPERTRAIL_LOGS_ROOT: logs, PAPERTRAIL_JUPYTER_URL: jurl, PAPERTRAIL_JUPYTER_TOKEN: jtoken })],
+  ])))' "$A" "$WORK/vsix/extension" "$ROOT/out/e2e/suite/index.js" "$RESULTS/itest.json" "$WORK/it/ud/logs" "http://127.0.0.1:$JPORT/" "$JTOKEN")
 log "extension-host tests"
 node test/e2e/itest-driver.mjs "http://$A/?folder=$WORK/ws&payload=$PAYLOAD"
 stop_code_server

@@ -5,6 +5,7 @@ import { createLog } from './log';
 import { registerPlannedCommand } from './planned';
 import type { Services } from './services';
 import { registerSettingsCommands } from './settings/registerSettingsCommands';
+import { registerTasks } from './tasks/registerTasks';
 import { registerInverseSearch } from './viewer/inverseSearch';
 import { registerOpenPaper } from './viewer/openPaper';
 import { registerPdfViewer } from './viewer/pdfEditorProvider';
@@ -22,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerSettingsCommands(services);
   registerPlannedCommand(services, 'papertrail.reimplementFromPaper', 'Reimplement from Paper', { needsTrust: true });
   registerCitations(services);
-  registerPlannedCommand(services, 'papertrail.runTests', 'Running the generated tests', { needsTrust: true });
+  registerTasks(services);
   log.info(`PaperTrail ${context.extension.packageJSON.version as string} activated`);
 }
 

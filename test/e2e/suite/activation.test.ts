@@ -28,7 +28,7 @@ suite('PaperTrail activation', () => {
   });
 
   test('a command whose feature has not landed says so instead of pretending', async () => {
-    const message = await vscode.commands.executeCommand<string>('papertrail.runTests');
+    const message = await vscode.commands.executeCommand<string>('papertrail.reimplementFromPaper');
     assert.match(message, /not available in this version yet/);
   });
 

@@ -218,7 +218,7 @@ try {
   });
 
   await step('a command whose feature has not landed says so', async () => {
-    await runCommand('PaperTrail: Run Tests');
+    await runCommand('PaperTrail: Reimplement from Paper');
     const toast = page.locator('.notification-toast .notification-list-item-message', { hasText: 'not available in this version yet' });
     await toast.waitFor({ timeout: 20000 });
     await page.waitForTimeout(600); // let the toast finish fading in before the screenshot

@@ -1,0 +1,35 @@
+// One way for the task, the Test Explorer and the command to run a repository's tests.
+import * as vscode from 'vscode';
+import type { Result } from '../../core/errors';
+import { fail } from '../../core/errors';
+import { runJupyter } from '../../core/runner/jupyter';
+import { runLocal } from '../../core/runner/local';
+import type { OutputListener, TestRunResult } from '../../core/runner/types';
+import type { Services } from '../services';
+
+export type RunTarget = 'local' | 'jupyter';
+export const JUPYTER_TOKEN_SECRET = 'papertrail.jupyter.token';
+
+export interface RunRequest {
+  target: RunTarget;
+  dir: string;
+  args?: string[];
+  signal?: AbortSignal;
+  onOutput?: OutputListener;
+  onInfo?: (line: string) => void;
+}
+
+export async function runTests(services: Services, req: RunRequest): Promise<Result<TestRunResult>> {
+  const config = vscode.workspace.getConfiguration('papertrail', vscode.Uri.file(req.dir));
+  const common = { dir: req.dir, args: req.args ?? [], ...(req.signal ? { signal: req.signal } : {}), ...(req.onOutput ? { onOutput: req.onOutput } : {}) };
+  if (req.target === 'local') {
+    const python = config.get<string>('python.path') || undefined;
+    services.log.info(`tests: local run in ${req.dir}${python ? ` with ${python}` : ''}`);
+    return runLocal({ ...common, ...(python ? { python } : {}) });
+  }
+  const serverUrl = config.get<string>('jupyter.serverUrl');
+  if (!serverUrl) return fail('bad-input', 'no Jupyter server is set: put its URL in the setting papertrail.jupyter.serverUrl');
+  const token = (await services.context.secrets.get(JUPYTER_TOKEN_SECRET)) ?? '';
+  services.log.info(`tests: Jupyter run of ${req.dir}`);
+  return runJupyter({ ...common, serverUrl, token, ...(req.onInfo ? { onInfo: req.onInfo } : {}) });
+}

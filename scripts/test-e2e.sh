@@ -27,7 +27,7 @@ node scripts/build-e2e.mjs "$WORK/ws" || exit 2
 # A real Jupyter server on loopback with a fresh token, for the remote test runs.
 JPORT=$(free_port); JTOKEN=$(node -e 'console.log(require("crypto").randomBytes(16).toString("hex"))')
 mkdir -p "$WORK/jupyter-root"
-setsid /usr/bin/python3 -m jupyter_server --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port="$JPORT" \
+setsid /usr/bin/python3 -m jupyter_server --no-browser --allow-root --ServerApp.ip=127.0.0.1 --ServerApp.port="$JPORT" \
   --ServerApp.token="$JTOKEN" --ServerApp.root_dir="$WORK/jupyter-root" > "$WORK/jupyter.log" 2>&1 &
 JPID=$!
 trap 'stop_code_server; kill -- -$JPID 2>/dev/null; rm -rf "$WORK"' EXIT

@@ -217,6 +217,29 @@ try {
     assert.match(line, /Ln 5\b/);
   });
 
+  await step('"PaperTrail: Run Tests" runs the task in the terminal and the failure reaches the Problems panel', async () => {
+    await runCommand('PaperTrail: Run Tests');
+    const local = page.locator('.quick-input-list .monaco-list-row', { hasText: 'run tests (local Python)' });
+    if (await local.first().isVisible({ timeout: 3000 }).catch(() => false)) await local.first().click();
+    await page.locator('.terminal-wrapper, .xterm-screen').first().waitFor({ timeout: 20000 });
+    await page.locator('.xterm-rows', { hasText: '1 passed, 1 failed, 1 skipped' }).first().waitFor({ timeout: 60000 });
+    await shot('12-task-terminal');
+    await runCommand('View: Focus Problems');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'test_projection_matches_eq_2' }).first().waitFor({ timeout: 20000 });
+    await shot('13-task-problems');
+    await page.keyboard.press('Control+J');
+  });
+
+  await step('the Test Explorer lists the tests and shows pass / fail / skip after a run', async () => {
+    await runCommand('Testing: Focus on Test Explorer View');
+    const tree = page.locator('.test-explorer');
+    await tree.locator('.monaco-list-row', { hasText: 'ws' }).first().waitFor({ timeout: 30000 });
+    await runCommand('Test: Run All Tests');
+    await tree.locator('.monaco-list-row .codicon-testing-failed-icon').first().waitFor({ timeout: 60000 });
+    await tree.locator('.monaco-list-row', { hasText: 'test_model.py' }).first().waitFor();
+    await shot('14-test-explorer');
+  });
+
   await step('a command whose feature has not landed says so', async () => {
     await runCommand('PaperTrail: Reimplement from Paper');
     const toast = page.locator('.notification-toast .notification-list-item-message', { hasText: 'not available in this version yet' });

@@ -220,7 +220,7 @@ try {
   await step('"PaperTrail: Run Tests" runs the task in the terminal and the failure reaches the Problems panel', async () => {
     await runCommand('PaperTrail: Run Tests');
     const local = page.locator('.quick-input-list .monaco-list-row', { hasText: 'run tests (local Python)' });
-    if (await local.first().isVisible({ timeout: 3000 }).catch(() => false)) await local.first().click();
+    if (await local.first().waitFor({ timeout: 3000 }).then(() => true, () => false)) await local.first().click();
     await page.locator('.terminal-wrapper, .xterm-screen').first().waitFor({ timeout: 20000 });
     await page.locator('.xterm-rows', { hasText: '1 passed, 1 failed, 1 skipped' }).first().waitFor({ timeout: 60000 });
     await shot('12-task-terminal');
@@ -236,7 +236,9 @@ try {
     await tree.locator('.monaco-list-row', { hasText: 'ws' }).first().waitFor({ timeout: 30000 });
     await runCommand('Test: Run All Tests');
     await tree.locator('.monaco-list-row .codicon-testing-failed-icon').first().waitFor({ timeout: 60000 });
-    await tree.locator('.monaco-list-row', { hasText: 'test_model.py' }).first().waitFor();
+    // The run's results list each test with its outcome.
+    await page.locator('.monaco-list-row', { hasText: 'test_attention_scales_by_sqrt_dk' }).first().waitFor({ timeout: 20000 });
+    await page.locator('.monaco-list-row', { hasText: 'test_on_gpu' }).first().waitFor();
     await shot('14-test-explorer');
   });
 

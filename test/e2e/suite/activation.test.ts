@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { waitFor } from './wait';
 
 const EXT_ID = 'papertrail.papertrail';
 
@@ -56,15 +57,6 @@ suite('PaperTrail activation', () => {
   });
 });
 
-async function waitFor<T>(probe: () => T | undefined, ms = 15000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function walk(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { waitFor } from './wait';
 
 const folder = () => vscode.workspace.workspaceFolders![0]!.uri;
 
@@ -9,15 +10,6 @@ async function openModel(): Promise<vscode.TextDocument> {
   return doc;
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 20000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 const hoverText = (hovers: vscode.Hover[]) =>
   hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');

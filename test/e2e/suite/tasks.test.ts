@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { waitFor } from './wait';
 
 async function runTask(target: 'local' | 'jupyter'): Promise<number | undefined> {
   const tasks = await vscode.tasks.fetchTasks({ type: 'papertrail' });
@@ -17,15 +18,6 @@ async function runTask(target: 'local' | 'jupyter'): Promise<number | undefined>
   return ended;
 }
 
-async function waitFor<T>(probe: () => T | undefined, ms = 20000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 const testFile = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'tests', 'test_model.py');
 

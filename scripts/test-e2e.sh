@@ -58,7 +58,7 @@ PATH="$NODE24_BIN:$PATH" "$CODE_SERVER" --user-data-dir "$WORK/ui/ud" --extensio
   --install-extension "$VSIX" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; exit 2; }
 start_code_server "$WORK/ui" "$PORT" "$WORK/ws" || exit 2
 log "UI tests (screenshots in $SHOTS)"
-node test/e2e/ui/ui.test.mjs "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$SHOTS" "$RESULTS/ui.json"
+PAPERTRAIL_JUPYTER_TOKEN=$JTOKEN node test/e2e/ui/ui.test.mjs "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$SHOTS" "$RESULTS/ui.json"
 stop_code_server
 
 node scripts/summarize-results.mjs itest ui

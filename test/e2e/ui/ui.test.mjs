@@ -151,6 +151,14 @@ try {
     assert.equal(await frame.locator('#page-number').inputValue(), '1');
     await frame.locator('.page[data-page-number="1"] .textLayer span', { hasText: 'Attention on a Budget' }).first().waitFor();
     await shot('04-pdf-viewer');
+    // The outline is the paper's parsed sections; an entry jumps to its page.
+    await frame.locator('#toggle-outline').click();
+    await frame.locator('#outline a', { hasText: 'Experiments' }).click();
+    assert.equal(await frame.locator('#outline a').count(), 4);
+    await frame.locator('#outline a.current', { hasText: 'Experiments' }).waitFor({ timeout: 10000 });
+    assert.equal(await frame.locator('#page-number').inputValue(), '2');
+    await shot('04b-pdf-viewer-outline');
+    await frame.locator('#toggle-outline').click();
   });
 
   await step('a tagged Python file shows CodeLenses naming the cited section and page', async () => {
@@ -229,6 +237,25 @@ try {
     // The task's problems do not push out the citation diagnostics: both are listed.
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'Eq. 2 is in §4, not §3' }).first().waitFor();
     await shot('13-task-problems');
+    await page.keyboard.press('Control+J');
+  });
+
+  await step('the Jupyter task runs the tests on the local Jupyter server; its failure reaches the Problems panel', async () => {
+    const token = process.env.PAPERTRAIL_JUPYTER_TOKEN;
+    assert.ok(token, 'the test script passes the Jupyter token');
+    await runCommand('PaperTrail: Set Jupyter Token');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill(token);
+    await page.keyboard.press('Enter');
+    await runCommand('PaperTrail: Run Tests');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'run tests (Jupyter)' }).first().click();
+    await page.locator('.terminal-tabs-entry, .single-terminal-tab', { hasText: 'run tests (Jupyter)' }).first().waitFor({ timeout: 20000 });
+    // The terminal renders to the DOM here (GPU acceleration off), so its text can be read.
+    await page.locator('.xterm-rows', { hasText: 'PaperTrail: device' }).first().waitFor({ timeout: 60000 });
+    await page.locator('.xterm-rows', { hasText: 'PaperTrail: 1 passed, 1 failed, 1 skipped' }).first().waitFor({ timeout: 60000 });
+    await shot('13b-jupyter-task');
+    await runCommand('View: Focus Problems');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'test_projection_matches_eq_2' }).first().waitFor({ timeout: 60000 });
     await page.keyboard.press('Control+J');
   });
 

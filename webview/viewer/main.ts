@@ -180,10 +180,7 @@ function clearHighlight(): void {
 
 // ---- outline: the paper's own sections, parsed by PaperTrail ----
 
-let outlineEntries: OutlineEntry[] = [];
-
 function renderOutline(entries: OutlineEntry[]): void {
-  outlineEntries = entries;
   outlineEl.replaceChildren();
   if (!entries.length) {
     const empty = document.createElement('p');
@@ -211,22 +208,27 @@ function renderOutline(entries: OutlineEntry[]): void {
     a.append(num, text, page);
     a.addEventListener('click', (e) => {
       e.preventDefault();
+      clickedEntry = a;
       const top = entry.top !== undefined ? entry.top + 12 : null;
       viewer.scrollPageIntoView({ pageNumber: entry.page, destArray: [null, { name: 'XYZ' }, null, top, null], allowNegativeOffset: true });
+      markCurrentOutlineEntry(entry.page);
     });
     outlineEl.append(a);
   }
   markCurrentOutlineEntry(viewer.currentPageNumber || 1);
 }
 
+/** The entry the user clicked, while its page is shown: several sections can share a page. */
+let clickedEntry: HTMLElement | undefined;
+
 function markCurrentOutlineEntry(page: number): void {
-  let current: Element | undefined;
-  outlineEl.querySelectorAll('a').forEach((a) => {
+  let current: HTMLElement | undefined;
+  outlineEl.querySelectorAll<HTMLElement>('a').forEach((a) => {
     a.classList.remove('current');
-    if (Number((a as HTMLElement).dataset.page) <= page) current = a;
+    if (Number(a.dataset.page) <= page) current = a;
   });
+  if (clickedEntry && Number(clickedEntry.dataset.page) === page) current = clickedEntry;
   current?.classList.add('current');
-  void outlineEntries;
 }
 
 // ---- state, chrome ----

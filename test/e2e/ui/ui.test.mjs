@@ -251,7 +251,6 @@ try {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'run tests (Jupyter)' }).first().click();
     await page.locator('.terminal-tabs-entry, .single-terminal-tab', { hasText: 'run tests (Jupyter)' }).first().waitFor({ timeout: 20000 });
     // The terminal renders to the DOM here (GPU acceleration off), so its text can be read.
-    await page.locator('.xterm-rows', { hasText: 'PaperTrail: device' }).first().waitFor({ timeout: 60000 });
     await page.locator('.xterm-rows', { hasText: 'PaperTrail: 1 passed, 1 failed, 1 skipped' }).first().waitFor({ timeout: 60000 });
     await shot('13b-jupyter-task');
     await runCommand('View: Focus Problems');

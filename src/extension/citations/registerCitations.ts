@@ -39,7 +39,7 @@ export function registerCitations(services: Services): CitationService {
           const resolution = doc.resolutions[i]!;
           if (!tag.refs.length) return [];
           const line = Math.min(tag.scope.startLine, tag.line);
-          const ref = resolution.refs.find((r): r is ResolvedRef => r.resolved);
+          const ref = mostSpecific(resolution);
           const args = ref && resolution.resolved ? revealArgs(doc, ref, resolution) : undefined;
           const command: vscode.Command = args
             ? { title: lensTitle(resolution), command: 'papertrail.revealCitation', arguments: [args], tooltip: 'Show the cited passage in the paper' }
@@ -120,6 +120,12 @@ export function registerCitations(services: Services): CitationService {
 
   registerAuditView(services);
   return citations;
+}
+
+/** "§3.2, Eq. 4" opens at Eq. 4: an equation, table or figure is a tighter place than its section. */
+function mostSpecific(resolution: TagResolution): ResolvedRef | undefined {
+  const resolved = resolution.refs.filter((r): r is ResolvedRef => r.resolved);
+  return resolved.find((r) => r.kind !== 'section') ?? resolved[0];
 }
 
 function diagnosticsFor(doc: DocumentCitations): vscode.Diagnostic[] {

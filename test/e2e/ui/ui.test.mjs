@@ -206,7 +206,7 @@ try {
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     const hl = frame.locator('.pt-highlight');
     await hl.first().waitFor({ timeout: 30000 });
-    assert.equal(await hl.first().getAttribute('data-label'), '§2');
+    assert.equal(await hl.first().getAttribute('data-label'), 'Eq. 1', 'the lens opens the most specific place it cites');
     await page.waitForTimeout(800);
     await shot('10-codelens-reveal');
   });

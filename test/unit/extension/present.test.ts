@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ResolvedRef, TagResolution } from '../../../src/core/citations/resolve';
+import { hoverMarkdown, lensTitle, revealTargetFor } from '../../../src/extension/citations/present';
+
+const section: ResolvedRef = {
+  resolved: true, kind: 'section', number: '3.2', label: '§3.2', title: 'Multi-Head Attention', heading: '3.2 Multi-Head Attention',
+  page: 4, text: '3.2 Multi-Head Attention\nInstead of performing a single attention function …', section: '3.2', id: 'sec:3.2',
+  anchors: [{ page: 4, rects: [{ x: 72, y: 500, width: 200, height: 12 }] }, { page: 5, rects: [{ x: 72, y: 700, width: 200, height: 40 }] }],
+};
+const equation: ResolvedRef = {
+  resolved: true, kind: 'equation', number: '1', label: 'Eq. 1', title: 'Equation 1', heading: 'Eq. 1', page: 4,
+  text: 'Attention(Q, K, V) = softmax(QK^T / sqrt(d_k)) V', section: '3.2', id: 'eq:1', anchors: [{ page: 4, rects: [{ x: 90, y: 300, width: 300, height: 14 }] }],
+};
+const ok = (refs: ResolvedRef[]): TagResolution => ({ tag: { raw: '', start: 0, end: 0, refs: [] }, resolved: true, refs, reasons: [], suggestions: [] });
+
+test('the CodeLens names the section with its title, the equation, and the first page', () => {
+  assert.equal(lensTitle(ok([section, equation])), '§3.2 Multi-Head Attention, Eq. 1 · p. 4');
+});
+
+test("a broken tag's lens says why", () => {
+  const broken: TagResolution = { ...ok([]), resolved: false, reason: 'Eq. 2 is in §4, not §3', reasons: ['Eq. 2 is in §4, not §3'] };
+  assert.equal(lensTitle(broken), '$(warning) Eq. 2 is in §4, not §3');
+  assert.match(hoverMarkdown(broken), /Broken citation:\*\* Eq\. 2 is in §4, not §3/);
+});
+
+test("the reveal target is the first page the reference stands on, with only that page's rectangles", () => {
+  assert.deepEqual(revealTargetFor(section), { page: 4, rects: [{ x: 72, y: 500, width: 200, height: 12 }], label: '§3.2' });
+});
+
+test('a found quote is revealed where it stands, not at the section heading', () => {
+  const withQuote: TagResolution = { ...ok([section]), quote: { found: true, page: 5, anchors: [{ page: 5, rects: [{ x: 72, y: 700, width: 200, height: 40 }] }] } };
+  assert.equal(revealTargetFor(section, withQuote)?.page, 5);
+});
+
+test('the hover shows an equation as a code block and escapes Markdown in passage text', () => {
+  const md = hoverMarkdown(ok([equation]), () => 'command:x');
+  assert.match(md, /```text\nAttention\(Q, K, V\) = softmax\(QK\^T \/ sqrt\(d_k\)\) V\n```/);
+  assert.match(md, /\[Open in paper\]\(command:x\)/);
+  const sectionMd = hoverMarkdown(ok([{ ...section, text: 'uses *stars* and [links]' }]));
+  assert.match(sectionMd, /uses \\\*stars\\\* and \\\[links\\\]/);
+});

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import type { HostToViewer, ViewerToHost } from '../../src/extension/viewer/protocol';
+import type { HostToViewer, ViewerState, ViewerToHost } from '../../src/extension/viewer/protocol';
 import { viewerHtml } from '../../src/extension/viewer/viewerHtml';
 
 export interface Harness {
@@ -18,7 +18,7 @@ export interface Harness {
    * Serves `bytes` at /<name> and opens the viewer on it; resolves when pdf.js reports the page
    * count, with the milliseconds the page took to load and the paper's `load` message to answer.
    */
-  open(name: string, bytes: Uint8Array): Promise<{ pageReadyMs: number; loadedMs: number }>;
+  open(name: string, bytes: Uint8Array, state?: ViewerState): Promise<{ pageReadyMs: number; loadedMs: number }>;
   send(message: HostToViewer): Promise<void>;
   /** Messages the viewer posted to its host, in order. */
   posted(): Promise<ViewerToHost[]>;
@@ -57,7 +57,7 @@ export async function startHarness(): Promise<Harness> {
   const harness: Harness = {
     origin,
     page,
-    async open(name, bytes) {
+    async open(name, bytes, state) {
       files.set(`/${name}`, bytes);
       const nonce = crypto.randomBytes(16).toString('base64');
       let html = viewerHtml({ cspSource: origin, asset: (p) => `${origin}/${p}`, nonce, title: name });
@@ -77,7 +77,7 @@ export async function startHarness(): Promise<Harness> {
       await page.goto(`${origin}/viewer.html`);
       await harness.waitForPosted('ready');
       const t1 = Date.now();
-      await harness.send({ type: 'load', title: name, url: `${origin}/${name}` });
+      await harness.send({ type: 'load', title: name, url: `${origin}/${name}`, ...(state ? { state } : {}) });
       await harness.waitForPosted('loaded');
       return { pageReadyMs: t1 - t0, loadedMs: Date.now() - t1 };
     },

@@ -114,6 +114,14 @@ test('zoom and scroll position are reported to the host as state', async () => {
   });
 });
 
+test('a reopened paper comes back at its saved zoom, page and outline', async () => {
+  const paper = await makeSamplePaper(6);
+  await h.open('reopened.pdf', paper.bytes, { zoom: '1.5', page: 4, pageOffset: 0.25, outlineOpen: true });
+  assert.equal(await h.page.locator('#zoom').inputValue(), '1.5');
+  assert.equal(await h.page.locator('#page-number').inputValue(), '4');
+  assert.equal(await h.page.locator('#outline').isVisible(), true);
+});
+
 test('a PDF carrying JavaScript renders and runs none of it', async () => {
   const pdf = await PDFDocument.create();
   const font = await pdf.embedFont(StandardFonts.Helvetica);

@@ -19,11 +19,26 @@ export interface RunRequest {
   onInfo?: (line: string) => void;
 }
 
+/** The interpreter chosen in the Python extension, when it is installed; else undefined (python3). */
+async function pythonExtensionInterpreter(resource: vscode.Uri): Promise<string | undefined> {
+  interface PythonApi {
+    environments?: { getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } | undefined };
+  }
+  const ext = vscode.extensions.getExtension<PythonApi>('ms-python.python');
+  if (!ext) return undefined;
+  try {
+    const api = ext.isActive ? ext.exports : await ext.activate();
+    return api.environments?.getActiveEnvironmentPath(resource)?.path || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runTests(services: Services, req: RunRequest): Promise<Result<TestRunResult>> {
   const config = vscode.workspace.getConfiguration('papertrail', vscode.Uri.file(req.dir));
   const common = { dir: req.dir, args: req.args ?? [], ...(req.signal ? { signal: req.signal } : {}), ...(req.onOutput ? { onOutput: req.onOutput } : {}) };
   if (req.target === 'local') {
-    const python = config.get<string>('python.path') || undefined;
+    const python = config.get<string>('python.path') || (await pythonExtensionInterpreter(vscode.Uri.file(req.dir)));
     services.log.info(`tests: local run in ${req.dir}${python ? ` with ${python}` : ''}`);
     return runLocal({ ...common, ...(python ? { python } : {}) });
   }

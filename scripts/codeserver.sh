@@ -10,7 +10,7 @@ start_code_server() {
   "workbench.tips.enabled": false, "telemetry.telemetryLevel": "off",
   "security.workspace.trust.enabled": false, "window.restoreWindows": "none",
   "workbench.secondarySideBar.defaultVisibility": "hidden",
-  "terminal.integrated.gpuAcceleration": "off" }
+  "terminal.integrated.gpuAcceleration": "off", "git.openRepositoryInParentFolders": "never" }
 J
   PATH="$NODE24_BIN:$PATH" setsid "$CODE_SERVER" --config /dev/null --bind-addr "127.0.0.1:$port" --auth none \
     --user-data-dir "$run/ud" --extensions-dir "$run/ext" --disable-telemetry --disable-update-check \

@@ -7,17 +7,21 @@ cd "$(dirname "$0")/.."
 . scripts/codeserver.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
 bash scripts/install-tools.sh
-node esbuild.mjs
+npm run -s package >/dev/null
 WS=${PAPERTRAIL_DEV_WORKSPACE:-$PWD/out/dev-workspace}
 node scripts/build-e2e.mjs "$WS" >/dev/null
 # In the dev workspace, PDFs open in the PaperTrail viewer by default.
-mkdir -p "$WS/.vscode" && echo '{ "workbench.editorAssociations": { "*.pdf": "papertrail.pdfViewer" } }' > "$WS/.vscode/settings.json"
+node -e 'const f=process.argv[1],fs=require("fs");const s=JSON.parse(fs.readFileSync(f,"utf8"));s["workbench.editorAssociations"]={"*.pdf":"papertrail.pdfViewer"};fs.writeFileSync(f,JSON.stringify(s,null,2)+"\n")' "$WS/.vscode/settings.json"
 PORT=${PORT:-8750}
 RUN=$PWD/out/dev-code-server
 trap stop_code_server EXIT INT TERM
+# The packaged extension, installed as a user installs it (run this again after a change).
+rm -rf "$RUN/ext"
+PATH="$NODE24_BIN:$PATH" "$CODE_SERVER" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/ext" --install-extension dist-vsix/papertrail.vsix >/dev/null
 start_code_server "$RUN" "$PORT" "$WS"
-# The extension is loaded from this folder (no packaging), so `npm run watch` + reload picks up changes.
-URL="http://127.0.0.1:$PORT/?folder=$WS&payload=$(node -e 'console.log(encodeURIComponent(JSON.stringify([["extensionDevelopmentPath",`vscode-remote://127.0.0.1:${process.argv[1]}${process.argv[2]}`],["openFile",`vscode-remote://127.0.0.1:${process.argv[1]}${process.argv[3]}`]])))' "$PORT" "$PWD" "$WS/paper.pdf")"
+URL="http://127.0.0.1:$PORT/?folder=$WS&payload=$(node -e 'console.log(encodeURIComponent(JSON.stringify([["openFile",`vscode-remote://127.0.0.1:${process.argv[1]}${process.argv[2]}`]])))' "$PORT" "$WS/model.py")"
 log "PaperTrail is running in VS Code: $URL"
-log "(the sample paper opens in the PaperTrail viewer; Ctrl+C stops)"
+# The tagged model.py opens at start (a PDF opened that early would miss the custom editor,
+# which the extension host registers a moment later): its CodeLens opens the paper beside it.
+log "(model.py opens with its citations; click the CodeLens \"§2 Model, Eq. 1 · p. 1\" or double-click paper.pdf for the paper; Ctrl+C stops)"
 wait "$CS_PID"

@@ -1,23 +1,13 @@
 // Fragments → lines in reading order: page furniture dropped, columns found, full-width
 // blocks (title, wide figures) read where they stand between the column bands.
-import type { Fragment, TextRun } from './pdf-text';
+import type { Fragment } from './pdf-text';
 
 /** Which flow a line belongs to: the left or right column, or the full page width. */
 export type Column = 'left' | 'right' | 'full';
 
-export interface Line {
-  page: number;
+/** A line is a fragment (its runs left to right, its box and text) made of fragments. */
+export interface Line extends Fragment {
   frags: Fragment[];
-  /** Every run of the line, left to right. */
-  runs: TextRun[];
-  x0: number;
-  x1: number;
-  y: number;
-  top: number;
-  bottom: number;
-  size: number;
-  font: string;
-  text: string;
   column: Column;
   /** Edges of the column the line stands in (text block edges on one-column pages). */
   colLeft: number;

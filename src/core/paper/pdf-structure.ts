@@ -1,24 +1,14 @@
 // Lines in reading order → the structure a reader sees: title, authors, abstract, section
 // headings, display equations, captions and paragraphs, each with its page and rectangles.
-import type { Anchor, Caption, CaptionKind, Equation, Passage, PassageKind, Rect, Section } from './model';
+import type { Anchor, Caption, CaptionKind, Equation, Paper, Passage, PassageKind, Rect, Section } from './model';
 import type { HyphenOracle } from './normalize';
 import { hyphenOracleFrom, joinLines, normalizeText } from './normalize';
 import type { BodyStyle, Line, PageGeometry } from './pdf-layout';
 import type { TextRun } from './pdf-text';
 import { round, runsText, unionRect } from './pdf-text';
 
-export interface Structure {
-  title: string;
-  authors: string[];
-  abstract: string;
-  sections: Section[];
-  equations: Equation[];
-  figures: Caption[];
-  tables: Caption[];
-  algorithms: Caption[];
-  passages: Passage[];
-  warnings: string[];
-}
+/** What the PDF's text says about the paper: the Paper model less its source and pages. */
+export type Structure = Pick<Paper, 'title' | 'authors' | 'abstract' | 'sections' | 'equations' | 'figures' | 'tables' | 'algorithms' | 'passages' | 'warnings'>;
 
 type Role = 'front' | 'abstract-head' | 'abstract' | 'equation' | 'text';
 

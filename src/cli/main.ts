@@ -1,7 +1,7 @@
 import { describeError } from '../core/errors';
 import { auditVerb } from './commands/audit';
 import { parseVerb } from './commands/parse';
-import { plannedVerb } from './commands/planned';
+import { reimplementVerb } from './commands/reimplement';
 import { resolveVerb } from './commands/resolve';
 import { testVerb } from './commands/test';
 import type { CliIo } from './io';
@@ -14,12 +14,7 @@ export const verbs: Verb[] = [
   parseVerb,
   resolveVerb,
   auditVerb,
-  plannedVerb(
-    'reimplement',
-    'plan, analyse and code a citation-anchored repository from a paper',
-    'usage: papertrail reimplement <source> --out <dir> [--model M] [--base-url URL] [--json]',
-    'it lands with the reimplementation pipeline',
-  ),
+  reimplementVerb,
   testVerb,
 ];
 

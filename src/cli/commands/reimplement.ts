@@ -1,0 +1,225 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Result } from '../../core/errors';
+import { createOpenAIProvider } from '../../core/llm/openaiProvider';
+import type { PriceTable } from '../../core/llm/pricing';
+import { DEFAULT_PRICES, parsePriceTable } from '../../core/llm/pricing';
+import type { Framework, Mode, RunOptions } from '../../core/pipeline/options';
+import { DEFAULT_OPTIONS, FRAMEWORKS, MODES } from '../../core/pipeline/options';
+import type { PipelineResult } from '../../core/pipeline/pipeline';
+import { runPipeline } from '../../core/pipeline/pipeline';
+import type { PreparedRun } from '../../core/pipeline/session';
+import { reopenRun, startRun } from '../../core/pipeline/session';
+import { RUNS_DIR } from '../../core/pipeline/store';
+import { writeFiles } from '../../core/workspace/writer';
+import type { CliIo } from '../io';
+import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../io';
+import { parseVerbArgs } from '../parse-args';
+import { formatEstimate, formatTotals, progressPrinter } from '../progress';
+import type { Verb } from '../verb';
+
+export const reimplementVerb: Verb = {
+  name: 'reimplement',
+  summary: 'plan, analyse and code a citation-anchored repository from a paper',
+  usage: `usage: papertrail reimplement <paper> --out <dir> [options]
+       papertrail reimplement --resume [RUN] --out <dir> [options]
+
+  <paper>            a .pdf, a .tex file or LaTeX folder, an arXiv id or URL
+  --out DIR          the new repository's folder (created; existing files are kept unless --force)
+  --mode M           minimal (model + tests, default) | full (+ training and data) | educational (+ notebook)
+  --framework F      pytorch (default) | jax | tensorflow | numpy
+  --scope S          only these sections, e.g. --scope 3.1,3.2 (default: the whole paper)
+  --official-code U  the authors' code, when there is some (tags may then say [FROM_OFFICIAL_CODE])
+  --base-url URL     an OpenAI-compatible endpoint (default $OPENAI_BASE_URL, else OpenAI), e.g.
+                     http://127.0.0.1:11434/v1 for Ollama
+  --model M          model for every stage (default $PAPERTRAIL_MODEL, else gpt-4.1)
+  --planning-model, --analysis-model, --coding-model, --docs-model M   per stage
+  --api-key-env NAME the environment variable holding the key (default OPENAI_API_KEY; a local
+                     endpoint needs none). Keys are never read from files or written anywhere.
+  --concurrency N    calls in flight at once (default 4)
+  --prices FILE      price table JSON {"model": {"input": $/1M, "cachedInput": $/1M, "output": $/1M}}
+  --dry-run          plan only, then print the estimated cost of the rest; writes nothing
+  --resume [RUN]     continue the newest unfinished run in <out>/.papertrail/runs (or run folder
+                     RUN) without repeating finished calls
+  --force            overwrite files that already exist in --out
+  --json             JSON lines on stdout: one per event, the last {"type":"result",...}
+
+Every prompt, answer and token count is kept in <out>/.papertrail/runs/<id>/.
+exit: 0 written with every citation resolved, 1 written but some citations are still broken,
+2 nothing written (bad usage, model error, cancelled: one line on stderr says why)`,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const args = parseVerbArgs('reimplement', argv, {
+      out: { type: 'string', short: 'o' },
+      mode: { type: 'string' },
+      framework: { type: 'string' },
+      scope: { type: 'string' },
+      'official-code': { type: 'string' },
+      'base-url': { type: 'string' },
+      model: { type: 'string' },
+      'planning-model': { type: 'string' },
+      'analysis-model': { type: 'string' },
+      'coding-model': { type: 'string' },
+      'docs-model': { type: 'string' },
+      'api-key-env': { type: 'string' },
+      concurrency: { type: 'string' },
+      prices: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      resume: { type: 'boolean' },
+      force: { type: 'boolean' },
+    });
+    if (!args.ok) return usage(io, args.error.message);
+    const v = args.value.values;
+    if (v.help) {
+      io.stdout(this.usage + '\n');
+      return EXIT_OK;
+    }
+    const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+    const resume = Boolean(v.resume);
+    const positionals = args.value.positionals;
+    const out = str('out');
+    if (!out) return usage(io, 'papertrail reimplement: give the folder for the new repository with --out DIR');
+    if (!resume && positionals.length !== 1) return usage(io, 'papertrail reimplement: give one paper (a PDF, .tex, LaTeX folder, arXiv id or URL), e.g. papertrail reimplement paper.pdf --out repro');
+    if (resume && positionals.length > 1) return usage(io, 'papertrail reimplement --resume: give at most one run folder');
+
+    const options = runOptions(v, io);
+    if (typeof options === 'string') return usage(io, `papertrail reimplement: ${options}`);
+    const prices = loadPrices(str('prices'), io.cwd);
+    if (typeof prices === 'string') return usage(io, `papertrail reimplement: ${prices}`);
+    const baseURL = str('base-url') ?? io.env.OPENAI_BASE_URL ?? '';
+    const keyEnv = str('api-key-env') ?? 'OPENAI_API_KEY';
+    const apiKey = io.env[keyEnv] ?? '';
+    if (!apiKey && !isLocal(baseURL)) {
+      return usage(io, `papertrail reimplement: no API key in $${keyEnv}; export it, name another variable with --api-key-env, or use a local endpoint with --base-url`);
+    }
+
+    const json = Boolean(v.json);
+    const outDir = path.resolve(io.cwd, out);
+    const prepared: Result<PreparedRun> = resume
+      ? await reopenRun(positionals[0] ? path.resolve(io.cwd, positionals[0]) : path.join(outDir, RUNS_DIR))
+      : await startRun({ source: positionals[0]!, outDir, options, cwd: io.cwd });
+    if (!prepared.ok) return fail(io, prepared.error.message);
+    const run = prepared.value;
+    // A resumed run keeps its options, except how it talks to the model.
+    const runOptionsFinal: RunOptions = resume ? { ...run.options, concurrency: options.concurrency, models: explicitModels(v) ? options.models : run.options.models } : options;
+
+    const ac = new AbortController();
+    const onSigint = (): void => ac.abort();
+    process.once('SIGINT', onSigint);
+    const progress = progressPrinter(io, json);
+    progress.info(`run ${run.store.read().id}: ${run.paper.title || run.paper.id} → ${path.relative(io.cwd, run.outDir) || '.'}`);
+    let result: Result<PipelineResult>;
+    try {
+      result = await runPipeline({
+        paper: run.paper,
+        paperRef: run.paperRef,
+        outDir: run.outDir,
+        options: runOptionsFinal,
+        provider: createOpenAIProvider({ baseURL, apiKey }),
+        prices,
+        store: run.store,
+        signal: ac.signal,
+        onEvent: progress.event,
+        ...(v['dry-run'] ? { review: async () => ({ action: 'stop' as const }) } : {}),
+      });
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      progress.done();
+    }
+    const resumeHint = `papertrail reimplement --resume --out ${path.relative(io.cwd, run.outDir) || '.'}`;
+    if (!result.ok) {
+      if (result.error.code === 'cancelled') return fail(io, `cancelled; nothing was written. Continue with: ${resumeHint}`);
+      return fail(io, `${result.error.message}. Nothing was written; after fixing it, continue with: ${resumeHint}`);
+    }
+    const r = result.value;
+    if (r.status === 'planned') {
+      if (json) io.stdout(JSON.stringify({ type: 'result', status: 'planned', runDir: run.store.dir, plan: r.plan, estimate: r.estimate, refused: r.refused, totals: r.totals }) + '\n');
+      else io.stdout(`planned ${r.plan.logic.files.length} files: ${r.plan.logic.files.map((f) => f.path).join(', ')}\n${formatTotals(r.totals)}\n${formatEstimate(r.estimate)}\nContinue with: ${resumeHint}\n`);
+      return EXIT_OK;
+    }
+    const written = writeFiles(run.outDir, r.files, { force: Boolean(v.force), allowToolDirs: true });
+    if (!written.ok) {
+      run.store.update({ status: 'generated' });
+      return fail(io, `${written.error.message}. The generated files are kept in ${path.relative(io.cwd, run.store.dir)}; ${resumeHint} --force writes them without asking the model again`);
+    }
+    run.store.update({ status: 'written' });
+    const w = written.value;
+    const broken = r.citations.broken;
+    if (json) {
+      io.stdout(JSON.stringify({ type: 'result', status: 'written', outDir: run.outDir, runDir: run.store.dir, written: w.written, unchanged: w.unchanged, refused: [...r.refused, ...w.refused], citations: r.citations, totals: r.totals, warnings: r.warnings }) + '\n');
+    } else {
+      const rel = path.relative(io.cwd, run.outDir) || '.';
+      io.stdout(
+        [
+          `wrote ${w.written.length} files to ${rel}${w.unchanged.length ? ` (${w.unchanged.length} unchanged)` : ''}`,
+          `citations: ${r.citations.tags} tags, ${broken.length} broken${r.citations.repaired.length ? `, repaired ${r.citations.repaired.join(', ')}` : ''}`,
+          ...broken.map((b) => `  ${b.file}:${b.line}: ${b.tag} — ${b.reason}`),
+          ...[...r.refused, ...w.refused].map((x) => `refused path "${x.path}": ${x.reason}`),
+          formatTotals(r.totals),
+          `next: cd ${rel} && papertrail test .   (run record: ${path.relative(io.cwd, run.store.dir)})`,
+        ].join('\n') + '\n',
+      );
+    }
+    return broken.length ? EXIT_PROBLEMS : EXIT_OK;
+  },
+};
+
+function runOptions(v: Record<string, unknown>, io: CliIo): RunOptions | string {
+  const mode = (v.mode ?? DEFAULT_OPTIONS.mode) as Mode;
+  if (!MODES.includes(mode)) return `--mode is one of ${MODES.join(', ')}`;
+  const framework = (v.framework ?? DEFAULT_OPTIONS.framework) as Framework;
+  if (!FRAMEWORKS.includes(framework)) return `--framework is one of ${FRAMEWORKS.join(', ')}`;
+  const concurrency = v.concurrency === undefined ? DEFAULT_OPTIONS.concurrency : Number(v.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return '--concurrency is a whole number from 1 to 64';
+  const scope = typeof v.scope === 'string' ? v.scope.split(',').map((s) => s.trim().replace(/^§/, '')).filter(Boolean) : [];
+  if (scope.some((s) => !/^[A-Z0-9]+(\.[0-9]+)*$/i.test(s))) return '--scope takes section numbers, e.g. --scope 3.1,3.2';
+  const models: RunOptions['models'] = { default: (v.model as string | undefined) ?? io.env.PAPERTRAIL_MODEL ?? DEFAULT_OPTIONS.models.default };
+  for (const stage of ['planning', 'analysis', 'coding', 'docs'] as const) {
+    const m = v[`${stage}-model`];
+    if (typeof m === 'string') models[stage] = m;
+  }
+  return {
+    ...DEFAULT_OPTIONS,
+    mode,
+    framework,
+    scope,
+    models,
+    concurrency,
+    ...(typeof v['official-code'] === 'string' ? { officialCode: v['official-code'] } : {}),
+  };
+}
+
+function explicitModels(v: Record<string, unknown>): boolean {
+  return ['model', 'planning-model', 'analysis-model', 'coding-model', 'docs-model'].some((k) => typeof v[k] === 'string');
+}
+
+function loadPrices(file: string | undefined, cwd: string): PriceTable | string {
+  if (!file) return DEFAULT_PRICES;
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(path.resolve(cwd, file), 'utf8'));
+  } catch (e) {
+    return `--prices ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`;
+  }
+  const table = parsePriceTable(data);
+  return typeof table === 'string' ? `--prices ${file}: ${table}` : { ...DEFAULT_PRICES, ...table };
+}
+
+/** Local servers (Ollama, vLLM, LM Studio, llama.cpp) take no key. */
+function isLocal(baseURL: string): boolean {
+  try {
+    const host = new URL(baseURL).hostname;
+    return host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+function usage(io: CliIo, message: string): number {
+  io.stderr(message + '\n');
+  return EXIT_USAGE;
+}
+
+function fail(io: CliIo, message: string): number {
+  io.stderr(`papertrail reimplement: ${message}\n`);
+  return EXIT_USAGE;
+}

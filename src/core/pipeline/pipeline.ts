@@ -1,0 +1,342 @@
+// Plan → analyse → code → docs → citation check, PaperCoder's shape made parallel and
+// resumable. Nothing is written to the output folder here: the result is the list of
+// files, for the CLI's safe writer or the editor's WorkspaceEdit. Only the run record
+// (prompts, answers, token counts) and a staging copy for the audit go to disk.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { auditRepository } from '../citations/audit';
+import type { Result } from '../errors';
+import { fail, ok } from '../errors';
+import type { ChatMessage, ChatProvider, ChatUsage } from '../llm/provider';
+import type { PriceTable } from '../llm/pricing';
+import { addUsage, costOf, NO_USAGE } from '../llm/pricing';
+import type { RetryPolicy } from '../llm/retry';
+import type { Paper } from '../paper/model';
+import type { PathRefusal } from '../workspace/safePath';
+import { confinePath } from '../workspace/safePath';
+import type { PlannedFile } from '../workspace/writer';
+import { writeFileAtomic } from '../workspace/writer';
+import { callStructured } from './call';
+import type { CostEstimate } from './estimate';
+import { estimateRest } from './estimate';
+import { notebookJson } from './notebook';
+import type { RunOptions, Stage } from './options';
+import { modelFor } from './options';
+import { paperReferences, paperText } from './paperText';
+import type { Plan } from './prompts';
+import * as prompts from './prompts';
+import type { Analysis, GeneratedFile } from './schemas';
+import { analysisSchema, architectureSchema, configSchema, docsSchema, fileSchema, jsonSchemaOf, logicSchema, notebookSchema, overviewSchema } from './schemas';
+import { dependencyWaves, mapLimit } from './schedule';
+import type { CallRecord, RunStore } from './store';
+import { promptHash } from './store';
+
+export type PipelineEvent =
+  | { type: 'stage'; stage: Stage | 'verify' }
+  | { type: 'call'; key: string; stage: Stage | 'repair'; file?: string; state: 'start' | 'done' | 'replayed' | 'failed'; usage?: ChatUsage; cost?: number; durationMs?: number; error?: string }
+  | { type: 'retry'; key: string; attempt: number; delayMs: number; reason: string }
+  | { type: 'text'; key: string; chars: number }
+  | { type: 'warning'; message: string };
+
+export type ReviewDecision = { action: 'continue'; config?: string } | { action: 'stop' };
+
+export interface PipelineInput {
+  paper: Paper;
+  /** Where the paper came from as paper.json should name it: a path relative to the output folder, or an arXiv id / URL. */
+  paperRef: string;
+  outDir: string;
+  options: RunOptions;
+  provider: ChatProvider;
+  prices: PriceTable;
+  store: RunStore;
+  signal?: AbortSignal;
+  policy?: RetryPolicy;
+  onEvent?: (event: PipelineEvent) => void;
+  /** After planning, with the estimate of the rest; `stop` ends the run as "planned" (dry run, review cancelled). */
+  review?: (plan: Plan, estimate: CostEstimate, refused: PathRefusal[]) => Promise<ReviewDecision>;
+}
+
+export interface StageTotals {
+  calls: number;
+  replayed: number;
+  usage: ChatUsage;
+  /** Undefined when a model of the stage is not in the price table. */
+  cost?: number;
+  promptChars: number;
+  sharedPrefixChars: number;
+}
+
+export interface PipelineResult {
+  status: 'planned' | 'generated';
+  plan: Plan;
+  estimate: CostEstimate;
+  files: PlannedFile[];
+  refused: PathRefusal[];
+  citations: { tags: number; coverage: number; broken: { file: string; line: number; tag: string; reason: string }[]; repaired: string[] };
+  totals: Record<Stage | 'repair', StageTotals>;
+  warnings: string[];
+}
+
+export async function runPipeline(input: PipelineInput): Promise<Result<PipelineResult>> {
+  const { options, store } = input;
+  const emit = input.onEvent ?? (() => {});
+  const system = prompts.systemPrompt(paperText(input.paper), options);
+  const warnings: string[] = [];
+  const totals = emptyTotals();
+  const warn = (message: string): void => {
+    warnings.push(message);
+    emit({ type: 'warning', message });
+  };
+
+  /** One stage call: replayed from the run record when the same prompt finished before. */
+  async function call<T>(key: string, stage: Stage | 'repair', file: string | undefined, messages: ChatMessage[], schema: z.ZodType<T>, sharedPrefixChars: number): Promise<T> {
+    const model = modelFor(options, stage === 'repair' ? 'coding' : stage);
+    const hash = promptHash(model, messages);
+    const promptChars = messages.reduce((n, m) => n + m.content.length, 0);
+    const t = totals[stage];
+    const known = store.replay(key, hash);
+    if (known) {
+      const parsed = schema.safeParse(known.answer);
+      if (parsed.success) {
+        t.calls++;
+        t.replayed++;
+        emit({ type: 'call', key, stage, ...(file ? { file } : {}), state: 'replayed' });
+        return parsed.data;
+      }
+    }
+    if (input.signal?.aborted) throw new Stop('cancelled', 'cancelled');
+    emit({ type: 'call', key, stage, ...(file ? { file } : {}), state: 'start' });
+    const startedAt = new Date();
+    let streamed = 0;
+    const outcome = await callStructured(
+      input.provider,
+      { model, messages, json: { name: key.split(':')[0]!.replace(/[^a-z_-]/gi, '_'), schema: jsonSchemaOf(schema) } },
+      schema,
+      {
+        ...(input.signal ? { signal: input.signal } : {}),
+        ...(input.policy ? { policy: input.policy } : {}),
+        onRetry: (error, attempt, delayMs) => emit({ type: 'retry', key, attempt, delayMs, reason: error.message }),
+        onText: (delta) => {
+          streamed += delta.length;
+          emit({ type: 'text', key, chars: streamed });
+        },
+      },
+    );
+    const cost = outcome.exchanges.reduce<number | undefined>((sum, x) => {
+      const c = costOf(x.usage, x.model || model, input.prices) ?? costOf(x.usage, model, input.prices);
+      return sum === undefined || c === undefined ? undefined : sum + c;
+    }, 0);
+    const record: CallRecord = {
+      key,
+      stage,
+      ...(file ? { file } : {}),
+      model,
+      provider: input.provider.name,
+      hash,
+      messages,
+      exchanges: outcome.exchanges,
+      usage: outcome.usage,
+      ...(cost !== undefined ? { cost } : {}),
+      sharedPrefixChars,
+      promptChars,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      ok: outcome.value !== undefined,
+      ...(outcome.value !== undefined ? { answer: outcome.value } : {}),
+      ...(outcome.error ? { error: outcome.error.message } : {}),
+    };
+    // Each exchange counts, a failed one too: the provider billed it.
+    t.calls++;
+    t.usage = addUsage(t.usage, outcome.usage);
+    t.cost = t.cost === undefined || cost === undefined ? undefined : t.cost + cost;
+    t.promptChars += promptChars;
+    t.sharedPrefixChars += sharedPrefixChars;
+    if (outcome.exchanges.length) store.saveCall(record);
+    if (outcome.value === undefined) {
+      const error = outcome.error!;
+      emit({ type: 'call', key, stage, ...(file ? { file } : {}), state: 'failed', error: error.message });
+      if (error.kind === 'cancelled') throw new Stop('cancelled', 'cancelled');
+      throw new Stop('model', `${key}: ${describeModelError(error.kind, error.message)}`);
+    }
+    emit({ type: 'call', key, stage, ...(file ? { file } : {}), state: 'done', usage: outcome.usage, ...(cost !== undefined ? { cost } : {}), durationMs: record.durationMs });
+    return outcome.value;
+  }
+
+  try {
+    // 1. Planning: four calls, each on the answers before it.
+    emit({ type: 'stage', stage: 'planning' });
+    const base = prompts.baseMessages(system);
+    const planCall = <T>(key: string, task: string, schema: z.ZodType<T>): Promise<T> =>
+      call(key, 'planning', undefined, [...base, { role: 'user', content: task }], schema, system.length);
+    const overview = await planCall('plan-overview', prompts.overviewPrompt(), overviewSchema);
+    const architecture = await planCall('plan-architecture', prompts.architecturePrompt(overview), architectureSchema);
+    const logic = await planCall('plan-logic', prompts.logicPrompt(overview, architecture), logicSchema);
+    const config = await planCall('plan-config', prompts.configPrompt(overview, logic), configSchema);
+
+    const refused: PathRefusal[] = [];
+    const plan = confinePlan({ overview, architecture, logic, config }, input.outDir, refused, warn);
+    const override = store.read().configOverride;
+    if (override !== undefined) plan.config = { ...plan.config, content: override };
+    const estimate = estimateRest(system, plan, options, input.prices);
+    store.update({ status: 'planned' });
+
+    if (input.review) {
+      const decision = await input.review(plan, estimate, refused);
+      if (decision.action === 'stop') {
+        return ok({ status: 'planned', plan, estimate, files: [], refused, citations: { tags: 0, coverage: 0, broken: [], repaired: [] }, totals, warnings });
+      }
+      if (decision.config !== undefined && decision.config !== plan.config.content) {
+        plan.config = { ...plan.config, content: decision.config };
+        store.update({ configOverride: decision.config });
+      }
+    }
+    store.update({ status: 'running' });
+
+    // 2. Analysis: every file at once, bounded by the concurrency setting.
+    emit({ type: 'stage', stage: 'analysis' });
+    const withPlan = prompts.baseMessages(system, plan);
+    const prefix = system.length + withPlan[1]!.content.length;
+    const files = plan.logic.files.map((f) => f.path);
+    const analyses = new Map<string, Analysis>();
+    await mapLimit(files, options.concurrency, async (file) => {
+      analyses.set(file, await call(`analyze:${file}`, 'analysis', file, [...withPlan, { role: 'user', content: prompts.analysisPrompt(file) }], analysisSchema, prefix));
+    });
+
+    // 3. Coding in dependency waves: each file sees the code of the files it needs, not every earlier file.
+    emit({ type: 'stage', stage: 'coding' });
+    const { waves, warnings: waveWarnings } = dependencyWaves(plan.logic.files);
+    waveWarnings.forEach(warn);
+    const code = new Map<string, GeneratedFile>();
+    for (const wave of waves) {
+      await mapLimit(wave, options.concurrency, async (file) => {
+        const deps = (plan.logic.files.find((f) => f.path === file)?.dependsOn ?? []).map((d) => code.get(d)).filter((d): d is GeneratedFile => !!d);
+        const answer = await call(`code:${file}`, 'coding', file, [...withPlan, { role: 'user', content: prompts.codePrompt(file, analyses.get(file)!, deps) }], fileSchema, prefix);
+        if (answer.path !== file) warn(`the model answered ${file} as "${answer.path}"; kept as ${file}`);
+        code.set(file, { path: file, content: answer.content });
+      });
+    }
+
+    // 4. The rest of the repository.
+    emit({ type: 'stage', stage: 'docs' });
+    const summaries = files.map((f) => ({ path: f, summary: analyses.get(f)?.summary ?? '' }));
+    const docs = await call('docs', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.docsPrompt(summaries) }], docsSchema, prefix);
+    const out = new Map<string, string>();
+    for (const f of files) out.set(f, code.get(f)!.content);
+    out.set(plan.config.path, plan.config.content);
+    out.set('README.md', docs.readme);
+    out.set('REPRODUCTION_NOTES.md', docs.reproductionNotes);
+    out.set('requirements.txt', docs.requirements);
+    out.set('pyproject.toml', docs.pyproject);
+    if (options.mode === 'educational') {
+      const nb = await call('notebook', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.notebookPrompt(summaries) }], notebookSchema, prefix);
+      out.set('notebooks/walkthrough.ipynb', notebookJson(nb.cells));
+    }
+
+    // 5. Citation check: audit a staging copy, send files with broken tags back for repair.
+    emit({ type: 'stage', stage: 'verify' });
+    const repaired: string[] = [];
+    let report = await auditStaged(store.dir, out, input.paper);
+    for (let round = 1; round <= options.repairRounds && report.broken.length; round++) {
+      const byFile = groupBy(report.broken, (b) => b.file);
+      await mapLimit([...byFile.keys()].filter((f) => out.has(f)), options.concurrency, async (file) => {
+        const messages = [...withPlan, { role: 'user' as const, content: prompts.repairPrompt(file, out.get(file)!, byFile.get(file)!, paperReferences(input.paper)) }];
+        const answer = await call(`repair-${round}:${file}`, 'repair', file, messages, fileSchema, prefix);
+        out.set(file, answer.content);
+        repaired.push(file);
+      });
+      report = await auditStaged(store.dir, out, input.paper);
+    }
+    for (const b of report.broken) warn(`${b.file}:${b.line}: ${b.tag} — ${b.reason}`);
+
+    out.set('.papertrail/paper.json', `${JSON.stringify({ source: input.paperRef, id: input.paper.id, title: input.paper.title }, null, 2)}\n`);
+    if (!out.has('.gitignore')) out.set('.gitignore', '__pycache__/\n.pytest_cache/\n*.pyc\n.papertrail/runs/\n');
+    store.update({ status: 'generated' });
+    return ok({
+      status: 'generated',
+      plan,
+      estimate,
+      files: [...out].map(([p, content]) => ({ path: p, content })),
+      refused,
+      citations: { tags: report.tags, coverage: report.coverage, broken: report.broken, repaired },
+      totals,
+      warnings,
+    });
+  } catch (e) {
+    if (e instanceof Stop) {
+      store.update({ status: e.code === 'cancelled' ? 'cancelled' : 'failed', error: e.message });
+      return fail(e.code, e.message);
+    }
+    throw e;
+  }
+}
+
+class Stop extends Error {
+  constructor(readonly code: 'cancelled' | 'model', message: string) {
+    super(message);
+  }
+}
+
+function describeModelError(kind: string, message: string): string {
+  if (kind === 'auth') return `${message} — check the API key`;
+  if (kind === 'not-found') return `${message} — check the base URL and the model name`;
+  return message;
+}
+
+/** Drops files whose paths leave the output folder (reported), and keeps the config where tools look for it. */
+function confinePlan(plan: Plan, outDir: string, refused: PathRefusal[], warn: (m: string) => void): Plan {
+  const allowed = new Map<string, string>();
+  const check = (p: string): string | undefined => {
+    if (allowed.has(p)) return allowed.get(p);
+    const r = confinePath(outDir, p);
+    if (!r.ok) {
+      if (!refused.some((x) => x.path === p)) {
+        refused.push({ path: p, reason: r.error.message });
+        warn(`refused the path "${p}": ${r.error.message}`);
+      }
+      return undefined;
+    }
+    allowed.set(p, r.value);
+    return r.value;
+  };
+  const archFiles = plan.architecture.files.flatMap((f) => {
+    const p = check(f.path);
+    return p ? [{ ...f, path: p }] : [];
+  });
+  const logicFiles = plan.logic.files.flatMap((f) => {
+    const p = check(f.path);
+    if (!p) return [];
+    return [{ ...f, path: p, dependsOn: f.dependsOn.map((d) => confinePath(outDir, d)).flatMap((r) => (r.ok ? [r.value] : [])) }];
+  });
+  // A file of the architecture the logic design forgot is still written, last.
+  for (const f of archFiles) {
+    if (!logicFiles.some((l) => l.path === f.path)) logicFiles.push({ path: f.path, responsibilities: [f.purpose], dependsOn: [], cites: [] });
+  }
+  const reserved = new Set(['README.md', 'REPRODUCTION_NOTES.md', 'requirements.txt', 'pyproject.toml', 'configs/base.yaml']);
+  return {
+    ...plan,
+    architecture: { ...plan.architecture, files: archFiles },
+    logic: { ...plan.logic, files: logicFiles.filter((f) => !reserved.has(f.path)) },
+    config: { path: 'configs/base.yaml', content: plan.config.content },
+  };
+}
+
+async function auditStaged(runDir: string, files: Map<string, string>, paper: Paper): Promise<{ tags: number; coverage: number; broken: { file: string; line: number; tag: string; reason: string }[] }> {
+  const staging = path.join(runDir, 'staging');
+  fs.rmSync(staging, { recursive: true, force: true });
+  for (const [p, content] of files) writeFileAtomic(path.join(staging, p), content);
+  const report = await auditRepository(staging, { paperModel: paper });
+  if (!report.ok) return { tags: 0, coverage: 0, broken: [] };
+  return { tags: report.value.counts.tags, coverage: report.value.coverage.ratio, broken: report.value.broken };
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const item of items) m.set(key(item), [...(m.get(key(item)) ?? []), item]);
+  return m;
+}
+
+function emptyTotals(): Record<Stage | 'repair', StageTotals> {
+  const t = (): StageTotals => ({ calls: 0, replayed: 0, usage: NO_USAGE, cost: 0, promptChars: 0, sharedPrefixChars: 0 });
+  return { planning: t(), analysis: t(), coding: t(), docs: t(), repair: t() };
+}

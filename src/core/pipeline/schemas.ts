@@ -1,0 +1,86 @@
+// What each stage must answer, as zod schemas: validated after every call, sent to the
+// provider as a JSON schema where it enforces one. Field descriptions are part of the
+// prompt the model sees, so they say what a good answer holds.
+import { z } from 'zod';
+
+const cite = z.string().describe('Citation tag in PaperTrail grammar, e.g. "§3.2, Eq. 4" or "[UNSPECIFIED] ..."');
+
+export const overviewSchema = z.object({
+  title: z.string(),
+  summary: z.string().describe('What the paper proposes, in three to six sentences'),
+  components: z
+    .array(z.object({ name: z.string(), purpose: z.string(), cite }))
+    .describe('Methods, modules and procedures to implement, each with where the paper specifies it'),
+  training: z.string().describe('Training procedure and hyperparameters as the paper gives them; "" when out of scope'),
+  evaluation: z.string().describe('Datasets, metrics and reported numbers to check against; "" when none'),
+});
+export type Overview = z.infer<typeof overviewSchema>;
+
+export const architectureSchema = z.object({
+  files: z
+    .array(z.object({ path: z.string().describe('Relative path with forward slashes, e.g. "model/attention.py"'), purpose: z.string() }))
+    .describe('Every code and test file; README, notes, requirements and config are written later'),
+  classDiagram: z.string().describe('mermaid classDiagram source'),
+  sequenceDiagram: z.string().describe('mermaid sequenceDiagram source'),
+  openQuestions: z
+    .array(z.object({ question: z.string(), options: z.array(z.string()), cite }))
+    .describe('Choices the paper leaves open that shape the code'),
+});
+export type Architecture = z.infer<typeof architectureSchema>;
+
+export const logicSchema = z.object({
+  files: z
+    .array(
+      z.object({
+        path: z.string(),
+        responsibilities: z.array(z.string()),
+        dependsOn: z.array(z.string()).describe('Paths of files in this list whose code this file needs'),
+        cites: z.array(cite),
+      }),
+    )
+    .describe('The files of the architecture, in dependency order'),
+  packages: z.array(z.object({ name: z.string(), version: z.string().describe('Version specifier, "" for any') })),
+  shared: z.string().describe('Conventions every file follows: shapes, dtypes, names, config keys'),
+});
+export type Logic = z.infer<typeof logicSchema>;
+
+export const configSchema = z.object({
+  path: z.string().describe('Always "configs/base.yaml"'),
+  content: z.string().describe('YAML; every value carries a citation tag or a flag in a comment'),
+});
+export type ConfigFile = z.infer<typeof configSchema>;
+
+export const analysisSchema = z.object({
+  path: z.string(),
+  summary: z.string(),
+  steps: z.array(z.object({ what: z.string(), cite })).describe('What the code does, in order, each with its citation'),
+  interfaces: z.array(z.object({ name: z.string(), signature: z.string(), description: z.string() })).describe('What other files may call'),
+  unspecified: z.array(z.object({ choice: z.string(), alternatives: z.array(z.string()), decision: z.string() })),
+});
+export type Analysis = z.infer<typeof analysisSchema>;
+
+export const fileSchema = z.object({
+  path: z.string(),
+  content: z.string().describe('The whole file; every non-trivial line or block carries a citation tag or a flag'),
+});
+export type GeneratedFile = z.infer<typeof fileSchema>;
+
+export const docsSchema = z.object({
+  readme: z.string().describe('README.md: what this is, quick start, layout, how to run the tests'),
+  reproductionNotes: z.string().describe('REPRODUCTION_NOTES.md: specified / partially specified / unspecified choices with alternatives, known deviations'),
+  requirements: z.string().describe('requirements.txt'),
+  pyproject: z.string().describe('pyproject.toml'),
+});
+export type Docs = z.infer<typeof docsSchema>;
+
+export const notebookSchema = z.object({
+  cells: z.array(z.object({ kind: z.enum(['markdown', 'code']), source: z.string() })),
+});
+export type NotebookCells = z.infer<typeof notebookSchema>;
+
+/** JSON schema for a provider's structured-output mode. */
+export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { target: 'draft-7' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}

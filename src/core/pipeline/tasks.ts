@@ -1,0 +1,31 @@
+// How a call names its task. Every stage's last user message starts with one heading line,
+// so a run record, a log line or the scripted test server can tell calls apart by text alone.
+
+export type TaskKind =
+  | 'plan-overview'
+  | 'plan-architecture'
+  | 'plan-logic'
+  | 'plan-config'
+  | 'analyze'
+  | 'code'
+  | 'docs'
+  | 'notebook'
+  | 'repair';
+
+/** "## Task: code model/attention.py" — the first line of a stage's user message. */
+export function taskHeading(kind: TaskKind, file?: string): string {
+  return `## Task: ${kind}${file ? ` ${file}` : ''}`;
+}
+
+/** Reads a heading back: the first "## Task:" line anywhere in `text`. */
+export function parseTaskHeading(text: string): { kind: TaskKind; file?: string } | undefined {
+  const m = /^## Task: ([a-z-]+)(?: (\S.*))?$/m.exec(text);
+  if (!m) return undefined;
+  return m[2] ? { kind: m[1] as TaskKind, file: m[2].trim() } : { kind: m[1] as TaskKind };
+}
+
+/** Sent after an answer cut at the token limit (finish_reason "length"). */
+export const CONTINUE_PROMPT = 'Your answer was cut off at the token limit. Continue exactly where you stopped, with no repetition and no preamble.';
+
+/** Starts the message sent after an answer that failed validation; the error follows. */
+export const REPAIR_PROMPT = 'Your answer did not validate against the required JSON schema. Answer again with the whole JSON object only. The error was:';

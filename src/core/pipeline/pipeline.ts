@@ -2,6 +2,7 @@
 // resumable. Nothing is written to the output folder here: the result is the list of
 // files, for the CLI's safe writer or the editor's WorkspaceEdit. Only the run record
 // (prompts, answers, token counts) and a staging copy for the audit go to disk.
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -81,6 +82,8 @@ export interface PipelineResult {
 export async function runPipeline(input: PipelineInput): Promise<Result<PipelineResult>> {
   const { options, store } = input;
   const emit = input.onEvent ?? (() => {});
+  // Every call in flight listens on the one signal.
+  if (input.signal) setMaxListeners(0, input.signal);
   const system = prompts.systemPrompt(paperText(input.paper), options);
   const warnings: string[] = [];
   const totals = emptyTotals();

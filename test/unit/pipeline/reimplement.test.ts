@@ -1,0 +1,233 @@
+// The whole pipeline on the project's sample paper: the real openai client against the
+// scripted server, the CLI as users run it, the generated repository run with Debian's
+// python3 + pytest + torch, and the run record used to resume.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { CliIo } from '../../../src/cli/io';
+import { main } from '../../../src/cli/main';
+import { auditRepository } from '../../../src/core/citations/audit';
+import { createOpenAIProvider } from '../../../src/core/llm/openaiProvider';
+import { DEFAULT_PRICES } from '../../../src/core/llm/pricing';
+import { DEFAULT_OPTIONS } from '../../../src/core/pipeline/options';
+import type { PipelineEvent } from '../../../src/core/pipeline/pipeline';
+import { runPipeline } from '../../../src/core/pipeline/pipeline';
+import { reopenRun, startRun } from '../../../src/core/pipeline/session';
+import { RUNS_DIR } from '../../../src/core/pipeline/store';
+import { writeFiles } from '../../../src/core/workspace/writer';
+import { sampleScript } from '../../fixtures/llm/sample-transcript';
+import type { Script } from '../../fixtures/llm/script';
+import type { ScriptedServer } from '../../fixtures/llm/scriptedServer';
+import { startScriptedServer } from '../../fixtures/llm/scriptedServer';
+import { writeSamplePaper } from '../../fixtures/synthetic/sample-paper';
+
+const PYTHON = '/usr/bin/python3';
+const FAST = { retries: 3, baseDelayMs: 10, maxDelayMs: 50 };
+let tmp = '';
+let paper = '';
+const servers: ScriptedServer[] = [];
+
+before(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-reimplement-'));
+  paper = path.join(tmp, 'paper.pdf');
+  await writeSamplePaper(paper);
+});
+after(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function serve(script: Script = sampleScript()): Promise<ScriptedServer> {
+  const s = await startScriptedServer(script);
+  servers.push(s);
+  return s;
+}
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: tmp, env: { PATH: process.env.PATH ?? '', ...env } };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+/** Every file under `dir` but the run records, as path → content. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fs.readdirSync(dir, { recursive: true }).map(String)) {
+    const abs = path.join(dir, f);
+    if (f.startsWith(RUNS_DIR) || !fs.statSync(abs).isFile()) continue;
+    out[f.split(path.sep).join('/')] = fs.readFileSync(abs, 'utf8');
+  }
+  return out;
+}
+
+async function runDirect(outDir: string, baseURL: string, extra: { signal?: AbortSignal; onEvent?: (e: PipelineEvent) => void } = {}) {
+  const prepared = await startRun({ source: paper, outDir, options: { ...DEFAULT_OPTIONS, models: { default: 'scripted-model' } }, cwd: tmp });
+  assert.ok(prepared.ok);
+  const run = prepared.value;
+  const result = await runPipeline({ ...run, provider: createOpenAIProvider({ baseURL, apiKey: 'k' }), prices: DEFAULT_PRICES, policy: FAST, ...extra });
+  return { run, result };
+}
+
+let reference: Record<string, string> = {};
+
+test('papertrail reimplement writes a repository whose tests pass and whose citations all resolve', async () => {
+  const server = await serve();
+  const r = await cli(['reimplement', 'paper.pdf', '--out', 'repro', '--base-url', server.url, '--model', 'scripted-model']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^wrote \d+ files to repro/m);
+  assert.match(r.stdout, /citations: \d+ tags, 0 broken, repaired budget_attention\/projection\.py/);
+  const out = path.join(tmp, 'repro');
+  for (const f of ['README.md', 'REPRODUCTION_NOTES.md', 'requirements.txt', 'pyproject.toml', 'configs/base.yaml', 'budget_attention/attention.py', 'tests/test_attention.py']) {
+    assert.ok(fs.existsSync(path.join(out, f)), `${f} written`);
+  }
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, '.papertrail/paper.json'), 'utf8')).source, '../paper.pdf');
+
+  const audit = await auditRepository(out);
+  assert.ok(audit.ok);
+  assert.equal(audit.value.counts.broken, 0, JSON.stringify(audit.value.broken));
+  assert.ok(audit.value.counts.tags > 30, `${audit.value.counts.tags} tags`);
+
+  const pytest = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: out, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  assert.equal(pytest.status, 0, pytest.stdout + pytest.stderr);
+  assert.match(pytest.stdout, /\d+ passed/);
+
+  // The run record: every call with its prompt, answer and token counts.
+  const runs = fs.readdirSync(path.join(out, RUNS_DIR));
+  assert.equal(runs.length, 1);
+  const calls = fs.readdirSync(path.join(out, RUNS_DIR, runs[0]!, 'calls'));
+  assert.equal(calls.length, server.requests.length, 'one record per call');
+  const record = JSON.parse(fs.readFileSync(path.join(out, RUNS_DIR, runs[0]!, 'calls', calls[0]!), 'utf8'));
+  assert.ok(record.messages[0].content.includes('<paper>'));
+  assert.ok(record.usage.promptTokens > 0);
+  reference = tree(out);
+});
+
+test('calls after planning share one byte-identical prefix: system message, then the plan', () => {
+  const bodies = servers[0]!.requests.map((r) => r.body as { messages: { role: string; content: string }[] });
+  const systems = new Set(bodies.map((b) => b.messages[0]!.content));
+  assert.equal(systems.size, 1);
+  const after = bodies.filter((b) => /## Task: (analyze|code|docs|repair)/.test(b.messages.at(-1)!.content));
+  assert.ok(after.length >= 17);
+  assert.equal(new Set(after.map((b) => b.messages[1]!.content)).size, 1);
+  // Coding a file carries the code of what it depends on, not every earlier file.
+  const encoder = bodies.find((b) => b.messages.at(-1)!.content.startsWith('## Task: code budget_attention/encoder.py'))!;
+  assert.ok(encoder.messages.at(-1)!.content.includes('budget_attention/attention.py:\n```'));
+  assert.ok(!encoder.messages.at(-1)!.content.includes('tests/test_attention.py:\n```'));
+});
+
+test('429, 500, a reset stream, a truncated answer and invalid JSON are all survived, with the same repository', async () => {
+  const script = sampleScript();
+  script.faults = [
+    { when: '## Task: plan-overview', kind: '429', retryAfter: 0 },
+    { when: '## Task: analyze budget_attention/attention.py', kind: '500' },
+    { when: '## Task: code budget_attention/encoder.py', kind: 'reset' },
+    { when: '## Task: code tests/test_attention.py', kind: 'truncate' },
+    { when: '## Task: plan-logic', kind: 'invalid-json' },
+  ];
+  const server = await serve(script);
+  const retries: string[] = [];
+  const { run, result } = await runDirect(path.join(tmp, 'faults'), server.url, { onEvent: (e) => e.type === 'retry' && retries.push(e.key) });
+  assert.ok(result.ok, !result.ok ? result.error.message : '');
+  assert.deepEqual(retries.sort(), ['analyze:budget_attention/attention.py', 'code:budget_attention/encoder.py', 'plan-overview']);
+  assert.ok(server.requests.some((r) => r.status === 429));
+  assert.ok(writeFiles(run.outDir, result.value.files, { allowToolDirs: true }).ok);
+  assert.deepEqual(tree(run.outDir), reference);
+});
+
+test('a path that leaves the folder is refused and reported; the rest is written inside', async () => {
+  const script = sampleScript();
+  for (const reply of script.replies) {
+    if (reply.when === '## Task: plan-architecture' || reply.when === '## Task: plan-logic') {
+      const c = reply.content as { files: { path: string }[] };
+      c.files.push({ ...c.files[0]!, path: '../../escape.py' });
+    }
+  }
+  const server = await serve(script);
+  const { result } = await runDirect(path.join(tmp, 'escape'), server.url);
+  assert.ok(result.ok);
+  assert.deepEqual(result.value.refused.map((r) => r.path), ['../../escape.py']);
+  assert.ok(!result.value.files.some((f) => f.path.includes('escape')));
+  assert.ok(!server.requests.some((r) => JSON.stringify(r.body).includes('## Task: code ../../escape.py')));
+  assert.ok(!fs.existsSync(path.join(tmp, '..', 'escape.py')));
+});
+
+test('a run cancelled half-way writes nothing; resumed, it repeats no finished call and gives the same repository', async () => {
+  const server = await serve();
+  const outDir = path.join(tmp, 'resumed');
+  const ac = new AbortController();
+  const finished: string[] = [];
+  const first = await runDirect(outDir, server.url, {
+    signal: ac.signal,
+    onEvent: (e) => {
+      if (e.type === 'call' && e.state === 'done' && finished.push(e.key) === 7) ac.abort();
+    },
+  });
+  assert.equal(first.result.ok, false);
+  assert.equal(!first.result.ok && first.result.error.code, 'cancelled');
+  assert.deepEqual(Object.keys(tree(outDir)), [], 'nothing but the run record');
+
+  const reopened = await reopenRun(path.join(outDir, RUNS_DIR));
+  assert.ok(reopened.ok);
+  const replayed: string[] = [];
+  const asked: string[] = [];
+  const second = await runPipeline({
+    ...reopened.value,
+    provider: createOpenAIProvider({ baseURL: server.url, apiKey: 'k' }),
+    prices: DEFAULT_PRICES,
+    policy: FAST,
+    onEvent: (e) => {
+      if (e.type === 'call' && e.state === 'replayed') replayed.push(e.key);
+      if (e.type === 'call' && e.state === 'start') asked.push(e.key);
+    },
+  });
+  assert.ok(second.ok);
+  assert.deepEqual(replayed.sort(), [...finished].sort(), 'every finished call replayed');
+  assert.deepEqual(asked.filter((k) => finished.includes(k)), [], 'no finished call asked again');
+  assert.ok(writeFiles(outDir, second.value.files, { allowToolDirs: true }).ok);
+  assert.deepEqual(tree(outDir), reference);
+});
+
+test('--dry-run plans, prints the estimate and writes no file; existing files need --force', async () => {
+  const server = await serve();
+  const dry = await cli(['reimplement', 'paper.pdf', '--out', 'dry', '--dry-run', '--base-url', server.url, '--model', 'gpt-4.1-mini']);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /^planned 8 files: /m);
+  assert.match(dry.stdout, /estimate for the rest: \d+ calls, ~[\d.]+k prompt \+ ~[\d.]+k answer tokens, ~\$\d/);
+  assert.deepEqual(Object.keys(tree(path.join(tmp, 'dry'))), []);
+
+  fs.mkdirSync(path.join(tmp, 'taken'));
+  fs.writeFileSync(path.join(tmp, 'taken', 'README.md'), 'mine\n');
+  const taken = await cli(['reimplement', 'paper.pdf', '--out', 'taken', '--base-url', server.url, '--model', 'scripted-model']);
+  assert.equal(taken.code, 2);
+  assert.match(taken.stderr, /README\.md.*--force/);
+  assert.equal(fs.readFileSync(path.join(tmp, 'taken', 'README.md'), 'utf8'), 'mine\n');
+  const asked = server.requests.length;
+  const forced = await cli(['reimplement', '--resume', '--out', 'taken', '--force', '--base-url', server.url, '--model', 'scripted-model']);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(server.requests.length, asked, 'written from the run record, without asking the model again');
+  assert.notEqual(fs.readFileSync(path.join(tmp, 'taken', 'README.md'), 'utf8'), 'mine\n');
+});
+
+test('bad input: one line that says what to do', async () => {
+  const noKey = await cli(['reimplement', 'paper.pdf', '--out', 'x', '--base-url', 'https://api.example.com/v1']);
+  assert.equal(noKey.code, 2);
+  assert.equal(noKey.stderr, 'papertrail reimplement: no API key in $OPENAI_API_KEY; export it, name another variable with --api-key-env, or use a local endpoint with --base-url\n');
+  const badMode = await cli(['reimplement', 'paper.pdf', '--out', 'x', '--mode', 'huge']);
+  assert.match(badMode.stderr, /--mode is one of minimal, full, educational/);
+  const server = await serve({ replies: [] });
+  const noReply = await cli(['reimplement', 'paper.pdf', '--out', 'x', '--base-url', server.url, '--model', 'scripted-model']);
+  assert.equal(noReply.code, 2);
+  // Progress goes to stderr too; the error is the one last line.
+  assert.match(noReply.stderr.trimEnd().split('\n').at(-1)!, /^papertrail reimplement: plan-overview: 400 scripted server: no reply for ## Task: plan-overview\. Nothing was written; after fixing it, continue with: papertrail reimplement --resume --out x/);
+  const corrupt = path.join(tmp, 'corrupt.pdf');
+  fs.writeFileSync(corrupt, '%PDF-1.7 garbage');
+  const bad = await cli(['reimplement', 'corrupt.pdf', '--out', 'y', '--base-url', server.url]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^papertrail reimplement: corrupt\.pdf/);
+  assert.ok(!fs.existsSync(path.join(tmp, 'y')));
+});

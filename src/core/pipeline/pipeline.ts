@@ -196,34 +196,48 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     }
     store.update({ status: 'running' });
 
-    // 2. Analysis: every file at once, bounded by the concurrency setting.
+    // 2–4. Analysis, coding and docs as one dependency graph under one concurrency limit:
+    // a file is coded as soon as its analysis and the code of the files it needs are done,
+    // and the docs (which need only the analyses) are written while the code is.
     emit({ type: 'stage', stage: 'analysis' });
     const withPlan = prompts.baseMessages(system, plan);
     const prefix = system.length + withPlan[1]!.content.length;
     const files = plan.logic.files.map((f) => f.path);
-    const analyses = new Map<string, Analysis>();
-    await mapLimit(files, options.concurrency, async (file) => {
-      analyses.set(file, await call(`analyze:${file}`, 'analysis', file, [...withPlan, { role: 'user', content: prompts.analysisPrompt(file) }], analysisSchema, prefix));
-    });
-
-    // 3. Coding in dependency waves: each file sees the code of the files it needs, not every earlier file.
-    emit({ type: 'stage', stage: 'coding' });
     const { waves, warnings: waveWarnings } = dependencyWaves(plan.logic.files);
     waveWarnings.forEach(warn);
-    const code = new Map<string, GeneratedFile>();
-    for (const wave of waves) {
-      await mapLimit(wave, options.concurrency, async (file) => {
-        const deps = (plan.logic.files.find((f) => f.path === file)?.dependsOn ?? []).map((d) => code.get(d)).filter((d): d is GeneratedFile => !!d);
-        const answer = await call(`code:${file}`, 'coding', file, [...withPlan, { role: 'user', content: prompts.codePrompt(file, analyses.get(file)!, deps) }], fileSchema, prefix);
-        if (answer.path !== file) warn(`the model answered ${file} as "${answer.path}"; kept as ${file}`);
-        code.set(file, { path: file, content: answer.content });
-      });
-    }
-
-    // 4. The rest of the repository.
-    emit({ type: 'stage', stage: 'docs' });
-    const summaries = files.map((f) => ({ path: f, summary: analyses.get(f)?.summary ?? '' }));
-    const docs = await call('docs', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.docsPrompt(summaries) }], docsSchema, prefix);
+    const waveOf = new Map(waves.flatMap((w, i) => w.map((f) => [f, i] as const)));
+    const limit = semaphore(options.concurrency);
+    const analyses = new Map(files.map((file) => [file, limit(() => call(`analyze:${file}`, 'analysis', file, [...withPlan, { role: 'user', content: prompts.analysisPrompt(file) }], analysisSchema, prefix))]));
+    const coded = new Map<string, Promise<GeneratedFile>>();
+    let codingStarted = false;
+    const codeOf = (file: string): Promise<GeneratedFile> => {
+      let p = coded.get(file);
+      if (p) return p;
+      // Only dependencies of an earlier wave count: that is how a cycle was broken.
+      const deps = (plan.logic.files.find((f) => f.path === file)?.dependsOn ?? []).filter((d) => (waveOf.get(d) ?? Infinity) < waveOf.get(file)!);
+      p = Promise.all([analyses.get(file)!, ...deps.map(codeOf)]).then(([analysis, ...depCode]) =>
+        limit(async () => {
+          if (!codingStarted) emit({ type: 'stage', stage: 'coding' });
+          codingStarted = true;
+          const answer = await call(`code:${file}`, 'coding', file, [...withPlan, { role: 'user', content: prompts.codePrompt(file, analysis as Analysis, depCode as GeneratedFile[]) }], fileSchema, prefix);
+          if (answer.path !== file) warn(`the model answered ${file} as "${answer.path}"; kept as ${file}`);
+          return { path: file, content: answer.content };
+        }),
+      );
+      coded.set(file, p);
+      return p;
+    };
+    const summariesP = Promise.all(files.map((f) => analyses.get(f)!)).then((all) => all.map((a, i) => ({ path: files[i]!, summary: a.summary })));
+    const docsP = summariesP.then((summaries) => limit(() => call('docs', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.docsPrompt(summaries) }], docsSchema, prefix)));
+    const notebookP = options.mode === 'educational' ? summariesP.then((summaries) => limit(() => call('notebook', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.notebookPrompt(summaries) }], notebookSchema, prefix))) : Promise.resolve(undefined);
+    const codeP = Promise.all(files.map(codeOf));
+    // Wait for everything in flight before reporting the first failure: no call outlives the run.
+    const settled = await Promise.allSettled([codeP, docsP, notebookP]);
+    const failure = settled.find((r) => r.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
+    const code = new Map((await codeP).map((f) => [f.path, f]));
+    const docs = await docsP;
+    const nb = await notebookP;
     const out = new Map<string, string>();
     for (const f of files) out.set(f, code.get(f)!.content);
     out.set(plan.config.path, plan.config.content);
@@ -231,10 +245,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     out.set('REPRODUCTION_NOTES.md', docs.reproductionNotes);
     out.set('requirements.txt', docs.requirements);
     out.set('pyproject.toml', docs.pyproject);
-    if (options.mode === 'educational') {
-      const nb = await call('notebook', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.notebookPrompt(summaries) }], notebookSchema, prefix);
-      out.set('notebooks/walkthrough.ipynb', notebookJson(nb.cells));
-    }
+    if (nb) out.set('notebooks/walkthrough.ipynb', notebookJson(nb.cells));
 
     // 5. Citation check: audit a staging copy, send files with broken tags back for repair.
     emit({ type: 'stage', stage: 'verify' });
@@ -331,6 +342,41 @@ async function auditStaged(runDir: string, files: Map<string, string>, paper: Pa
   const report = await auditRepository(staging, { paperModel: paper });
   if (!report.ok) return { tags: 0, coverage: 0, broken: [] };
   return { tags: report.value.counts.tags, coverage: report.value.coverage.ratio, broken: report.value.broken };
+}
+
+/** At most `n` tasks at once; after a task fails, queued ones are not started. */
+function semaphore(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  let failed: unknown;
+  const queue: (() => void)[] = [];
+  const release = (): void => {
+    active--;
+    queue.shift()?.();
+  };
+  return <T>(task: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const start = (): void => {
+        if (failed !== undefined) {
+          reject(failed);
+          queue.shift()?.();
+          return;
+        }
+        active++;
+        task().then(
+          (v) => {
+            release();
+            resolve(v);
+          },
+          (e) => {
+            failed ??= e;
+            release();
+            reject(e);
+          },
+        );
+      };
+      if (active < n) start();
+      else queue.push(start);
+    });
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {

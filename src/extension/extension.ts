@@ -1,6 +1,7 @@
 // activate() wires features and nothing else: each feature has one register function.
 import type * as vscode from 'vscode';
 import { registerCitations } from './citations/registerCitations';
+import { registerLlm } from './llm/registerLlm';
 import { createLog } from './log';
 import { registerPlannedCommand } from './planned';
 import type { Services } from './services';
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerRevealCitation(services, viewers);
   registerInverseSearch(services, viewers);
   registerSettingsCommands(services);
+  registerLlm(services);
   registerPlannedCommand(services, 'papertrail.reimplementFromPaper', 'Reimplement from Paper', { needsTrust: true });
   registerCitations(services);
   registerTasks(services);

@@ -1,9 +1,9 @@
 // activate() wires features and nothing else: each feature has one register function.
 import type * as vscode from 'vscode';
 import { registerCitations } from './citations/registerCitations';
+import { registerReimplement } from './codegen/registerReimplement';
 import { registerLlm } from './llm/registerLlm';
 import { createLog } from './log';
-import { registerPlannedCommand } from './planned';
 import type { Services } from './services';
 import { registerSettingsCommands } from './settings/registerSettingsCommands';
 import { registerTasks } from './tasks/registerTasks';
@@ -23,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerInverseSearch(services, viewers);
   registerSettingsCommands(services);
   registerLlm(services);
-  registerPlannedCommand(services, 'papertrail.reimplementFromPaper', 'Reimplement from Paper', { needsTrust: true });
+  registerReimplement(services);
   registerCitations(services);
   registerTasks(services);
   log.info(`PaperTrail ${context.extension.packageJSON.version as string} activated`);

@@ -28,6 +28,10 @@ export interface RunRecord {
   configOverride?: string;
   /** Last failure, one line. */
   error?: string;
+  /** The user approved the plan (the editor does not ask again on resume). */
+  reviewed?: boolean;
+  /** Which model source the run used, as the front end names it ({kind: "vscode", id} / {kind: "openai"}). */
+  modelChoice?: { kind: string; id?: string };
 }
 
 export interface CallRecord {

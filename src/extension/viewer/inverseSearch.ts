@@ -67,10 +67,12 @@ export function registerInverseSearch(services: Services, viewers: ViewerRegistr
     vscode.commands.registerCommand('papertrail.reimplementSection', async () => {
       const at = await pointedAt();
       if (!at) return undefined;
-      const name = at.where.section ? describeLocation({ page: at.where.page, section: at.where.section }) : `page ${at.where.page}`;
-      const message = `PaperTrail: reimplementing ${name} alone is not available in this version yet.`;
-      void vscode.window.showInformationMessage(message);
-      return message;
+      const section = at.where.section?.number;
+      if (!section) {
+        void vscode.window.showInformationMessage('PaperTrail: right-click inside a numbered section to reimplement it alone.');
+        return undefined;
+      }
+      return vscode.commands.executeCommand('papertrail.reimplementFromPaper', { source: at.paperPath, scope: [section] });
     }),
   );
 }

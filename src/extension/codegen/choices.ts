@@ -1,0 +1,122 @@
+// The questions before a run, as QuickPicks in the usual order: the paper (when the command
+// was not started on one), mode, framework, model, folder. Last answers are remembered.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Framework, Mode } from '../../core/pipeline/options';
+import type { ModelChoice } from '../llm/models';
+import { modelChoices } from '../llm/models';
+import type { Services } from '../services';
+
+export interface RunChoices {
+  mode: Mode;
+  framework: Framework;
+  model?: ModelChoice;
+}
+
+const LAST = 'papertrail.reimplement.last';
+
+const MODE_ITEMS: (vscode.QuickPickItem & { mode: Mode })[] = [
+  { label: 'Minimal', description: 'model architecture and its components, with equation-first tests', mode: 'minimal' },
+  { label: 'Full', description: 'adds the training loop, data pipeline and evaluation', mode: 'full' },
+  { label: 'Educational', description: 'minimal, with more explanation and a walkthrough notebook', mode: 'educational' },
+];
+
+const FRAMEWORK_ITEMS: (vscode.QuickPickItem & { framework: Framework })[] = [
+  { label: 'PyTorch', framework: 'pytorch' },
+  { label: 'JAX', framework: 'jax' },
+  { label: 'TensorFlow', framework: 'tensorflow' },
+  { label: 'NumPy', framework: 'numpy' },
+];
+
+/** The paper when the command was started from the palette: a workspace PDF / .tex, an arXiv id or URL, or a file elsewhere. */
+export async function choosePaper(): Promise<string | undefined> {
+  const files = await vscode.workspace.findFiles('**/*.{pdf,tex}', '**/{node_modules,.git,.papertrail}/**', 200);
+  const arxiv = { label: '$(cloud-download) arXiv id or URL…', description: 'e.g. 1706.03762' };
+  const browse = { label: '$(folder-opened) Browse…', description: 'a PDF, .tex file or LaTeX folder elsewhere' };
+  const items: (vscode.QuickPickItem & { uri?: vscode.Uri })[] = [
+    ...files.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri, true), uri })),
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    arxiv,
+    browse,
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'Reimplement from Paper (1/5): the paper', placeHolder: 'Choose a paper in the workspace, or give an arXiv id' });
+  if (!pick) return undefined;
+  if (pick.uri) return pick.uri.fsPath;
+  if (pick === arxiv) {
+    return vscode.window.showInputBox({
+      title: 'Reimplement from Paper: arXiv id or URL',
+      placeHolder: '1706.03762 or https://arxiv.org/abs/1706.03762',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Give an arXiv id such as 1706.03762, or an arxiv.org URL'),
+    });
+  }
+  const chosen = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, canSelectMany: false, title: 'Choose the paper', filters: { Papers: ['pdf', 'tex'] } });
+  return chosen?.[0]?.fsPath;
+}
+
+export async function chooseOptions(services: Services): Promise<RunChoices | undefined> {
+  const state = services.context.globalState;
+  const last = state.get<RunChoices>(LAST);
+  const mode = await pickRemembered(MODE_ITEMS, last?.mode, (i) => i.mode, 'Reimplement from Paper (2/5): mode');
+  if (!mode) return undefined;
+  const framework = await pickRemembered(FRAMEWORK_ITEMS, last?.framework, (i) => i.framework, 'Reimplement from Paper (3/5): framework');
+  if (!framework) return undefined;
+  const models = await modelChoices(services);
+  let model: ModelChoice | undefined;
+  if (models.length > 1) {
+    const key = (c: ModelChoice): string => (c.kind === 'vscode' ? `vscode:${c.id}` : 'openai');
+    const remembered = last?.model ? key(last.model) : undefined;
+    const items = models.map((m) => ({ ...m, picked: remembered === key(m.choice) }));
+    items.sort((a, b) => Number(b.picked) - Number(a.picked));
+    const pick = await vscode.window.showQuickPick(items, { title: 'Reimplement from Paper (4/5): model' });
+    if (!pick) return undefined;
+    model = pick.choice;
+  } else model = models[0]?.choice;
+  const choices: RunChoices = { mode: mode.mode, framework: framework.framework, ...(model ? { model } : {}) };
+  await state.update(LAST, choices);
+  return choices;
+}
+
+/** The folder for the new repository, inside the workspace; proposed from the paper's title. */
+export async function chooseFolder(root: vscode.Uri, title: string): Promise<vscode.Uri | undefined> {
+  const proposed = slug(title) || 'reimplementation';
+  const value = await vscode.window.showInputBox({
+    title: 'Reimplement from Paper (5/5): folder for the new repository',
+    prompt: `Relative to ${path.basename(root.fsPath)}. Nothing is written before you apply the preview.`,
+    value: proposed,
+    valueSelection: [0, proposed.length],
+    ignoreFocusOut: true,
+    validateInput: (v) => folderProblem(v),
+  });
+  if (value === undefined) return undefined;
+  return vscode.Uri.joinPath(root, ...value.trim().replace(/\\/g, '/').split('/').filter(Boolean));
+}
+
+export function folderProblem(value: string): string | undefined {
+  const v = value.trim().replace(/\\/g, '/');
+  if (!v) return 'Give a folder name, e.g. attention-is-all-you-need';
+  if (v.startsWith('/') || /^[a-z]:/i.test(v)) return 'Give a folder inside the workspace (a relative path)';
+  if (v.split('/').some((s) => s === '..')) return 'The folder must stay inside the workspace (no "..")';
+  if (v.split('/').some((s) => s === '.git' || s === '.papertrail' || s === 'node_modules')) return 'Choose a folder outside tool folders (.git, .papertrail, node_modules)';
+  return undefined;
+}
+
+/** "Attention Is All You Need" → "attention-is-all-you-need". */
+export function slug(title: string): string {
+  return title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^\w\s-]/g, '')
+    .trim()
+    .split(/[\s_-]+/)
+    .slice(0, 6)
+    .join('-');
+}
+
+async function pickRemembered<T extends vscode.QuickPickItem, V>(items: T[], last: V | undefined, value: (item: T) => V, title: string): Promise<T | undefined> {
+  const ordered = [...items].sort((a, b) => Number(value(b) === last) - Number(value(a) === last));
+  return vscode.window.showQuickPick(
+    ordered.map((i) => ({ ...i, ...(value(i) === last ? { detail: 'last used' } : {}) })),
+    { title },
+  ) as Promise<T | undefined>;
+}

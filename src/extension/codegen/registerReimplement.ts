@@ -1,0 +1,263 @@
+// "Reimplement from Paper…", "Reimplement This Section…" and "Resume Run…": the core
+// pipeline (src/core/pipeline) with the editor around it — questions, a cancellable
+// progress notification, the log, plan review, preview, one WorkspaceEdit, a summary.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { getPaper } from '../../core/citations/papers';
+import { DEFAULT_OPTIONS } from '../../core/pipeline/options';
+import type { RunOptions } from '../../core/pipeline/options';
+import type { PipelineEvent, PipelineResult } from '../../core/pipeline/pipeline';
+import { runPipeline } from '../../core/pipeline/pipeline';
+import type { PreparedRun } from '../../core/pipeline/session';
+import { reopenRun, startRun } from '../../core/pipeline/session';
+import { RunStore } from '../../core/pipeline/store';
+import type { ModelChoice, ResolvedModel } from '../llm/models';
+import { resolveModel } from '../llm/models';
+import type { Services } from '../services';
+import { requireTrust } from '../trust';
+import { chooseFolder, chooseOptions, choosePaper } from './choices';
+import { showPlanReview } from './planReviewPanel';
+import type { PreviewFile } from './preview';
+import { applyFiles, classify, PREVIEW_SCHEME, PreviewContent, showPreview } from './preview';
+
+/** What the viewer's "Reimplement This Section…" passes. */
+export interface ReimplementArgs {
+  source: string;
+  scope?: string[];
+}
+
+export function registerReimplement(services: Services): void {
+  const { context } = services;
+  const previews = new PreviewContent();
+  context.subscriptions.push(
+    previews,
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
+    vscode.commands.registerCommand('papertrail.reimplementFromPaper', (arg?: vscode.Uri | ReimplementArgs) => reimplement(services, previews, arg)),
+    vscode.commands.registerCommand('papertrail.resumeRun', (runDir?: string) => resume(services, previews, runDir)),
+  );
+}
+
+type Outcome = 'applied' | 'discarded' | 'planned' | 'cancelled' | 'failed' | undefined;
+
+async function reimplement(services: Services, previews: PreviewContent, arg?: vscode.Uri | ReimplementArgs): Promise<Outcome> {
+  if (!(await requireTrust('Reimplement from Paper'))) return undefined;
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!root) {
+    void vscode.window.showInformationMessage('PaperTrail: open a folder first; the new repository is written inside it.');
+    return undefined;
+  }
+  const source = arg instanceof vscode.Uri ? arg.fsPath : (arg?.source ?? (await choosePaper()));
+  if (!source) return undefined;
+  const scope = arg && !(arg instanceof vscode.Uri) ? (arg.scope ?? []) : [];
+  const choices = await chooseOptions(services);
+  if (!choices) return undefined;
+  const model = await resolveModel(services, choices.model);
+  if (!model) return undefined;
+
+  // The title names the folder; the parse is cached, so the run reads it again for free.
+  const paper = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PaperTrail: reading the paper' }, () => getPaper(source, { cwd: root.fsPath, env: process.env }));
+  if (!paper.ok) {
+    void vscode.window.showErrorMessage(`PaperTrail: ${paper.error.message}`);
+    return 'failed';
+  }
+  const folder = await chooseFolder(root, paper.value.title);
+  if (!folder) return undefined;
+
+  const options: RunOptions = { ...DEFAULT_OPTIONS, mode: choices.mode, framework: choices.framework, scope, models: model.models, concurrency: model.concurrency };
+  const prepared = await startRun({ source, outDir: folder.fsPath, options, cwd: root.fsPath, runsDir: runsDir(services), parse: { env: process.env } });
+  if (!prepared.ok) {
+    void vscode.window.showErrorMessage(`PaperTrail: ${prepared.error.message}`);
+    return 'failed';
+  }
+  prepared.value.store.update({ modelChoice: modelChoiceOf(model, choices.model) });
+  return execute(services, previews, prepared.value, model, false);
+}
+
+async function resume(services: Services, previews: PreviewContent, runDir?: string): Promise<Outcome> {
+  if (!(await requireTrust('Resume Run'))) return undefined;
+  const dir = runDir ?? (await pickRun(services));
+  if (!dir) return undefined;
+  const reopened = await reopenRun(dir, { env: process.env });
+  if (!reopened.ok) {
+    void vscode.window.showErrorMessage(`PaperTrail: ${reopened.error.message}`);
+    return 'failed';
+  }
+  const record = reopened.value.store.read();
+  const model = await resolveModel(services, record.modelChoice as ModelChoice | undefined);
+  if (!model) return undefined;
+  return execute(services, previews, { ...reopened.value, options: { ...reopened.value.options, concurrency: model.concurrency } }, model, Boolean(record.reviewed));
+}
+
+async function execute(services: Services, previews: PreviewContent, run: PreparedRun, model: ResolvedModel, reviewed: boolean): Promise<Outcome> {
+  const { context, log } = services;
+  const record = run.store.read();
+  const title = run.paper.title || run.paper.id;
+  const folderName = vscode.workspace.asRelativePath(run.outDir, false);
+  log.info(`run ${record.id}: ${title} → ${folderName} with ${model.label} (${run.options.mode}, ${run.options.framework}${run.options.scope.length ? `, §${run.options.scope.join(', §')}` : ''})`);
+  const review = !reviewed && vscode.workspace.getConfiguration('papertrail').get<boolean>('reimplement.reviewPlan', true);
+
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `PaperTrail: ${title}`, cancellable: true },
+    async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      const onEvent = progressReporter(progress, log);
+      try {
+        return await runPipeline({
+          ...run,
+          provider: model.provider,
+          // Chat models in VS Code are not billed per token: their cost shows as unknown.
+          prices: model.kind === 'vscode' ? {} : model.prices,
+          signal: ac.signal,
+          onEvent,
+          review: async (plan, estimate, refused) => {
+            if (!review) return { action: 'continue' };
+            progress.report({ message: 'the plan is ready for your review' });
+            const decision = await showPlanReview(context, { plan, estimate, refused, title, models: model.label }, token);
+            if (decision.action === 'continue') run.store.update({ reviewed: true });
+            return decision;
+          },
+        });
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+
+  if (!result.ok) {
+    const resumeLabel = 'Resume';
+    const message = result.error.code === 'cancelled' ? 'PaperTrail: cancelled. Nothing was written; finished steps are kept, so resuming repeats none of them.' : `PaperTrail: ${result.error.message}. Nothing was written.`;
+    log.warn(message);
+    const pick = await (result.error.code === 'cancelled' ? vscode.window.showInformationMessage(message, resumeLabel) : vscode.window.showErrorMessage(message, resumeLabel, 'Show Log'));
+    if (pick === resumeLabel) void vscode.commands.executeCommand('papertrail.resumeRun', run.store.dir);
+    if (pick === 'Show Log') log.show();
+    return result.error.code === 'cancelled' ? 'cancelled' : 'failed';
+  }
+  if (result.value.status === 'planned') {
+    log.info(`run ${record.id}: stopped after planning`);
+    void vscode.window.showInformationMessage('PaperTrail: stopped after the plan. Nothing was written; PaperTrail: Resume Run continues from it.');
+    return 'planned';
+  }
+  return previewAndApply(services, previews, run, result.value, title);
+}
+
+async function previewAndApply(services: Services, previews: PreviewContent, run: PreparedRun, result: PipelineResult, title: string): Promise<Outcome> {
+  const { log } = services;
+  const folder = vscode.Uri.file(run.outDir);
+  const { files, refused } = await classify(folder, result.files);
+  for (const r of [...result.refused, ...refused]) log.warn(`refused the path "${r.path}": ${r.reason}`);
+  const id = run.store.read().id;
+  const fresh = files.filter((f) => f.state === 'new').length;
+  const changed = files.filter((f) => f.state === 'changed');
+  await showPreview(previews, id, `PaperTrail: ${title} (${fresh + changed.length} files)`, files);
+  const apply = changed.length ? `Apply and Overwrite ${changed.length}` : 'Apply';
+  const what = `${fresh} new file${fresh === 1 ? '' : 's'}${changed.length ? ` and ${changed.length} changed existing file${changed.length === 1 ? '' : 's'} (${changed.slice(0, 3).map((c) => c.path).join(', ')}${changed.length > 3 ? ', …' : ''})` : ''}`;
+  const pick = await vscode.window.showInformationMessage(`PaperTrail: write ${what} to ${vscode.workspace.asRelativePath(folder, false)}?`, { modal: false }, apply, 'Discard');
+  if (pick !== apply) {
+    log.info(`run ${id}: preview discarded; Resume Run shows it again without calling the model`);
+    void vscode.window.showInformationMessage('PaperTrail: nothing was written. PaperTrail: Resume Run shows the preview again, without calling the model.');
+    return 'discarded';
+  }
+  if (!(await applyFiles(files, `PaperTrail: ${title}`))) {
+    void vscode.window.showErrorMessage('PaperTrail: the files could not be written (see the log). Nothing was changed; Resume Run tries again.');
+    return 'failed';
+  }
+  run.store.update({ status: 'written' });
+  log.info(`run ${id}: wrote ${files.filter((f) => f.state !== 'unchanged').length} files to ${run.outDir}`);
+  await showResult(run, result, files);
+  return 'applied';
+}
+
+async function showResult(run: PreparedRun, result: PipelineResult, files: PreviewFile[]): Promise<void> {
+  const readme = files.find((f) => f.path === 'README.md');
+  const paperFile = run.store.read().paper.source;
+  if (paperFile.toLowerCase().endsWith('.pdf') && path.isAbsolute(paperFile)) {
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(paperFile), 'papertrail.pdfViewer', vscode.ViewColumn.One);
+  }
+  if (readme) await vscode.window.showTextDocument(readme.target, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  const c = result.citations;
+  const notes = 'Open Reproduction Notes';
+  const pick = await vscode.window.showInformationMessage(
+    `PaperTrail: wrote ${files.filter((f) => f.state !== 'unchanged').length} files. ${c.tags} citations, ${c.broken.length} broken${c.repaired.length ? ` (${c.repaired.length} file${c.repaired.length === 1 ? '' : 's'} repaired)` : ''}.`,
+    notes,
+    'Run Tests',
+  );
+  if (pick === notes) {
+    const file = files.find((f) => f.path === 'REPRODUCTION_NOTES.md');
+    if (file) await vscode.window.showTextDocument(file.target, { viewColumn: vscode.ViewColumn.Beside });
+  }
+  if (pick === 'Run Tests') await vscode.commands.executeCommand('papertrail.runTests');
+}
+
+function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>, log: vscode.LogOutputChannel): (e: PipelineEvent) => void {
+  const inFlight = new Set<string>();
+  let tokens = 0;
+  let cost: number | undefined = 0;
+  const report = (stage?: string): void => {
+    const files = [...inFlight].map((k) => k.replace(/^[a-z0-9-]+:/, ''));
+    progress.report({ message: `${stage ? `${stage}: ` : ''}${files.slice(0, 3).join(', ')}${files.length > 3 ? ` +${files.length - 3}` : ''} · ${(tokens / 1000).toFixed(1)}k tokens${cost !== undefined ? ` · $${cost.toFixed(3)}` : ''}` });
+  };
+  let stage = '';
+  return (e) => {
+    if (e.type === 'stage') {
+      stage = e.stage;
+      log.info(`stage: ${e.stage}`);
+      report(stage);
+    } else if (e.type === 'call') {
+      if (e.state === 'start') inFlight.add(e.key);
+      else inFlight.delete(e.key);
+      if (e.usage) tokens += e.usage.promptTokens + e.usage.completionTokens;
+      if (e.state === 'done') {
+        cost = cost === undefined || e.cost === undefined ? undefined : cost + e.cost;
+        log.info(`${e.key}: ${e.usage?.promptTokens ?? 0} prompt (${e.usage?.cachedPromptTokens ?? 0} cached) + ${e.usage?.completionTokens ?? 0} answer tokens${e.cost !== undefined ? `, $${e.cost.toFixed(4)}` : ''}, ${((e.durationMs ?? 0) / 1000).toFixed(1)} s`);
+      } else if (e.state === 'replayed') log.info(`${e.key}: replayed from the run record`);
+      else if (e.state === 'failed') log.error(`${e.key}: ${e.error ?? 'failed'}`);
+      report(stage);
+    } else if (e.type === 'retry') log.warn(`${e.key}: ${e.reason}; retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s`);
+    else if (e.type === 'warning') log.warn(e.message);
+  };
+}
+
+function runsDir(services: Services): string {
+  const base = services.context.storageUri ?? services.context.globalStorageUri;
+  return path.join(base.fsPath, 'runs');
+}
+
+async function pickRun(services: Services): Promise<string | undefined> {
+  const dir = runsDir(services);
+  let ids: string[] = [];
+  try {
+    ids = (await vscode.workspace.fs.readDirectory(vscode.Uri.file(dir))).map(([name]) => name).sort().reverse();
+  } catch {
+    ids = [];
+  }
+  const runs = ids
+    .map((id) => RunStore.open(path.join(dir, id)))
+    .flatMap((s) => {
+      if (!s) return [];
+      try {
+        const r = s.read();
+        return r.status === 'written' ? [] : [{ store: s, record: r }];
+      } catch {
+        return [];
+      }
+    });
+  if (!runs.length) {
+    void vscode.window.showInformationMessage('PaperTrail: no unfinished run to resume in this workspace.');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    runs.map(({ store, record }) => ({
+      label: record.paper.title || record.paper.id,
+      description: `${vscode.workspace.asRelativePath(record.outDir, false)} · ${record.status}`,
+      detail: `started ${new Date(record.createdAt).toLocaleString()}${record.error ? ` · ${record.error}` : ''}`,
+      dir: store.dir,
+    })),
+    { title: 'PaperTrail: Resume Run', placeHolder: 'Finished steps are replayed from the run record, not asked again' },
+  );
+  return pick?.dir;
+}
+
+function modelChoiceOf(model: ResolvedModel, choice?: ModelChoice): ModelChoice {
+  return choice ?? (model.kind === 'vscode' ? { kind: 'vscode', id: model.models.default } : { kind: 'openai' });
+}

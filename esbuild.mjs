@@ -58,7 +58,10 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { viewer: 'webview/viewer/main.ts' },
+    // planReview is the plan review panel, with mermaid in it (one file: no splitting, so
+    // nothing is loaded later past the nonce CSP).
+    entryPoints: { viewer: 'webview/viewer/main.ts', planReview: 'webview/planReview/main.ts' },
+    plugins: [mermaidOnly(['classDiagram', 'classDiagram-v2', 'sequenceDiagram', 'dagre', 'sizeCapture'])],
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'esm',
@@ -75,6 +78,29 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   fs.chmodSync('dist/cli.js', 0o755);
+}
+
+/**
+ * The plan review draws only class and sequence diagrams. Mermaid loads every other diagram
+ * type, KaTeX and its cytoscape layouts through dynamic imports, which esbuild would inline
+ * (3.4 MB minified instead of under 1). Those imports get a module that throws: a diagram
+ * of another type then shows its source with a note, as any diagram that fails to draw.
+ */
+function mermaidOnly(keep) {
+  return {
+    name: 'mermaid-only',
+    setup(build) {
+      build.onResolve({ filter: /^(\.\/|katex$)/ }, (args) => {
+        if (args.kind !== 'dynamic-import' || !/[\\/]node_modules[\\/]mermaid[\\/]dist[\\/]/.test(args.importer)) return undefined;
+        const name = path.basename(args.path).replace(/-[A-Z0-9]{8}\.mjs$/, '');
+        return keep.includes(name) ? undefined : { path: name, namespace: 'mermaid-left-out' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'mermaid-left-out' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${args.path} is not part of this view`)});`,
+        loader: 'js',
+      }));
+    },
+  };
 }
 
 /** pdf.js is loaded from files beside the bundles so that its worker and fonts resolve. */

@@ -29,7 +29,7 @@ import type { Plan } from './prompts';
 import * as prompts from './prompts';
 import type { Analysis, GeneratedFile } from './schemas';
 import { analysisSchema, architectureSchema, configSchema, docsSchema, fileSchema, jsonSchemaOf, logicSchema, notebookSchema, overviewSchema } from './schemas';
-import { dependencyWaves, mapLimit } from './schedule';
+import { dependencyWaves } from './schedule';
 import type { CallRecord, RunStore } from './store';
 import { promptHash } from './store';
 
@@ -174,8 +174,11 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       call(key, 'planning', undefined, [...base, { role: 'user', content: task }], schema, system.length);
     const overview = await planCall('plan-overview', prompts.overviewPrompt(), overviewSchema);
     const architecture = await planCall('plan-architecture', prompts.architecturePrompt(overview), architectureSchema);
-    const logic = await planCall('plan-logic', prompts.logicPrompt(overview, architecture), logicSchema);
-    const config = await planCall('plan-config', prompts.configPrompt(overview, logic), configSchema);
+    // The config needs the components and classes, not the file order: it is written alongside the logic design.
+    const [logic, config] = await settleAll([
+      planCall('plan-logic', prompts.logicPrompt(overview, architecture), logicSchema),
+      planCall('plan-config', prompts.configPrompt(overview, architecture), configSchema),
+    ]);
 
     const refused: PathRefusal[] = [];
     const plan = confinePlan({ overview, architecture, logic, config }, input.outDir, refused, warn);
@@ -209,6 +212,20 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     const limit = semaphore(options.concurrency);
     const analyses = new Map(files.map((file) => [file, limit(() => call(`analyze:${file}`, 'analysis', file, [...withPlan, { role: 'user', content: prompts.analysisPrompt(file) }], analysisSchema, prefix))]));
     const coded = new Map<string, Promise<GeneratedFile>>();
+    const checked = new Map<string, Promise<string>>();
+    const repairs = new Map<string, number>();
+    const references = paperReferences(input.paper);
+    const repairOnce = async (file: string, content: string, broken: { line: number; tag: string; reason: string }[]): Promise<string> => {
+      const round = (repairs.get(file) ?? 0) + 1;
+      repairs.set(file, round);
+      const messages = [...withPlan, { role: 'user' as const, content: prompts.repairPrompt(file, content, broken, references) }];
+      return (await limit(() => call(`repair-${round}:${file}`, 'repair', file, messages, fileSchema, prefix))).content;
+    };
+    const checkAndRepair = async (file: string, content: string): Promise<string> => {
+      if (options.repairRounds < 1) return content;
+      const broken = (await auditFiles(path.join(store.dir, 'check', file.replace(/[^\w.-]+/g, '_')), new Map([[file, content]]), input.paper)).broken;
+      return broken.length ? repairOnce(file, content, broken) : content;
+    };
     let codingStarted = false;
     const codeOf = (file: string): Promise<GeneratedFile> => {
       let p = coded.get(file);
@@ -224,18 +241,20 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
           return { path: file, content: answer.content };
         }),
       );
+      // The citation check of a file starts as soon as it is written; its dependents do not wait
+      // for the repair (it changes tags only) and get the first version.
+      checked.set(file, p.then((f) => checkAndRepair(f.path, f.content)));
       coded.set(file, p);
       return p;
     };
     const summariesP = Promise.all(files.map((f) => analyses.get(f)!)).then((all) => all.map((a, i) => ({ path: files[i]!, summary: a.summary })));
     const docsP = summariesP.then((summaries) => limit(() => call('docs', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.docsPrompt(summaries) }], docsSchema, prefix)));
     const notebookP = options.mode === 'educational' ? summariesP.then((summaries) => limit(() => call('notebook', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.notebookPrompt(summaries) }], notebookSchema, prefix))) : Promise.resolve(undefined);
-    const codeP = Promise.all(files.map(codeOf));
+    files.forEach(codeOf);
+    const codeP = Promise.all(files.map((f) => checked.get(f)!));
     // Wait for everything in flight before reporting the first failure: no call outlives the run.
-    const settled = await Promise.allSettled([codeP, docsP, notebookP]);
-    const failure = settled.find((r) => r.status === 'rejected');
-    if (failure) throw (failure as PromiseRejectedResult).reason;
-    const code = new Map((await codeP).map((f) => [f.path, f]));
+    const [finalCode] = await settleAll([codeP, docsP, notebookP, Promise.all(coded.values())] as const);
+    const code = new Map(files.map((f, i) => [f, { path: f, content: finalCode[i]! }]));
     const docs = await docsP;
     const nb = await notebookP;
     const out = new Map<string, string>();
@@ -249,18 +268,17 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
 
     // 5. Citation check: audit a staging copy, send files with broken tags back for repair.
     emit({ type: 'stage', stage: 'verify' });
-    const repaired: string[] = [];
-    let report = await auditStaged(store.dir, out, input.paper);
-    for (let round = 1; round <= options.repairRounds && report.broken.length; round++) {
+    // Code was checked file by file; now everything together (config and docs too), and each
+    // file still broken is repaired while it has rounds left.
+    let report = await auditFiles(path.join(store.dir, 'staging'), out, input.paper);
+    for (;;) {
       const byFile = groupBy(report.broken, (b) => b.file);
-      await mapLimit([...byFile.keys()].filter((f) => out.has(f)), options.concurrency, async (file) => {
-        const messages = [...withPlan, { role: 'user' as const, content: prompts.repairPrompt(file, out.get(file)!, byFile.get(file)!, paperReferences(input.paper)) }];
-        const answer = await call(`repair-${round}:${file}`, 'repair', file, messages, fileSchema, prefix);
-        out.set(file, answer.content);
-        repaired.push(file);
-      });
-      report = await auditStaged(store.dir, out, input.paper);
+      const due = [...byFile.keys()].filter((f) => out.has(f) && (repairs.get(f) ?? 0) < options.repairRounds);
+      if (!due.length) break;
+      await settleAll(due.map(async (file) => out.set(file, await repairOnce(file, out.get(file)!, byFile.get(file)!))));
+      report = await auditFiles(path.join(store.dir, 'staging'), out, input.paper);
     }
+    const repaired = [...repairs.keys()];
     for (const b of report.broken) warn(`${b.file}:${b.line}: ${b.tag} — ${b.reason}`);
 
     out.set('.papertrail/paper.json', `${JSON.stringify({ source: input.paperRef, id: input.paper.id, title: input.paper.title }, null, 2)}\n`);
@@ -335,8 +353,15 @@ function confinePlan(plan: Plan, outDir: string, refused: PathRefusal[], warn: (
   };
 }
 
-async function auditStaged(runDir: string, files: Map<string, string>, paper: Paper): Promise<{ tags: number; coverage: number; broken: { file: string; line: number; tag: string; reason: string }[] }> {
-  const staging = path.join(runDir, 'staging');
+/** Resolves every promise, or rejects with the first failure once all have settled: no call outlives the run. */
+async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failure = settled.find((r) => r.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+async function auditFiles(staging: string, files: Map<string, string>, paper: Paper): Promise<{ tags: number; coverage: number; broken: { file: string; line: number; tag: string; reason: string }[] }> {
   fs.rmSync(staging, { recursive: true, force: true });
   for (const [p, content] of files) writeFileAtomic(path.join(staging, p), content);
   const report = await auditRepository(staging, { paperModel: paper });

@@ -30,25 +30,3 @@ export function dependencyWaves(nodes: Node[]): { waves: string[][]; warnings: s
   }
   return { waves, warnings };
 }
-
-/** Runs `fn` over `items` with at most `limit` in flight; stops starting new ones after a failure. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let failed: unknown;
-  let hasFailed = false;
-  const worker = async (): Promise<void> => {
-    while (!hasFailed && next < items.length) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i]!);
-      } catch (e) {
-        if (!hasFailed) failed = e;
-        hasFailed = true;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (hasFailed) throw failed;
-  return results;
-}

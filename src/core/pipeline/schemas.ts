@@ -84,3 +84,23 @@ export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   delete json.$schema;
   return json;
 }
+
+/**
+ * A schema as a compact TypeScript-like shape for the prompt: a quarter of the size of its
+ * JSON schema, sent in every call. A description is written the first time it occurs only.
+ */
+export function shapeOf(schema: z.ZodType, seen: Set<string> = new Set()): string {
+  return render(jsonSchemaOf(schema));
+
+  function render(node: Record<string, unknown>): string {
+    const note = typeof node.description === 'string' && !seen.has(node.description) ? ` /* ${node.description} */` : '';
+    if (typeof node.description === 'string') seen.add(node.description);
+    if (node.type === 'object') {
+      const props = Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>).map(([k, v]) => `${k}: ${render(v)}`);
+      return `{ ${props.join('; ')} }${note}`;
+    }
+    if (node.type === 'array') return `${render(node.items as Record<string, unknown>)}[]${note}`;
+    if (Array.isArray(node.enum)) return `${node.enum.map((e) => JSON.stringify(e)).join(' | ')}${note}`;
+    return `${String(node.type)}${note}`;
+  }
+}

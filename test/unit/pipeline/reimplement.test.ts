@@ -12,6 +12,7 @@ import { main } from '../../../src/cli/main';
 import { auditRepository } from '../../../src/core/citations/audit';
 import { createOpenAIProvider } from '../../../src/core/llm/openaiProvider';
 import { DEFAULT_PRICES } from '../../../src/core/llm/pricing';
+import type { RunOptions } from '../../../src/core/pipeline/options';
 import { DEFAULT_OPTIONS } from '../../../src/core/pipeline/options';
 import type { PipelineEvent } from '../../../src/core/pipeline/pipeline';
 import { runPipeline } from '../../../src/core/pipeline/pipeline';
@@ -65,8 +66,8 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-async function runDirect(outDir: string, baseURL: string, extra: { signal?: AbortSignal; onEvent?: (e: PipelineEvent) => void } = {}) {
-  const prepared = await startRun({ source: paper, outDir, options: { ...DEFAULT_OPTIONS, models: { default: 'scripted-model' } }, cwd: tmp });
+async function runDirect(outDir: string, baseURL: string, extra: { signal?: AbortSignal; onEvent?: (e: PipelineEvent) => void } = {}, options: Partial<RunOptions> = {}) {
+  const prepared = await startRun({ source: paper, outDir, options: { ...DEFAULT_OPTIONS, models: { default: 'scripted-model' }, ...options }, cwd: tmp });
   assert.ok(prepared.ok);
   const run = prepared.value;
   const result = await runPipeline({ ...run, provider: createOpenAIProvider({ baseURL, apiKey: 'k' }), prices: DEFAULT_PRICES, policy: FAST, ...extra });
@@ -137,6 +138,20 @@ test('429, 500, a reset stream, a truncated answer and invalid JSON are all surv
   assert.ok(server.requests.some((r) => r.status === 429));
   assert.ok(writeFiles(run.outDir, result.value.files, { allowToolDirs: true }).ok);
   assert.deepEqual(tree(run.outDir), reference);
+});
+
+test('educational mode adds a walkthrough notebook that Jupyter can open; the scope reaches the prompt', async () => {
+  const server = await serve();
+  const { result } = await runDirect(path.join(tmp, 'edu'), server.url, {}, { mode: 'educational', scope: ['2'] });
+  assert.ok(result.ok);
+  const nb = result.value.files.find((f) => f.path === 'notebooks/walkthrough.ipynb');
+  assert.ok(nb, 'notebook generated');
+  const json = JSON.parse(nb.content);
+  assert.equal(json.nbformat, 4);
+  assert.ok(json.cells.some((c: { cell_type: string }) => c.cell_type === 'code'));
+  const system = (server.requests[0]!.body as { messages: { content: string }[] }).messages[0]!.content;
+  assert.match(system, /Implement only §2 and what they need/);
+  assert.match(system, /Mode educational/);
 });
 
 test('a path that leaves the folder is refused and reported; the rest is written inside', async () => {

@@ -5,7 +5,7 @@ import { ProviderError } from '../../../src/core/llm/provider';
 import { retryDelay } from '../../../src/core/llm/retry';
 import { parseJson } from '../../../src/core/pipeline/call';
 import { notebookJson } from '../../../src/core/pipeline/notebook';
-import { dependencyWaves, mapLimit } from '../../../src/core/pipeline/schedule';
+import { dependencyWaves } from '../../../src/core/pipeline/schedule';
 import { fileSchema } from '../../../src/core/pipeline/schemas';
 import { parseTaskHeading, taskHeading } from '../../../src/core/pipeline/tasks';
 
@@ -24,19 +24,6 @@ test('files whose dependencies are written run together; a cycle is broken in pl
   ]);
   assert.deepEqual(cycle.waves, [['a.py'], ['b.py']]);
   assert.match(cycle.warnings[0]!, /cycle through a\.py/);
-});
-
-test('mapLimit keeps at most N in flight and keeps order', async () => {
-  let inFlight = 0;
-  let peak = 0;
-  const out = await mapLimit([5, 1, 4, 2, 3], 2, async (n) => {
-    peak = Math.max(peak, ++inFlight);
-    await new Promise((r) => setTimeout(r, n * 3));
-    inFlight--;
-    return n * 10;
-  });
-  assert.deepEqual(out, [50, 10, 40, 20, 30]);
-  assert.equal(peak, 2);
 });
 
 test("a model's JSON is found inside fences and chatter, and checked against the schema", () => {

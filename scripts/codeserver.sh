@@ -12,9 +12,22 @@ start_code_server() {
   "workbench.secondarySideBar.defaultVisibility": "hidden",
   "terminal.integrated.gpuAcceleration": "off", "git.openRepositoryInParentFolders": "never" }
 J
+  # Extra settings for this run (a JSON object), e.g. the scripted model endpoint. Machine-scoped
+  # settings (papertrail.llm.baseUrl) are read from the server's Machine settings in a remote
+  # window, so they go there too, as a code-server user would set them.
+  if [ -n "${PAPERTRAIL_CS_SETTINGS:-}" ]; then
+    mkdir -p "$run/ud/Machine" && echo '{}' > "$run/ud/Machine/settings.json"
+    for f in "$run/ud/User/settings.json" "$run/ud/Machine/settings.json"; do
+      node -e 'const fs=require("fs"),f=process.argv[1];fs.writeFileSync(f,JSON.stringify({...JSON.parse(fs.readFileSync(f,"utf8")),...JSON.parse(process.argv[2])},null,1))' \
+        "$f" "$PAPERTRAIL_CS_SETTINGS"
+    done
+  fi
+  # PAPERTRAIL_CS_TRUST=1 keeps workspace trust on (the untrusted-workspace test).
+  local trust=--disable-workspace-trust
+  [ "${PAPERTRAIL_CS_TRUST:-}" = 1 ] && trust=
   PATH="$NODE24_BIN:$PATH" setsid "$CODE_SERVER" --config /dev/null --bind-addr "127.0.0.1:$port" --auth none \
     --user-data-dir "$run/ud" --extensions-dir "$run/ext" --disable-telemetry --disable-update-check \
-    --disable-workspace-trust --disable-getting-started-override "$@" "$ws" > "$run/code-server.log" 2>&1 &
+    $trust --disable-getting-started-override "$@" "$ws" > "$run/code-server.log" 2>&1 &
   CS_PID=$!
   local i=0
   until curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; do

@@ -14,7 +14,7 @@ RESULTS=$ROOT/test-results
 SHOTS=$RESULTS/screenshots
 WORK=$(mktemp -d /tmp/papertrail-e2e.XXXXXX)
 trap 'stop_code_server; rm -rf "$WORK"' EXIT
-mkdir -p "$SHOTS" && rm -f "$SHOTS"/0*.png "$SHOTS"/FAILED-*.png "$RESULTS/itest.json" "$RESULTS/ui.json"
+mkdir -p "$SHOTS" && rm -f "$SHOTS"/[0-9]*.png "$SHOTS"/FAILED-*.png "$RESULTS/itest.json" "$RESULTS/ui.json" "$RESULTS/untrusted.json"
 
 log "packaging the extension"
 npm run -s package >"$WORK/package.log" 2>&1 || { cat "$WORK/package.log"; log "packaging failed"; exit 2; }
@@ -37,20 +37,34 @@ done
 
 # 1. Extension-host tests: the .vsix unpacked is the extension under development, so the
 #    tests run against exactly what was packaged.
+# The scripted OpenAI-compatible server stands in for the model (none is reachable here); it
+# answers only with the API key the UI test sets through "PaperTrail: Set API Key".
+LPORT=$(free_port); LKEY="sk-e2e-$(node -e 'console.log(require("crypto").randomBytes(8).toString("hex"))')"
+setsid node scripts/run-ts.mjs test/fixtures/llm/scripted-llm.ts --port "$LPORT" --script sample --latency 250 --api-key "$LKEY" > "$WORK/llm.log" 2>&1 &
+LPID=$!
+trap 'stop_code_server; kill -- -$JPID -$LPID 2>/dev/null; rm -rf "$WORK"' EXIT
+until curl -sf -o /dev/null -H "Authorization: Bearer $LKEY" "http://127.0.0.1:$LPORT/v1/models"; do
+  sleep 0.2; kill -0 $LPID 2>/dev/null || { cat "$WORK/llm.log"; log "scripted model server did not start"; break; }
+done
+export PAPERTRAIL_CS_SETTINGS="{\"papertrail.llm.provider\": \"openai\", \"papertrail.llm.baseUrl\": \"http://127.0.0.1:$LPORT/v1\", \"papertrail.llm.model\": \"scripted-model\"}"
+
 mkdir -p "$WORK/vsix" && unzip -q "$VSIX" -d "$WORK/vsix"
 PORT=$(free_port)
+# PAPERTRAIL_E2E_SKIP_ITEST=1 (development only) goes straight to the UI tests.
+if [ "${PAPERTRAIL_E2E_SKIP_ITEST:-}" != 1 ]; then
 start_code_server "$WORK/it" "$PORT" "$WORK/ws" --vscode-option enable-smoke-test-driver || exit 2
 A=127.0.0.1:$PORT
 PAYLOAD=$(node -e '
-  const [a, ext, tests, result, logs, jurl, jtoken] = process.argv.slice(1);
+  const [a, ext, tests, result, logs, jurl, jtoken, lurl] = process.argv.slice(1);
   console.log(encodeURIComponent(JSON.stringify([
     ["extensionDevelopmentPath", `vscode-remote://${a}${ext}`],
     ["extensionTestsPath", `vscode-remote://${a}${tests}`],
-    ["extensionEnvironment", JSON.stringify({ PAPERTRAIL_ITEST_RESULT: result, PAPERTRAIL_LOGS_ROOT: logs, PAPERTRAIL_JUPYTER_URL: jurl, PAPERTRAIL_JUPYTER_TOKEN: jtoken })],
-  ])))' "$A" "$WORK/vsix/extension" "$ROOT/out/e2e/suite/index.js" "$RESULTS/itest.json" "$WORK/it/ud/logs" "http://127.0.0.1:$JPORT/" "$JTOKEN")
+    ["extensionEnvironment", JSON.stringify({ PAPERTRAIL_ITEST_RESULT: result, PAPERTRAIL_LOGS_ROOT: logs, PAPERTRAIL_JUPYTER_URL: jurl, PAPERTRAIL_JUPYTER_TOKEN: jtoken, PAPERTRAIL_LLM_URL: lurl })],
+  ])))' "$A" "$WORK/vsix/extension" "$ROOT/out/e2e/suite/index.js" "$RESULTS/itest.json" "$WORK/it/ud/logs" "http://127.0.0.1:$JPORT/" "$JTOKEN" "http://127.0.0.1:$LPORT/v1")
 log "extension-host tests"
 node test/e2e/itest-driver.mjs "http://$A/?folder=$WORK/ws&payload=$PAYLOAD"
 stop_code_server
+fi
 
 # 2. UI tests: the .vsix installed the way a user installs it.
 PORT=$(free_port)
@@ -58,7 +72,18 @@ PATH="$NODE24_BIN:$PATH" "$CODE_SERVER" --user-data-dir "$WORK/ui/ud" --extensio
   --install-extension "$VSIX" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; exit 2; }
 start_code_server "$WORK/ui" "$PORT" "$WORK/ws" || exit 2
 log "UI tests (screenshots in $SHOTS)"
-PAPERTRAIL_JUPYTER_TOKEN=$JTOKEN node test/e2e/ui/ui.test.mjs "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$SHOTS" "$RESULTS/ui.json"
+PAPERTRAIL_JUPYTER_TOKEN=$JTOKEN PAPERTRAIL_LLM_KEY=$LKEY PAPERTRAIL_UI_USER_DATA=$WORK/ui/ud PAPERTRAIL_WS=$WORK/ws \
+  node test/e2e/ui/ui.test.mjs "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$SHOTS" "$RESULTS/ui.json"
 stop_code_server
 
-node scripts/summarize-results.mjs itest ui
+# Workspace trust on, the folder not trusted: generation and test runs refuse, papers still open.
+PORT=$(free_port)
+PATH="$NODE24_BIN:$PATH" "$CODE_SERVER" --user-data-dir "$WORK/untrusted/ud" --extensions-dir "$WORK/untrusted/ext" \
+  --install-extension "$VSIX" >"$WORK/install2.log" 2>&1 || { cat "$WORK/install2.log"; exit 2; }
+PAPERTRAIL_CS_TRUST=1 PAPERTRAIL_CS_SETTINGS='{"security.workspace.trust.enabled": true, "security.workspace.trust.startupPrompt": "never"}' \
+  start_code_server "$WORK/untrusted" "$PORT" "$WORK/ws" || exit 2
+log "untrusted-workspace UI tests"
+PAPERTRAIL_WS=$WORK/ws node test/e2e/ui/untrusted.test.mjs "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$SHOTS" "$RESULTS/untrusted.json"
+stop_code_server
+
+node scripts/summarize-results.mjs itest ui untrusted

@@ -270,12 +270,120 @@ try {
     await shot('14-test-explorer');
   });
 
-  await step('a command whose feature has not landed says so', async () => {
+  const ws = process.env.PAPERTRAIL_WS;
+  const key = process.env.PAPERTRAIL_LLM_KEY;
+  const toast = (text) => page.locator('.notification-toast', { hasText: text }).last();
+  const toastButton = (text, label) => toast(text).locator('.monaco-button', { hasText: label }).first();
+  const quickTitle = (text) => page.locator('.quick-input-widget .quick-input-title', { hasText: text });
+  const reviewFrame = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
+  await step('"PaperTrail: Set API Key" stores the key (the scripted model server accepts no other)', async () => {
+    assert.ok(key && ws, 'the test script passes the key and the workspace');
+    await runCommand('PaperTrail: Set API Key');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill(key);
+    await page.keyboard.press('Enter');
+    await toast('API key saved').waitFor({ timeout: 10000 });
+  });
+
+  await step('right-click a PDF → "Reimplement from Paper…" asks for mode, framework and folder', async () => {
+    await runCommand('View: Close All Editors');
+    await runCommand('View: Hide Panel');
+    await runCommand('View: Show Explorer');
+    await contextMenuOf('paper.pdf');
+    await chooseMenuItem('Reimplement from Paper');
+    await quickTitle('mode').waitFor({ timeout: 20000 });
+    await page.waitForTimeout(300);
+    await shot('15-reimplement-mode');
+    await page.keyboard.press('Enter');
+    await quickTitle('framework').waitFor();
+    await page.keyboard.press('Enter');
+    await quickTitle('folder').waitFor({ timeout: 20000 });
+    assert.equal(await page.locator('.quick-input-widget input').inputValue(), 'attention-on-a-budget');
+    await shot('16-reimplement-folder');
+    await page.keyboard.press('Enter');
+  });
+
+  await step('the plan review shows the files, both mermaid diagrams, the config and the estimate; Continue', async () => {
+    const frame = reviewFrame();
+    await frame.locator('#class-diagram svg').waitFor({ timeout: 60000 });
+    await frame.locator('#sequence-diagram svg').waitFor({ timeout: 20000 });
+    assert.equal(await frame.locator('#files > li').count(), 8);
+    assert.match(await frame.locator('#config').innerText(), /\[UNSPECIFIED\]/);
+    assert.match(await frame.locator('#meta').innerText(), /calls/);
+    await page.waitForTimeout(500);
+    await shot('17-plan-review');
+    await frame.locator('#continue').click();
+  });
+
+  await step('the repository is previewed as one multi-file diff, and Apply writes it', async () => {
+    await toast('new files').waitFor({ timeout: 60000 });
+    await page.locator('.multiDiffEditor, .monaco-component.multiDiffEditor').first().waitFor({ timeout: 20000 });
+    await page.waitForTimeout(800);
+    await shot('18-preview');
+    assert.ok(!fs.existsSync(path.join(ws, 'attention-on-a-budget', 'README.md')), 'nothing written before Apply');
+    await toastButton('new files', 'Apply').click();
+    await toast('citations').waitFor({ timeout: 30000 });
+    for (const f of ['README.md', 'budget_attention/attention.py', 'tests/test_attention.py', 'configs/base.yaml', '.papertrail/paper.json']) {
+      assert.ok(fs.existsSync(path.join(ws, 'attention-on-a-budget', f)), `${f} written`);
+    }
+    assert.match(await toast('citations').innerText(), /0 broken/);
+    await explorerRow('attention-on-a-budget').waitFor();
+    await page.locator('.tab', { hasText: 'README.md' }).first().waitFor();
+    await page.waitForTimeout(600);
+    await shot('19-applied');
+  });
+
+  await step('one undo takes the written files back', async () => {
+    await explorerRow('attention-on-a-budget').click();
+    await page.keyboard.press('Control+Z');
+    const dialog = page.locator('.monaco-dialog-box');
+    if (await dialog.waitFor({ timeout: 5000 }).then(() => true, () => false)) {
+      await shot('20-undo-confirm');
+      await dialog.locator('.monaco-button').first().click();
+    }
+    const readme = path.join(ws, 'attention-on-a-budget', 'README.md');
+    for (let i = 0; i < 50 && fs.existsSync(readme); i++) await page.waitForTimeout(200);
+    assert.ok(!fs.existsSync(readme), 'README.md removed by undo');
+    assert.ok(!fs.existsSync(path.join(ws, 'attention-on-a-budget', 'budget_attention', 'attention.py')), 'code removed by undo');
+  });
+
+  await step('cancelling half-way writes nothing, and "Resume" finishes the run without asking again', async () => {
     await runCommand('PaperTrail: Reimplement from Paper');
-    const toast = page.locator('.notification-toast .notification-list-item-message', { hasText: 'not available in this version yet' });
-    await toast.waitFor({ timeout: 20000 });
-    await page.waitForTimeout(600); // let the toast finish fading in before the screenshot
-    await shot('05-planned-command');
+    await quickTitle('the paper').waitFor({ timeout: 20000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'paper.pdf' }).first().click();
+    await quickTitle('mode').waitFor();
+    await page.keyboard.press('Enter');
+    await quickTitle('framework').waitFor();
+    await page.keyboard.press('Enter');
+    await quickTitle('folder').waitFor({ timeout: 20000 });
+    await page.locator('.quick-input-widget input').fill('resumed');
+    await page.keyboard.press('Enter');
+    await reviewFrame().locator('#continue:not([disabled])').waitFor({ timeout: 60000 });
+    await reviewFrame().locator('#continue').click();
+    const running = page.locator('.notification-toast', { hasText: /analysis|coding/ }).last();
+    await running.waitFor({ timeout: 30000 });
+    await shot('21-progress');
+    await running.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+    await toast('cancelled').waitFor({ timeout: 30000 });
+    await shot('22-cancelled');
+    assert.ok(!fs.existsSync(path.join(ws, 'resumed')), 'no file written after cancel');
+    await toastButton('cancelled', 'Resume').click();
+    await toast('new files').waitFor({ timeout: 60000 });
+    await toastButton('new files', 'Apply').click();
+    await toast('citations').waitFor({ timeout: 30000 });
+    assert.ok(fs.existsSync(path.join(ws, 'resumed', 'budget_attention', 'encoder.py')));
+  });
+
+  await step('the API key is in neither settings.json nor any log', async () => {
+    const ud = process.env.PAPERTRAIL_UI_USER_DATA;
+    const files = fs.readdirSync(ud, { recursive: true }).map((f) => path.join(ud, String(f)))
+      .filter((f) => /settings\.json$|\.log$/.test(f) && fs.statSync(f).isFile());
+    assert.ok(files.some((f) => /PaperTrail\.log$/.test(f)), 'the PaperTrail log is among them');
+    for (const f of files) assert.ok(!fs.readFileSync(f, 'utf8').includes(key), `key found in ${f}`);
+    for (const f of fs.readdirSync(ws, { recursive: true }).map(String).filter((f) => f.endsWith('settings.json'))) {
+      assert.ok(!fs.readFileSync(path.join(ws, f), 'utf8').includes(key), `key found in ${f}`);
+    }
   });
 
   await step('no uncaught errors in the workbench page', async () => {

@@ -149,7 +149,8 @@ async function previewAndApply(services: Services, previews: PreviewContent, run
   const id = run.store.read().id;
   const fresh = files.filter((f) => f.state === 'new').length;
   const changed = files.filter((f) => f.state === 'changed');
-  await showPreview(previews, id, `PaperTrail: ${title} (${fresh + changed.length} files)`, files);
+  // The changes view adds the file count to the title itself.
+  await showPreview(previews, id, `PaperTrail: ${title}`, files);
   const apply = changed.length ? `Apply and Overwrite ${changed.length}` : 'Apply';
   const what = `${fresh} new file${fresh === 1 ? '' : 's'}${changed.length ? ` and ${changed.length} changed existing file${changed.length === 1 ? '' : 's'} (${changed.slice(0, 3).map((c) => c.path).join(', ')}${changed.length > 3 ? ', …' : ''})` : ''}`;
   const pick = await vscode.window.showInformationMessage(`PaperTrail: write ${what} to ${vscode.workspace.asRelativePath(folder, false)}?`, { modal: false }, apply, 'Discard');

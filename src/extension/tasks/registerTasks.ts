@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { requireTrust } from '../trust';
 import { JUPYTER_TOKEN_SECRET } from './runTests';
 import { registerTaskProvider } from './taskProvider';
 import { registerTestController } from './testController';
@@ -10,6 +11,7 @@ export function registerTasks(services: Services): void {
   registerTestController(services);
   services.context.subscriptions.push(
     vscode.commands.registerCommand('papertrail.runTests', async () => {
+      if (!(await requireTrust('Run Tests'))) return undefined;
       const tasks = await vscode.tasks.fetchTasks({ type: 'papertrail' });
       if (!tasks.length) {
         void vscode.window.showInformationMessage('PaperTrail: open a folder with a repository to run its tests.');

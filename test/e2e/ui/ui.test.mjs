@@ -349,6 +349,7 @@ try {
   });
 
   await step('cancelling half-way writes nothing, and "Resume" finishes the run without asking again', async () => {
+    await runCommand('View: Close All Editors');
     await runCommand('PaperTrail: Reimplement from Paper');
     await quickTitle('the paper').waitFor({ timeout: 20000 });
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'paper.pdf' }).first().click();

@@ -101,7 +101,7 @@ async function execute(services: Services, previews: PreviewContent, run: Prepar
     async (progress, token) => {
       const ac = new AbortController();
       const sub = token.onCancellationRequested(() => ac.abort());
-      const onEvent = progressReporter(progress, log);
+      const reporter = progressReporter(progress, log);
       try {
         return await runPipeline({
           ...run,
@@ -109,8 +109,9 @@ async function execute(services: Services, previews: PreviewContent, run: Prepar
           // Chat models in VS Code are not billed per token: their cost shows as unknown.
           prices: model.kind === 'vscode' ? {} : model.prices,
           signal: ac.signal,
-          onEvent,
+          onEvent: reporter.onEvent,
           review: async (plan, estimate, refused) => {
+            reporter.planned(estimate.calls);
             if (!review) return { action: 'continue' };
             progress.report({ message: 'the plan is ready for your review' });
             const decision = await showPlanReview(context, { plan, estimate, refused, title, models: model.label }, token);
@@ -190,20 +191,27 @@ async function showResult(run: PreparedRun, result: PipelineResult, files: Previ
   if (pick === 'Run Tests') await vscode.commands.executeCommand('papertrail.runTests');
 }
 
-function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>, log: vscode.LogOutputChannel): (e: PipelineEvent) => void {
+/** Progress: the stage, the files in flight, tokens and cost; the bar moves one step per finished call. */
+function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>, log: vscode.LogOutputChannel) {
   const inFlight = new Set<string>();
   let tokens = 0;
   let cost: number | undefined = 0;
-  const report = (stage?: string): void => {
-    const files = [...inFlight].map((k) => k.replace(/^[a-z0-9-]+:/, ''));
-    progress.report({ message: `${stage ? `${stage}: ` : ''}${files.slice(0, 3).join(', ')}${files.length > 3 ? ` +${files.length - 3}` : ''} · ${(tokens / 1000).toFixed(1)}k tokens${cost !== undefined ? ` · $${cost.toFixed(3)}` : ''}` });
-  };
   let stage = '';
-  return (e) => {
+  // Four planning calls until the plan says how many follow.
+  let expected = 4;
+  let finished = 0;
+  let shown = 0;
+  const report = (increment?: number): void => {
+    const files = [...inFlight].map((k) => k.replace(/^[a-z0-9-]+:/, ''));
+    const doing = files.length ? `: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` +${files.length - 3}` : ''}` : '';
+    const spent = `${(tokens / 1000).toFixed(1)}k tokens${cost !== undefined && cost > 0 ? ` · $${cost.toFixed(3)}` : ''}`;
+    progress.report({ message: `${stage}${doing} · ${spent}`, ...(increment ? { increment } : {}) });
+  };
+  const onEvent = (e: PipelineEvent): void => {
     if (e.type === 'stage') {
       stage = e.stage;
       log.info(`stage: ${e.stage}`);
-      report(stage);
+      report();
     } else if (e.type === 'call') {
       if (e.state === 'start') inFlight.add(e.key);
       else inFlight.delete(e.key);
@@ -213,10 +221,16 @@ function progressReporter(progress: vscode.Progress<{ message?: string; incremen
         log.info(`${e.key}: ${e.usage?.promptTokens ?? 0} prompt (${e.usage?.cachedPromptTokens ?? 0} cached) + ${e.usage?.completionTokens ?? 0} answer tokens${e.cost !== undefined ? `, $${e.cost.toFixed(4)}` : ''}, ${((e.durationMs ?? 0) / 1000).toFixed(1)} s`);
       } else if (e.state === 'replayed') log.info(`${e.key}: replayed from the run record`);
       else if (e.state === 'failed') log.error(`${e.key}: ${e.error ?? 'failed'}`);
-      report(stage);
+      if (e.state === 'done' || e.state === 'replayed') finished++;
+      // The bar only moves forward, and stops short of the end until the run does.
+      const target = Math.min(99, (100 * finished) / Math.max(expected, finished));
+      const step = target - shown;
+      shown = Math.max(shown, target);
+      report(step > 0 ? step : undefined);
     } else if (e.type === 'retry') log.warn(`${e.key}: ${e.reason}; retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s`);
     else if (e.type === 'warning') log.warn(e.message);
   };
+  return { onEvent, planned: (calls: number) => (expected = finished + calls) };
 }
 
 function runsDir(services: Services): string {

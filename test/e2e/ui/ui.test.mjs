@@ -367,6 +367,7 @@ try {
     await shot('21-progress');
     await running.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
     await toast('cancelled').waitFor({ timeout: 30000 });
+    await page.waitForTimeout(600); // let the toast finish fading in
     await shot('22-cancelled');
     assert.ok(!fs.existsSync(path.join(ws, 'resumed')), 'no file written after cancel');
     await toastButton('cancelled', 'Resume').click();

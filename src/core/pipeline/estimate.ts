@@ -41,7 +41,7 @@ export function estimateRest(system: string, plan: Plan, options: RunOptions, pr
   };
   add('analysis', files.length, files.reduce((n, f) => n + prefix + estimateTokens(analysisPrompt(f.path)), 0), files.length * ANSWER.analysis);
   add('coding', files.length, files.reduce((n, f) => n + prefix + 300 + ANSWER.analysis + f.dependsOn.length * ANSWER.code, 0), files.length * ANSWER.code);
-  const docs = estimateTokens(docsPrompt(files.map((f) => ({ path: f.path, summary: f.responsibilities.join('; ') }))));
+  const docs = estimateTokens(docsPrompt(files.map((f) => ({ path: f.path, summary: f.responsibilities.join('; ') })), plan.config));
   const docCalls = options.mode === 'educational' ? 2 : 1;
   add('docs', docCalls, docCalls * (prefix + docs), ANSWER.docs + (docCalls - 1) * ANSWER.notebook);
   const all = Object.values(stages);

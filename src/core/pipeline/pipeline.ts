@@ -248,7 +248,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       return p;
     };
     const summariesP = Promise.all(files.map((f) => analyses.get(f)!)).then((all) => all.map((a, i) => ({ path: files[i]!, summary: a.summary })));
-    const docsP = summariesP.then((summaries) => limit(() => call('docs', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.docsPrompt(summaries) }], docsSchema, prefix)));
+    const docsP = summariesP.then((summaries) => limit(() => call('docs', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.docsPrompt(summaries, plan.config) }], docsSchema, prefix)));
     const notebookP = options.mode === 'educational' ? summariesP.then((summaries) => limit(() => call('notebook', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.notebookPrompt(summaries) }], notebookSchema, prefix))) : Promise.resolve(undefined);
     files.forEach(codeOf);
     const codeP = Promise.all(files.map((f) => checked.get(f)!));

@@ -84,8 +84,31 @@ export function planMessage(plan: Plan): string {
     `Shared conventions:\n${plan.logic.shared}`,
     `Packages: ${plan.logic.packages.map((p) => `${p.name}${p.version}`).join(', ')}`,
     `Open questions:\n${plan.architecture.openQuestions.map((q) => `- ${q.question} (${q.options.join(' / ')}) ${q.cite}`).join('\n')}`,
-    `${plan.config.path}:\n\`\`\`yaml\n${plan.config.content.trimEnd()}\n\`\`\``,
+    // Values only: every call needs the keys, only the config and docs need the citations.
+    `${plan.config.path} (its citation comments left out here):\n\`\`\`yaml\n${yamlWithoutComments(plan.config.content)}\n\`\`\``,
   ].join('\n\n');
+}
+
+/** YAML with comments and blank lines removed; a "#" inside quotes is kept. */
+export function yamlWithoutComments(yaml: string): string {
+  const out: string[] = [];
+  for (const line of yaml.split('\n')) {
+    let quote = '';
+    let cut = line.length;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i]!;
+      if (quote) {
+        if (c === quote) quote = '';
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) {
+        cut = i;
+        break;
+      }
+    }
+    const kept = line.slice(0, cut).trimEnd();
+    if (kept.trim()) out.push(kept);
+  }
+  return out.join('\n');
 }
 
 export function analysisPrompt(file: string): string {
@@ -101,8 +124,8 @@ export function codePrompt(file: string, analysis: Analysis, dependencies: Gener
   ].join('\n\n');
 }
 
-export function docsPrompt(files: { path: string; summary: string }[]): string {
-  return `${taskHeading('docs')}\nThe repository's files:\n${files.map((f) => `- ${f.path}: ${f.summary}`).join('\n')}\n\nWrite README.md (what it reproduces, quick start, layout, how to run the tests), REPRODUCTION_NOTES.md (an ambiguity audit: specified, partially specified and unspecified choices with alternatives, known deviations), requirements.txt and pyproject.toml (pytest configured to run from the root: pythonpath ["."], testpaths ["tests"]).`;
+export function docsPrompt(files: { path: string; summary: string }[], config: ConfigFile): string {
+  return `${taskHeading('docs')}\nThe repository's files:\n${files.map((f) => `- ${f.path}: ${f.summary}`).join('\n')}\n\n${config.path}, with its citations and flags:\n\`\`\`yaml\n${config.content.trimEnd()}\n\`\`\`\n\nWrite README.md (what it reproduces, quick start, layout, how to run the tests), REPRODUCTION_NOTES.md (an ambiguity audit: specified, partially specified and unspecified choices with alternatives, known deviations), requirements.txt and pyproject.toml (pytest configured to run from the root: pythonpath ["."], testpaths ["tests"]).`;
 }
 
 export function notebookPrompt(files: { path: string; summary: string }[]): string {

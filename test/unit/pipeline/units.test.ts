@@ -8,6 +8,7 @@ import { notebookJson } from '../../../src/core/pipeline/notebook';
 import { dependencyWaves } from '../../../src/core/pipeline/schedule';
 import { fileSchema } from '../../../src/core/pipeline/schemas';
 import { parseTaskHeading, taskHeading } from '../../../src/core/pipeline/tasks';
+import { yamlWithoutComments } from '../../../src/core/pipeline/prompts';
 
 test('files whose dependencies are written run together; a cycle is broken in plan order with a warning', () => {
   const { waves, warnings } = dependencyWaves([
@@ -61,4 +62,9 @@ test('task headings read back; the notebook is valid nbformat 4', () => {
   assert.deepEqual(nb.cells[0].source, ['# Eq. 1\n', 'text']);
   assert.equal(nb.cells[1].execution_count, null);
   assert.deepEqual(nb.cells[1].outputs, []);
+});
+
+test('the plan carries config values without their comments; a "#" inside quotes stays', () => {
+  const yaml = ['# header comment', 'model:', '  d_model: 64  # [UNSPECIFIED] width', '', '  name: "run #1"  # §2', "  tag: 'a#b'"].join('\n');
+  assert.equal(yamlWithoutComments(yaml), ['model:', '  d_model: 64', '  name: "run #1"', "  tag: 'a#b'"].join('\n'));
 });

@@ -54,12 +54,12 @@ export async function choosePaper(): Promise<string | undefined> {
   return chosen?.[0]?.fsPath;
 }
 
-export async function chooseOptions(services: Services): Promise<RunChoices | undefined> {
+export async function chooseOptions(services: Services, what = 'Reimplement from Paper'): Promise<RunChoices | undefined> {
   const state = services.context.globalState;
   const last = state.get<RunChoices>(LAST);
-  const mode = await pickRemembered(MODE_ITEMS, last?.mode, (i) => i.mode, 'Reimplement from Paper (2/5): mode');
+  const mode = await pickRemembered(MODE_ITEMS, last?.mode, (i) => i.mode, `${what} (2/5): mode`);
   if (!mode) return undefined;
-  const framework = await pickRemembered(FRAMEWORK_ITEMS, last?.framework, (i) => i.framework, 'Reimplement from Paper (3/5): framework');
+  const framework = await pickRemembered(FRAMEWORK_ITEMS, last?.framework, (i) => i.framework, `${what} (3/5): framework`);
   if (!framework) return undefined;
   const models = await modelChoices(services);
   let model: ModelChoice | undefined;
@@ -68,7 +68,7 @@ export async function chooseOptions(services: Services): Promise<RunChoices | un
     const remembered = last?.model ? key(last.model) : undefined;
     const items = models.map((m) => ({ ...m, picked: remembered === key(m.choice) }));
     items.sort((a, b) => Number(b.picked) - Number(a.picked));
-    const pick = await vscode.window.showQuickPick(items, { title: 'Reimplement from Paper (4/5): model' });
+    const pick = await vscode.window.showQuickPick(items, { title: `${what} (4/5): model` });
     if (!pick) return undefined;
     model = pick.choice;
   } else model = models[0]?.choice;

@@ -49,7 +49,7 @@ async function reimplement(services: Services, previews: PreviewContent, arg?: v
   const source = arg instanceof vscode.Uri ? arg.fsPath : (arg?.source ?? (await choosePaper()));
   if (!source) return undefined;
   const scope = arg && !(arg instanceof vscode.Uri) ? (arg.scope ?? []) : [];
-  const choices = await chooseOptions(services);
+  const choices = await chooseOptions(services, scope.length ? `Reimplement §${scope.join(', §')} from Paper` : undefined);
   if (!choices) return undefined;
   const model = await resolveModel(services, choices.model);
   if (!model) return undefined;

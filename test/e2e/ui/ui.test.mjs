@@ -377,6 +377,31 @@ try {
     assert.ok(fs.existsSync(path.join(ws, 'resumed', 'budget_attention', 'encoder.py')));
   });
 
+  await step('the viewer\'s "Reimplement This Section…" starts a run scoped to the section under the cursor', async () => {
+    await runCommand('View: Close All Editors');
+    await contextMenuOf('paper.pdf');
+    await chooseMenuItem('Open Paper');
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const eq = frame.locator('.page[data-page-number="1"] .textLayer span', { hasText: 'softmax' }).first();
+    await eq.waitFor({ timeout: 30000 });
+    await eq.click({ button: 'right' });
+    await chooseMenuItem('Reimplement This Section');
+    await quickTitle('Reimplement §2 from Paper').waitFor({ timeout: 20000 });
+    await page.waitForTimeout(400);
+    await shot('25-reimplement-section');
+    await page.keyboard.press('Escape');
+  });
+
+  await step('the Getting Started walkthrough lists its four steps', async () => {
+    await runCommand('Welcome: Open Walkthrough');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with PaperTrail' }).first().click();
+    for (const title of ['Connect a model', 'Open a paper', 'Reimplement it', 'Run the tests']) {
+      await page.locator('.getting-started-step', { hasText: title }).first().waitFor({ timeout: 20000 });
+    }
+    await page.waitForTimeout(500);
+    await shot('26-walkthrough');
+  });
+
   await step('the API key is in neither settings.json nor any log', async () => {
     const ud = process.env.PAPERTRAIL_UI_USER_DATA;
     const files = fs.readdirSync(ud, { recursive: true }).map((f) => path.join(ud, String(f)))

@@ -14,7 +14,17 @@ node scripts/build-e2e.mjs "$WS" >/dev/null
 node -e 'const f=process.argv[1],fs=require("fs");const s=JSON.parse(fs.readFileSync(f,"utf8"));s["workbench.editorAssociations"]={"*.pdf":"papertrail.pdfViewer"};fs.writeFileSync(f,JSON.stringify(s,null,2)+"\n")' "$WS/.vscode/settings.json"
 PORT=${PORT:-8750}
 RUN=$PWD/out/dev-code-server
-trap stop_code_server EXIT INT TERM
+# No model is reachable here: unless PAPERTRAIL_DEV_REAL_MODEL=1, the scripted model server
+# (the sample paper's transcript, with a little latency) is the configured endpoint, so
+# "Reimplement from Paper" on paper.pdf works out of the box. It needs no API key.
+LPID=
+if [ "${PAPERTRAIL_DEV_REAL_MODEL:-}" != 1 ]; then
+  LPORT=$(free_port)
+  setsid node scripts/run-ts.mjs test/fixtures/llm/scripted-llm.ts --port "$LPORT" --script sample --latency 400 > "$PWD/out/dev-scripted-llm.log" 2>&1 &
+  LPID=$!
+  export PAPERTRAIL_CS_SETTINGS="{\"papertrail.llm.provider\": \"openai\", \"papertrail.llm.baseUrl\": \"http://127.0.0.1:$LPORT/v1\", \"papertrail.llm.model\": \"scripted-model\"}"
+fi
+trap 'stop_code_server; [ -n "$LPID" ] && kill -- -$LPID 2>/dev/null' EXIT INT TERM
 # The packaged extension, installed as a user installs it (run this again after a change).
 rm -rf "$RUN/ext"
 PATH="$NODE24_BIN:$PATH" "$CODE_SERVER" --user-data-dir "$RUN/ud" --extensions-dir "$RUN/ext" --install-extension dist-vsix/papertrail.vsix >/dev/null
@@ -24,4 +34,5 @@ log "PaperTrail is running in VS Code: $URL"
 # The tagged model.py opens at start (a PDF opened that early would miss the custom editor,
 # which the extension host registers a moment later): its CodeLens opens the paper beside it.
 log "(model.py opens with its citations; click the CodeLens \"§2 Model, Eq. 1 · p. 1\" or double-click paper.pdf for the paper; Ctrl+C stops)"
+[ -n "$LPID" ] && log "(right-click paper.pdf → Reimplement from Paper… answers from the scripted model server; PAPERTRAIL_DEV_REAL_MODEL=1 uses your own settings)"
 wait "$CS_PID"

@@ -1,10 +1,9 @@
 // UI tests in the real VS Code workbench (code-server) driven by playwright-core + Debian's Chromium.
 // usage: node test/e2e/ui/ui.test.mjs <workbench-url> <screenshot-dir> <result-json>
-import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { openWorkbenchBrowser, stepper } from './workbench.mjs';
 
 const [url, shots, resultFile] = process.argv.slice(2);
 fs.mkdirSync(shots, { recursive: true });
@@ -12,29 +11,10 @@ const t0 = Date.now();
 const lap = (m) => console.log(`  [${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
 const outcomes = [];
 
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'papertrail-chromium-'));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.PAPERTRAIL_CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1400, height: 900 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const page = browser.pages()[0] ?? (await browser.newPage());
+const { page, close } = await openWorkbenchBrowser();
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(e.message));
-
-async function step(name, fn) {
-  try {
-    await fn();
-    outcomes.push({ name, ok: true });
-    console.log(`✔ ${name}`);
-  } catch (e) {
-    outcomes.push({ name, ok: false, error: String(e?.stack ?? e) });
-    console.log(`✖ ${name}\n    ${String(e?.message ?? e).split('\n').slice(0, 6).join('\n    ')}`);
-    await shot(`FAILED-${name.replace(/\W+/g, '-').slice(0, 60)}`);
-  }
-}
+const step = stepper(outcomes, (name) => shot(`FAILED-${name.replace(/\W+/g, '-').slice(0, 60)}`));
 
 async function shot(name) {
   const file = path.join(shots, `${name}.png`);
@@ -418,8 +398,7 @@ try {
     assert.deepEqual(ours, []);
   });
 } finally {
-  await browser.close();
-  fs.rmSync(profile, { recursive: true, force: true });
+  await close();
   fs.writeFileSync(resultFile, JSON.stringify({ outcomes }, null, 2));
 }
 process.exit(outcomes.every((o) => o.ok) ? 0 : 1);

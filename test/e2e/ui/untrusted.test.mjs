@@ -2,35 +2,16 @@
 // Mode): commands that call a model, write files or run code refuse with a message that says
 // what to do; papers still open in the viewer.
 // usage: node test/e2e/ui/untrusted.test.mjs <workbench-url> <screenshot-dir> <result-json>
-import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { openWorkbenchBrowser, stepper } from './workbench.mjs';
 
 const [url, shots, resultFile] = process.argv.slice(2);
 const ws = process.env.PAPERTRAIL_WS;
 const outcomes = [];
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'papertrail-chromium-'));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.PAPERTRAIL_CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1400, height: 900 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
-});
-const page = browser.pages()[0] ?? (await browser.newPage());
-
-async function step(name, fn) {
-  try {
-    await fn();
-    outcomes.push({ name, ok: true });
-    console.log(`✔ ${name}`);
-  } catch (e) {
-    outcomes.push({ name, ok: false, error: String(e?.stack ?? e) });
-    console.log(`✖ ${name}\n    ${String(e?.message ?? e).split('\n').slice(0, 6).join('\n    ')}`);
-    await page.screenshot({ path: path.join(shots, `FAILED-untrusted-${name.replace(/\W+/g, '-').slice(0, 50)}.png`) }).catch(() => {});
-  }
-}
+const { page, close } = await openWorkbenchBrowser();
+const step = stepper(outcomes, (name) => page.screenshot({ path: path.join(shots, `FAILED-untrusted-${name.replace(/\W+/g, '-').slice(0, 50)}.png`) }));
 
 async function runCommand(title) {
   await page.keyboard.press('Escape');
@@ -84,8 +65,7 @@ try {
     await page.screenshot({ path: path.join(shots, '24-untrusted-viewer.png') });
   });
 } finally {
-  await browser.close();
-  fs.rmSync(profile, { recursive: true, force: true });
+  await close();
   fs.writeFileSync(resultFile, JSON.stringify({ outcomes }, null, 2));
 }
 process.exit(outcomes.every((o) => o.ok) ? 0 : 1);

@@ -14,6 +14,7 @@ import { RunStore } from '../../core/pipeline/store';
 import type { ModelChoice, ResolvedModel } from '../llm/models';
 import { resolveModel } from '../llm/models';
 import type { Services } from '../services';
+import { buildTestTask } from '../tasks/taskProvider';
 import { requireTrust } from '../trust';
 import { chooseFolder, chooseOptions, choosePaper } from './choices';
 import { showPlanReview } from './planReviewPanel';
@@ -166,11 +167,11 @@ async function previewAndApply(services: Services, previews: PreviewContent, run
   }
   run.store.update({ status: 'written' });
   log.info(`run ${id}: wrote ${files.filter((f) => f.state !== 'unchanged').length} files to ${run.outDir}`);
-  await showResult(run, result, files);
+  await showResult(services, run, result, files);
   return 'applied';
 }
 
-async function showResult(run: PreparedRun, result: PipelineResult, files: PreviewFile[]): Promise<void> {
+async function showResult(services: Services, run: PreparedRun, result: PipelineResult, files: PreviewFile[]): Promise<void> {
   const readme = files.find((f) => f.path === 'README.md');
   const paperFile = run.store.read().paper.source;
   if (paperFile.toLowerCase().endsWith('.pdf') && path.isAbsolute(paperFile)) {
@@ -188,7 +189,14 @@ async function showResult(run: PreparedRun, result: PipelineResult, files: Previ
     const file = files.find((f) => f.path === 'REPRODUCTION_NOTES.md');
     if (file) await vscode.window.showTextDocument(file.target, { viewColumn: vscode.ViewColumn.Beside });
   }
-  if (pick === 'Run Tests') await vscode.commands.executeCommand('papertrail.runTests');
+  if (pick === 'Run Tests') {
+    // The new repository's own tests, run from its folder (its pyproject sets pytest up there).
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(run.outDir));
+    if (folder) {
+      const cwd = path.relative(folder.uri.fsPath, run.outDir).split(path.sep).join('/');
+      await vscode.tasks.executeTask(buildTestTask(services, folder, { type: 'papertrail', target: 'local', ...(cwd ? { cwd } : {}) }));
+    }
+  }
 }
 
 /** Progress: the stage, the files in flight, tokens and cost; the bar moves one step per finished call. */

@@ -8,28 +8,31 @@ import { requireTrust } from '../trust';
 import type { RunTarget } from './runTests';
 import { runTests } from './runTests';
 
-interface PaperTrailTaskDefinition extends vscode.TaskDefinition {
+export interface PaperTrailTaskDefinition extends vscode.TaskDefinition {
   type: 'papertrail';
   target: RunTarget;
   args?: string[];
   cwd?: string;
 }
 
+/** The test task for a folder (or, with `cwd`, a repository inside it, as a reimplement run writes). */
+export function buildTestTask(services: Services, folder: vscode.WorkspaceFolder, def: PaperTrailTaskDefinition): vscode.Task {
+  const dir = def.cwd ? path.resolve(folder.uri.fsPath, def.cwd) : folder.uri.fsPath;
+  const task = new vscode.Task(
+    def,
+    folder,
+    `run tests (${def.target === 'local' ? 'local Python' : 'Jupyter'})${def.cwd ? ` in ${def.cwd}` : ''}`,
+    'papertrail',
+    new vscode.CustomExecution(async () => testTerminal(services, def.target, dir, def.args ?? [])),
+    ['$papertrail-pytest'],
+  );
+  task.group = vscode.TaskGroup.Test;
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true };
+  return task;
+}
+
 export function registerTaskProvider(services: Services): void {
-  const build = (folder: vscode.WorkspaceFolder, def: PaperTrailTaskDefinition): vscode.Task => {
-    const dir = def.cwd ? path.resolve(folder.uri.fsPath, def.cwd) : folder.uri.fsPath;
-    const task = new vscode.Task(
-      def,
-      folder,
-      def.target === 'local' ? 'run tests (local Python)' : 'run tests (Jupyter)',
-      'papertrail',
-      new vscode.CustomExecution(async () => testTerminal(services, def.target, dir, def.args ?? [])),
-      ['$papertrail-pytest'],
-    );
-    task.group = vscode.TaskGroup.Test;
-    task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true };
-    return task;
-  };
+  const build = (folder: vscode.WorkspaceFolder, def: PaperTrailTaskDefinition): vscode.Task => buildTestTask(services, folder, def);
   services.context.subscriptions.push(
     vscode.tasks.registerTaskProvider('papertrail', {
       provideTasks() {
@@ -71,7 +74,7 @@ function testTerminal(services: Services, target: RunTarget, dir: string, args: 
           close.fire(2);
           return;
         }
-        for (const l of problemLines(result.value)) line(l);
+        for (const l of problemLines(result.value, dir)) line(l);
         line(`PaperTrail: ${summary(result.value)}`);
         close.fire(result.value.failed || result.value.errors ? 1 : 0);
       })();
@@ -83,10 +86,11 @@ function testTerminal(services: Services, target: RunTarget, dir: string, args: 
 }
 
 /** One `file:line: error: message` line per failing test: what the problem matcher reads. */
-export function problemLines(result: TestRunResult): string[] {
+/** Paths are absolute: a run in a repository below the workspace folder still lands on the right file. */
+export function problemLines(result: TestRunResult, dir: string): string[] {
   return result.tests
     .filter((t) => (t.outcome === 'failed' || t.outcome === 'error') && t.file && t.line > 0)
-    .map((t) => `${t.file}:${t.line}: error: ${t.name}: ${t.message.split('\n')[0]}`);
+    .map((t) => `${path.resolve(dir, t.file!)}:${t.line}: error: ${t.name}: ${t.message.split('\n')[0]}`);
 }
 
 export function summary(r: TestRunResult): string {

@@ -357,6 +357,15 @@ try {
     assert.ok(fs.existsSync(path.join(ws, 'resumed', 'budget_attention', 'encoder.py')));
   });
 
+  await step('"Run Tests" in the summary runs the new repository\'s own tests, and they pass', async () => {
+    await toastButton('citations', 'Run Tests').click();
+    await page.locator('.terminal-tabs-entry, .single-terminal-tab', { hasText: 'in resumed' }).first().waitFor({ timeout: 20000 });
+    await page.locator('.xterm-rows', { hasText: /PaperTrail: 19 passed, 0 failed/ }).first().waitFor({ timeout: 120000 });
+    await page.waitForTimeout(500);
+    await shot('22b-generated-tests-pass');
+    await page.keyboard.press('Control+J');
+  });
+
   await step('the viewer\'s "Reimplement This Section…" starts a run scoped to the section under the cursor', async () => {
     await runCommand('View: Close All Editors');
     await contextMenuOf('paper.pdf');

@@ -23,7 +23,7 @@ log "viewer tests (the webview bundle in Chromium with a fake host)"
 node scripts/run-unit.mjs --dir test/webview
 log "VS Code tests"
 # The per-layer totals are printed once, at the end, for all layers together.
-bash scripts/test-e2e.sh 2>&1 | tee test-results/e2e.log | grep -v '^\(itest\|ui\|untrusted\): [0-9]* passed\|^[0-9]* passed, [0-9]* failed$\|^\(ui\|itest\|untrusted\) FAILED'
+bash scripts/test-e2e.sh 2>&1 | tee test-results/e2e.log | grep -v '^\(itest\|ui\|untrusted\|lm\): [0-9]* passed\|^[0-9]* passed, [0-9]* failed$\|^\(ui\|itest\|untrusted\|lm\) FAILED'
 
 log "total time: $(( $(date +%s) - T0 )) s"
-node scripts/summarize-results.mjs unit webview itest ui untrusted
+node scripts/summarize-results.mjs unit webview itest ui untrusted lm

@@ -14,7 +14,7 @@ RESULTS=$ROOT/test-results
 SHOTS=$RESULTS/screenshots
 WORK=$(mktemp -d /tmp/papertrail-e2e.XXXXXX)
 trap 'stop_code_server; rm -rf "$WORK"' EXIT
-mkdir -p "$SHOTS" && rm -f "$SHOTS"/[0-9]*.png "$SHOTS"/FAILED-*.png "$RESULTS/itest.json" "$RESULTS/ui.json" "$RESULTS/untrusted.json"
+mkdir -p "$SHOTS" && rm -f "$SHOTS"/[0-9]*.png "$SHOTS"/FAILED-*.png "$RESULTS/itest.json" "$RESULTS/ui.json" "$RESULTS/untrusted.json" "$RESULTS/lm.json"
 
 log "packaging the extension"
 npm run -s package >"$WORK/package.log" 2>&1 || { cat "$WORK/package.log"; log "packaging failed"; exit 2; }
@@ -86,4 +86,20 @@ log "untrusted-workspace UI tests"
 PAPERTRAIL_WS=$WORK/ws node test/e2e/ui/untrusted.test.mjs "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$SHOTS" "$RESULTS/untrusted.json"
 stop_code_server
 
-node scripts/summarize-results.mjs itest ui untrusted
+# VS Code's own language models: a test extension registers a chat model that answers from the
+# scripted server; PaperTrail is set to use VS Code's models and needs no key.
+(cd test/e2e/lm-ext && "$ROOT/node_modules/.bin/vsce" package --no-dependencies --allow-missing-repository --skip-license \
+  -o "$WORK/lm.vsix" >"$WORK/lm-package.log" 2>&1) || { cat "$WORK/lm-package.log"; exit 2; }
+PORT=$(free_port)
+for v in "$VSIX" "$WORK/lm.vsix"; do
+  PATH="$NODE24_BIN:$PATH" "$CODE_SERVER" --user-data-dir "$WORK/lm/ud" --extensions-dir "$WORK/lm/ext" \
+    --install-extension "$v" >"$WORK/install3.log" 2>&1 || { cat "$WORK/install3.log"; exit 2; }
+done
+PAPERTRAIL_TEST_LLM_URL=http://127.0.0.1:$LPORT/v1 PAPERTRAIL_TEST_LLM_KEY=$LKEY \
+  PAPERTRAIL_CS_SETTINGS='{"chat.disableAIFeatures": false, "papertrail.llm.provider": "vscode"}' \
+  start_code_server "$WORK/lm" "$PORT" "$WORK/ws" || exit 2
+log "VS Code language model UI tests"
+PAPERTRAIL_WS=$WORK/ws node test/e2e/ui/lm.test.mjs "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$SHOTS" "$RESULTS/lm.json"
+stop_code_server
+
+node scripts/summarize-results.mjs itest ui untrusted lm

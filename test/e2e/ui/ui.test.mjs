@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openWorkbenchBrowser, stepper } from './workbench.mjs';
+import { openWorkbenchBrowser, runCommand as runWorkbenchCommand, stepper } from './workbench.mjs';
 
 const [url, shots, resultFile] = process.argv.slice(2);
 fs.mkdirSync(shots, { recursive: true });
@@ -75,11 +75,7 @@ async function chooseMenuItem(label) {
   }
 }
 
-async function runCommand(title) {
-  await palette(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
+const runCommand = (title) => runWorkbenchCommand(page, title);
 
 try {
   await step('the workbench opens the sample workspace', async () => {

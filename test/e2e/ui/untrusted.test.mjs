@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openWorkbenchBrowser, stepper } from './workbench.mjs';
+import { openWorkbenchBrowser, runCommand as runWorkbenchCommand, stepper, waitForCommand } from './workbench.mjs';
 
 const [url, shots, resultFile] = process.argv.slice(2);
 const ws = process.env.PAPERTRAIL_WS;
@@ -13,15 +13,7 @@ const outcomes = [];
 const { page, close } = await openWorkbenchBrowser();
 const step = stepper(outcomes, (name) => page.screenshot({ path: path.join(shots, `FAILED-untrusted-${name.replace(/\W+/g, '-').slice(0, 50)}.png`) }));
 
-async function runCommand(title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 60000 });
-  await page.keyboard.press('Enter');
-}
+const runCommand = (title) => runWorkbenchCommand(page, title, 60000);
 
 const refusal = () => page.locator('.notification-toast', { hasText: 'needs a trusted workspace' }).last();
 
@@ -38,6 +30,7 @@ try {
     const dontTrust = page.locator('.monaco-dialog-box .monaco-button', { hasText: /No, I don.t trust/ });
     if (await dontTrust.waitFor({ timeout: 5000 }).then(() => true, () => false)) await dontTrust.click();
     await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60000 });
+    await waitForCommand(page, 'PaperTrail: Reimplement from Paper');
   });
 
   await step('"Reimplement from Paper" refuses and says to trust the folder; nothing is written', async () => {

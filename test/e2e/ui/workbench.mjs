@@ -36,3 +36,29 @@ export function stepper(outcomes, onFailure) {
     }
   };
 }
+
+/** Runs a command from the palette by its title; waits (up to `timeout`) for the extension to have registered it. */
+export async function runCommand(page, title, timeout = 30000) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout });
+  await page.keyboard.press('Enter');
+}
+
+/** Contributions register a moment after the workbench shows, and an open palette does not refresh: reopen it until `title` is listed. */
+export async function waitForCommand(page, title, timeout = 90000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    if (await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 1500 }).then(() => true, () => false)) break;
+    if (Date.now() > deadline) throw new Error(`"${title}" never appeared in the command palette`);
+  }
+  await page.keyboard.press('Escape');
+}

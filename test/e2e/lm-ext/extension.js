@@ -1,0 +1,30 @@
+// Test only. Registers one chat model ("Scripted Model") whose answers come from the scripted
+// OpenAI-compatible server named by PAPERTRAIL_TEST_LLM_URL / _KEY (see scripts/test-e2e.sh).
+const vscode = require('vscode');
+
+function activate(context) {
+  const url = process.env.PAPERTRAIL_TEST_LLM_URL;
+  const key = process.env.PAPERTRAIL_TEST_LLM_KEY ?? '';
+  const info = { id: 'scripted', name: 'Scripted Model', family: 'scripted', version: '1', maxInputTokens: 200000, maxOutputTokens: 16000, capabilities: {} };
+  const text = (m) => (m.content ?? []).map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+  context.subscriptions.push(
+    vscode.lm.registerLanguageModelChatProvider('papertrail-test', {
+      provideLanguageModelChatInformation: async () => (url ? [info] : []),
+      async provideLanguageModelChatResponse(_model, messages, _options, progress, token) {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        const body = {
+          model: 'scripted-model',
+          messages: messages.map((m) => ({ role: m.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : 'user', content: text(m) })),
+        };
+        const res = await fetch(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body), signal: ac.signal });
+        const json = await res.json();
+        if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
+        progress.report(new vscode.LanguageModelTextPart(json.choices[0].message.content));
+      },
+      provideTokenCount: async (_model, value) => Math.ceil((typeof value === 'string' ? value : text(value)).length / 4),
+    }),
+  );
+}
+
+module.exports = { activate };

@@ -31,13 +31,13 @@ export function createOpenAIProvider(config: OpenAIProviderConfig): ChatProvider
       try {
         return await stream(client, request, options, schemaSupported);
       } catch (e) {
-        const error = toProviderError(e, options.signal);
+        const error = toProviderError(e, options.signal, config.baseURL);
         if (request.json && schemaSupported && error.kind === 'bad-request' && /response_format|json_schema|schema/i.test(error.message)) {
           schemaSupported = false;
           try {
             return await stream(client, request, options, false);
           } catch (again) {
-            throw toProviderError(again, options.signal);
+            throw toProviderError(again, options.signal, config.baseURL);
           }
         }
         throw error;
@@ -94,10 +94,16 @@ async function stream(client: OpenAI, request: ChatRequest, options: ChatOptions
   };
 }
 
-function toProviderError(e: unknown, signal?: AbortSignal): ProviderError {
+function toProviderError(e: unknown, signal: AbortSignal | undefined, baseURL: string | undefined): ProviderError {
   if (e instanceof ProviderError) return e;
   if (signal?.aborted || e instanceof APIUserAbortError) return new ProviderError('cancelled', 'cancelled');
-  if (e instanceof APIConnectionError) return new ProviderError('connection', `cannot reach the model endpoint (${e.message})`);
+  if (e instanceof APIConnectionError) {
+    const code = causeCode(e);
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
+      return new ProviderError('unreachable', `nothing answers at ${baseURL || 'https://api.openai.com/v1'} (${code}): start the model server or check the base URL`);
+    }
+    return new ProviderError('connection', `cannot reach the model endpoint (${code ?? e.message})`);
+  }
   if (e instanceof APIError && typeof e.status === 'number') {
     const retryAfterMs = retryAfter(e.headers);
     return new ProviderError(kindOf(e.status), `${e.status} ${apiMessage(e)}`, { status: e.status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
@@ -105,6 +111,15 @@ function toProviderError(e: unknown, signal?: AbortSignal): ProviderError {
   // A socket reset mid-stream surfaces as a plain Error ("terminated", ECONNRESET).
   const message = e instanceof Error ? e.message : String(e);
   return new ProviderError('connection', `the connection to the model broke (${message})`);
+}
+
+/** The system error code (ECONNREFUSED, …) somewhere down an error's cause chain. */
+function causeCode(e: unknown): string | undefined {
+  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+  }
+  return undefined;
 }
 
 function kindOf(status: number): ProviderErrorKind {

@@ -49,7 +49,8 @@ export interface ChatProvider {
   chat(request: ChatRequest, options?: ChatOptions): Promise<ChatResponse>;
 }
 
-export type ProviderErrorKind = 'rate-limit' | 'server' | 'connection' | 'auth' | 'bad-request' | 'not-found' | 'cancelled' | 'other';
+/** `unreachable`: nothing listens there (refused, unknown host): retrying will not help. */
+export type ProviderErrorKind = 'rate-limit' | 'server' | 'connection' | 'unreachable' | 'auth' | 'bad-request' | 'not-found' | 'cancelled' | 'other';
 
 export class ProviderError extends Error {
   constructor(

@@ -62,9 +62,10 @@ export async function classify(folder: vscode.Uri, files: PlannedFile[]): Promis
 export async function showPreview(content: PreviewContent, runId: string, title: string, files: PreviewFile[]): Promise<void> {
   const resources: [vscode.Uri, vscode.Uri, vscode.Uri][] = [];
   for (const f of files.filter((x) => x.state !== 'unchanged')) {
-    const modified = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${runId}/new/${f.path}` });
+    // The path is the file's own, so the diff headers read like the repository; the run and side go in the query.
+    const modified = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${f.path}`, query: `run=${runId}&side=new` });
     content.set(modified, f.content);
-    const original = f.state === 'changed' ? f.target : vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${runId}/empty/${f.path}` });
+    const original = f.state === 'changed' ? f.target : vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${f.path}`, query: `run=${runId}&side=empty` });
     if (f.state === 'new') content.set(original, '');
     resources.push([f.target, original, modified]);
   }

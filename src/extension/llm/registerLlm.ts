@@ -87,6 +87,7 @@ export function failureMessage(model: Pick<ResolvedModel, 'kind' | 'label'>, err
         ? `PaperTrail: ${model.label} did not accept the API key: run PaperTrail: Set API Key with a valid key.`
         : `PaperTrail: ${error.message}.`;
     case 'connection':
+    case 'unreachable':
       return endpoint
         ? `PaperTrail: cannot reach ${model.label}: check papertrail.llm.baseUrl and that the server is running.`
         : `PaperTrail: ${model.label} could not be reached: check your network and try again.`;

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -239,6 +240,18 @@ test('bad input: one line that says what to do', async () => {
   assert.equal(noReply.code, 2);
   // Progress goes to stderr too; the error is the one last line.
   assert.match(noReply.stderr.trimEnd().split('\n').at(-1)!, /^papertrail reimplement: plan-overview: 400 scripted server: no reply for ## Task: plan-overview\. Nothing was written; after fixing it, continue with: papertrail reimplement --resume --out x/);
+  // Nothing listening: said at once, not after a minute of retries.
+  const closed = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as net.AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
+  const started = Date.now();
+  const refused = await cli(['reimplement', 'paper.pdf', '--out', 'z', '--base-url', `http://127.0.0.1:${closed}/v1`]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr.trimEnd().split('\n').at(-1)!, new RegExp(`nothing answers at http://127\\.0\\.0\\.1:${closed}/v1 \\(ECONNREFUSED\\): start the model server or check the base URL`));
+  assert.ok(Date.now() - started < 5000, 'no retries against a refused connection');
   const corrupt = path.join(tmp, 'corrupt.pdf');
   fs.writeFileSync(corrupt, '%PDF-1.7 garbage');
   const bad = await cli(['reimplement', 'corrupt.pdf', '--out', 'y', '--base-url', server.url]);

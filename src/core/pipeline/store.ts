@@ -112,15 +112,6 @@ export class RunStore {
     writeFileAtomic(this.callFile(record.key), JSON.stringify(record, null, 1));
   }
 
-  calls(): CallRecord[] {
-    const dir = path.join(this.dir, 'calls');
-    if (!fs.existsSync(dir)) return [];
-    return fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as CallRecord);
-  }
-
   private callFile(key: string): string {
     // Readable, and unique: "code:a/b.py" and "code:a_b.py" slug alike.
     const slug = key.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);

@@ -17,13 +17,6 @@ export function taskHeading(kind: TaskKind, file?: string): string {
   return `## Task: ${kind}${file ? ` ${file}` : ''}`;
 }
 
-/** Reads a heading back: the first "## Task:" line anywhere in `text`. */
-export function parseTaskHeading(text: string): { kind: TaskKind; file?: string } | undefined {
-  const m = /^## Task: ([a-z-]+)(?: (\S.*))?$/m.exec(text);
-  if (!m) return undefined;
-  return m[2] ? { kind: m[1] as TaskKind, file: m[2].trim() } : { kind: m[1] as TaskKind };
-}
-
 /** Sent after an answer cut at the token limit (finish_reason "length"). */
 export const CONTINUE_PROMPT = 'Your answer was cut off at the token limit. Continue exactly where you stopped, with no repetition and no preamble.';
 

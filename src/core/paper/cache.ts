@@ -1,12 +1,13 @@
 // The on-disk cache: downloads by arXiv id, parsed papers by content hash. Every write is
 // atomic (temp file + rename) and every read is checked, so a torn or foreign file only
 // costs a re-parse, never a wrong answer or a crash.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Paper } from './model';
 import { PAPER_SCHEMA_VERSION } from './model';
+import { writeFileAtomic as writeAtomic } from '../workspace/writer';
 
 /**
  * Bump when any reader's output changes for the same input (pdf.ts, latex*.ts, merge.ts), so
@@ -34,20 +35,13 @@ export function sha256Hex(...parts: (Uint8Array | string)[]): string {
   return h.digest('hex');
 }
 
-/** Writes via a temp file in the same folder and a rename; false (never a throw) when the disk says no. */
+/** The workspace's atomic write, as a cache wants it: false (never a throw) when the disk says no. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): boolean {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
+    writeAtomic(file, data);
     return true;
   } catch {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // Nothing more to do: the cache is an optimisation.
-    }
+    // The cache is an optimisation: a failed write costs a parse next time, nothing more.
     return false;
   }
 }

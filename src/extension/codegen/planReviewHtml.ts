@@ -4,6 +4,8 @@ import { parseTagText } from '../../core/citations/grammar';
 import type { CostEstimate } from '../../core/pipeline/estimate';
 import type { Plan } from '../../core/pipeline/prompts';
 import type { PathRefusal } from '../../core/workspace/safePath';
+import type { WebviewPageOptions } from '../webviewPage';
+import { escapeHtml, webviewPage } from '../webviewPage';
 import type { ConfigSegment, PlanEstimateView, PlanFileView, PlanReviewView } from './planReviewProtocol';
 
 export interface PlanReviewInput {
@@ -14,14 +16,7 @@ export interface PlanReviewInput {
   models: string;
 }
 
-export interface PlanReviewPageOptions {
-  /** The webview's CSP source (webview.cspSource); a test server's origin in tests. */
-  cspSource: string;
-  /** URL of a file of the extension, e.g. asset('dist/webview/planReview.js'). */
-  asset: (relativePath: string) => string;
-  nonce: string;
-  title: string;
-}
+export type PlanReviewPageOptions = WebviewPageOptions;
 
 /**
  * The page: a skeleton that the script fills once the host posts the plan. The CSP allows
@@ -30,25 +25,14 @@ export interface PlanReviewPageOptions {
  * renders (and sets style attributes); a nonce cannot cover those, and a nonce in style-src
  * would make browsers ignore 'unsafe-inline'. Scripts stay nonce-only.
  */
-export function planReviewHtml({ cspSource, asset, nonce, title }: PlanReviewPageOptions): string {
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${cspSource} 'unsafe-inline'`,
-    `img-src ${cspSource} data:`,
-    `font-src ${cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Plan: ${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${asset('dist/webview/planReview.css')}">
-</head>
-<body>
-<header id="top">
+export function planReviewHtml(options: PlanReviewPageOptions): string {
+  const { cspSource, nonce, title } = options;
+  return webviewPage(options, {
+    csp: [`script-src 'nonce-${nonce}'`, `style-src ${cspSource} 'unsafe-inline'`, `img-src ${cspSource} data:`, `font-src ${cspSource}`],
+    title: `Plan: ${title}`,
+    stylesheet: 'dist/webview/planReview.css',
+    script: 'dist/webview/planReview.js',
+    body: `<header id="top">
   <div class="heading">
     <h1><span class="muted">Plan:</span> <span id="title">${escapeHtml(title)}</span></h1>
     <p id="meta" class="meta"></p>
@@ -96,10 +80,8 @@ export function planReviewHtml({ cspSource, asset, nonce, title }: PlanReviewPag
     <h2 id="h-questions">Open questions</h2>
     <ol id="questions" class="questions"></ol>
   </section>
-</main>
-<script nonce="${nonce}" type="module" src="${asset('dist/webview/planReview.js')}"></script>
-</body>
-</html>`;
+</main>`,
+  });
 }
 
 /** What the page shows, from the planning stage's output: the `plan` message's payload. */
@@ -270,8 +252,4 @@ function mergePlain(segs: ConfigSegment[]): ConfigSegment[] {
     else out.push({ ...s });
   }
   return out;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

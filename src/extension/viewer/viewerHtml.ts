@@ -1,41 +1,30 @@
 // No `vscode` import: the browser tests render this very page with a fake host.
 
-export interface ViewerPageOptions {
-  /** The webview's CSP source (webview.cspSource); a test server's origin in tests. */
-  cspSource: string;
-  /** URL of a file of the extension, e.g. asset('dist/webview/viewer.js'). */
-  asset: (relativePath: string) => string;
-  nonce: string;
-  title: string;
-}
+import type { WebviewPageOptions } from '../webviewPage';
+import { webviewPage } from '../webviewPage';
+
+export type ViewerPageOptions = WebviewPageOptions;
 
 /**
  * The viewer page. The CSP allows only the extension's own files, scripts with this nonce,
  * pdf.js's worker from a blob: URL, and canvas data: images. No eval, no remote anything.
  */
-export function viewerHtml({ cspSource, asset, nonce, title }: ViewerPageOptions): string {
-  const webview = { cspSource };
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data: blob:`,
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource} data:`,
-    `script-src 'nonce-${nonce}'`,
-    `connect-src ${webview.cspSource}`,
-    'worker-src blob:',
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${asset('dist/webview/viewer.css')}">
-<link rel="preload" href="${asset('dist/webview/pdfjs/pdf.worker.min.mjs')}" as="fetch" crossorigin="anonymous">
-</head>
-<body>
-<div id="toolbar" role="toolbar" aria-label="Paper viewer">
+export function viewerHtml(options: ViewerPageOptions): string {
+  const { cspSource, asset, nonce } = options;
+  return webviewPage(options, {
+    csp: [
+      `img-src ${cspSource} data: blob:`,
+      `style-src ${cspSource} 'nonce-${nonce}'`,
+      `font-src ${cspSource} data:`,
+      `script-src 'nonce-${nonce}'`,
+      `connect-src ${cspSource}`,
+      'worker-src blob:',
+    ],
+    title: options.title,
+    stylesheet: 'dist/webview/viewer.css',
+    script: 'dist/webview/viewer.js',
+    head: `<link rel="preload" href="${asset('dist/webview/pdfjs/pdf.worker.min.mjs')}" as="fetch" crossorigin="anonymous">\n`,
+    body: `<div id="toolbar" role="toolbar" aria-label="Paper viewer">
   <button id="toggle-outline" class="icon" title="Outline (sections of the paper)" aria-label="Toggle outline" aria-pressed="false">☰</button>
   <span id="title"></span>
   <span class="spacer"></span>
@@ -63,12 +52,6 @@ export function viewerHtml({ cspSource, asset, nonce, title }: ViewerPageOptions
   <nav id="outline" aria-label="Outline" hidden></nav>
   <div id="viewerContainer" tabindex="0"><div id="viewer" class="pdfViewer"></div></div>
 </div>
-<script nonce="${nonce}" id="viewer-config" type="application/json">${JSON.stringify({ workerUrl: asset('dist/webview/pdfjs/pdf.worker.min.mjs'), standardFontDataUrl: asset('dist/webview/pdfjs/standard_fonts/'), cMapUrl: asset('dist/webview/pdfjs/cmaps/') })}</script>
-<script nonce="${nonce}" type="module" src="${asset('dist/webview/viewer.js')}"></script>
-</body>
-</html>`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+<script nonce="${nonce}" id="viewer-config" type="application/json">${JSON.stringify({ workerUrl: asset('dist/webview/pdfjs/pdf.worker.min.mjs'), standardFontDataUrl: asset('dist/webview/pdfjs/standard_fonts/'), cMapUrl: asset('dist/webview/pdfjs/cmaps/') })}</script>`,
+  });
 }

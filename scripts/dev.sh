@@ -5,9 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 . scripts/codeserver.sh
-[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm dependencies"
+  step "npm ci" "Check that the npm registry is reachable (npm ping) and that Node is 20.19 or later, then run again." \
+    npm ci --no-audit --no-fund --loglevel=error
+fi
 bash scripts/install-tools.sh
-npm run -s package >/dev/null
+log "packaging the extension"
+step "npm run package" "Run npm run package to see the error, fix it and run again." npm run -s package
 WS=${PAPERTRAIL_DEV_WORKSPACE:-$PWD/out/dev-workspace}
 node scripts/build-e2e.mjs "$WS" >/dev/null
 # In the dev workspace, PDFs open in the PaperTrail viewer by default.

@@ -9,13 +9,14 @@ rm -rf test-results && mkdir -p test-results
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error || { log "npm ci failed"; exit 2; }
+  step "npm ci" "Check that the npm registry is reachable (npm ping) and that Node is 20.19 or later, then run again." \
+    npm ci --no-audit --no-fund --loglevel=error || { echo "0 passed, 1 failed"; exit 1; }
 fi
 
 bash scripts/install-tools.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 log "building (type-check + bundles)"
-node esbuild.mjs || { echo "0 passed, 1 failed"; exit 1; }
+node esbuild.mjs || { log "FAILED: build (type errors or a bundle error above); fix them and run again."; echo "0 passed, 1 failed"; exit 1; }
 
 log "unit tests"
 node scripts/run-unit.mjs

@@ -37,6 +37,7 @@ export const reimplementVerb: Verb = {
   --api-key-env NAME the environment variable holding the key (default OPENAI_API_KEY; a local
                      endpoint needs none). Keys are never read from files or written anywhere.
   --concurrency N    calls in flight at once (default 4)
+  --max-tokens N     output limit per answer, in tokens (default: the server's own)
   --prices FILE      price table JSON {"model": {"input": $/1M, "cachedInput": $/1M, "output": $/1M}}
   --dry-run          plan only, then print the estimated cost of the rest; writes nothing
   --resume [RUN]     continue the newest unfinished run in <out>/.papertrail/runs (or run folder
@@ -62,6 +63,7 @@ exit: 0 written with every citation resolved, 1 written but some citations are s
       'docs-model': { type: 'string' },
       'api-key-env': { type: 'string' },
       concurrency: { type: 'string' },
+      'max-tokens': { type: 'string' },
       prices: { type: 'string' },
       'dry-run': { type: 'boolean' },
       resume: { type: 'boolean' },
@@ -100,7 +102,7 @@ exit: 0 written with every citation resolved, 1 written but some citations are s
     if (!prepared.ok) return fail(io, prepared.error.message);
     const run = prepared.value;
     // A resumed run keeps its options, except how it talks to the model.
-    const runOptionsFinal: RunOptions = resume ? { ...run.options, concurrency: options.concurrency, models: explicitModels(v) ? options.models : run.options.models } : options;
+    const runOptionsFinal: RunOptions = resume ? { ...run.options, concurrency: options.concurrency, maxTokens: options.maxTokens ?? run.options.maxTokens, models: explicitModels(v) ? options.models : run.options.models } : options;
 
     const ac = new AbortController();
     const onSigint = (): void => ac.abort();
@@ -170,6 +172,8 @@ function runOptions(v: Record<string, unknown>, io: CliIo): RunOptions | string 
   if (!FRAMEWORKS.includes(framework)) return `--framework is one of ${FRAMEWORKS.join(', ')}`;
   const concurrency = v.concurrency === undefined ? DEFAULT_OPTIONS.concurrency : Number(v.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return '--concurrency is a whole number from 1 to 64';
+  const maxTokens = v['max-tokens'] === undefined ? undefined : Number(v['max-tokens']);
+  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < 256)) return '--max-tokens is a whole number of tokens, at least 256';
   const scope = typeof v.scope === 'string' ? v.scope.split(',').map((s) => s.trim().replace(/^§/, '')).filter(Boolean) : [];
   if (scope.some((s) => !/^[A-Z0-9]+(\.[0-9]+)*$/i.test(s))) return '--scope takes section numbers, e.g. --scope 3.1,3.2';
   const models: RunOptions['models'] = { default: (v.model as string | undefined) ?? io.env.PAPERTRAIL_MODEL ?? DEFAULT_OPTIONS.models.default };
@@ -184,6 +188,7 @@ function runOptions(v: Record<string, unknown>, io: CliIo): RunOptions | string 
     scope,
     models,
     concurrency,
+    ...(maxTokens !== undefined ? { maxTokens } : {}),
     ...(typeof v['official-code'] === 'string' ? { officialCode: v['official-code'] } : {}),
   };
 }

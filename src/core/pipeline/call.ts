@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { ChatMessage, ChatProvider, ChatRequest, ChatUsage } from '../llm/provider';
 import { ProviderError } from '../llm/provider';
+import { decodeJsonAnswer } from '../llm/jsonAnswer';
 import { addUsage, NO_USAGE } from '../llm/pricing';
 import type { RetryPolicy } from '../llm/retry';
 import { chatWithRetry } from '../llm/retry';
@@ -20,8 +21,8 @@ export interface Exchange {
 
 export interface CallOutcome<T> {
   value?: T;
-  /** One line, when there is no value. */
-  error?: { kind: 'invalid' | ProviderError['kind']; message: string };
+  /** One line, when there is no value. `output-limit`: still cut at the model's output limit after every continuation. */
+  error?: { kind: 'invalid' | 'output-limit' | ProviderError['kind']; message: string };
   exchanges: Exchange[];
   usage: ChatUsage;
   /** The full answer text that validated (or the last one tried). */
@@ -50,9 +51,12 @@ export async function callStructured<T>(
   const maxRepairs = settings.maxRepairs ?? 1;
   try {
     for (let repair = 0; ; repair++) {
-      text = await answer();
-      const parsed = parseJson(text, schema);
+      const whole = await answer();
+      text = whole.text;
+      const parsed = decodeJsonAnswer(text, schema, { repair: !whole.cut });
       if (parsed.ok) return { value: parsed.value, exchanges, usage, text };
+      // Asking again for the whole object would be cut at the same place: say what to do instead.
+      if (whole.cut) return { error: { kind: 'output-limit', message: outputLimitMessage(exchanges) }, exchanges, usage, text };
       if (repair >= maxRepairs) {
         return { error: { kind: 'invalid', message: `the model's answer did not match the expected form twice (${parsed.error})` }, exchanges, usage, text };
       }
@@ -63,8 +67,8 @@ export async function callStructured<T>(
     return { error: { kind: error.kind, message: error.message }, exchanges, usage, text };
   }
 
-  /** One whole answer: continued while the provider cuts it at the token limit. */
-  async function answer(): Promise<string> {
+  /** One whole answer: continued while the provider cuts it at the token limit. `cut`: still cut after the last continuation. */
+  async function answer(): Promise<{ text: string; cut: boolean }> {
     let whole = '';
     let continuation: ChatMessage[] = [];
     for (let i = 0; ; i++) {
@@ -78,25 +82,20 @@ export async function callStructured<T>(
       usage = addUsage(usage, response.usage);
       exchanges.push({ appended: [...appended, ...continuation], text: response.text, finishReason: response.finishReason, usage: response.usage, model: response.model });
       whole += response.text;
-      if (response.finishReason !== 'length' || i >= (settings.maxContinuations ?? 3)) return whole;
+      if (response.finishReason !== 'length') return { text: whole, cut: false };
+      if (i >= (settings.maxContinuations ?? 3)) return { text: whole, cut: true };
       continuation = [{ role: 'assistant', content: whole }, { role: 'user', content: CONTINUE_PROMPT }];
     }
   }
 }
 
-/** The JSON object in a model's answer (fences and chatter around it tolerated), checked against `schema`. */
-export function parseJson<T>(text: string, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; error: string } {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) return { ok: false, error: 'no JSON object in the answer' };
-  let data: unknown;
-  try {
-    data = JSON.parse(text.slice(start, end + 1));
-  } catch (e) {
-    return { ok: false, error: `not valid JSON: ${(e as Error).message}` };
-  }
-  const result = schema.safeParse(data);
-  if (result.success) return { ok: true, value: result.data };
-  const issue = result.error.issues[0];
-  return { ok: false, error: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
+/** One line for an answer the model could not finish: its output limit, when the usage tells it, and what to do. */
+function outputLimitMessage(exchanges: Exchange[]): string {
+  const cut = exchanges.filter((x) => x.finishReason === 'length');
+  const limits = [...new Set(cut.filter((x) => !x.usage.estimated && x.usage.completionTokens > 0).map((x) => x.usage.completionTokens))];
+  const limit = limits.length === 1 ? ` of ${limits[0]!.toLocaleString('en-US')} tokens` : '';
+  return (
+    `the model hit its output limit${limit} on every one of ${cut.length} tries and the answer is still unfinished; ` +
+    'raise the limit (--max-tokens, or the server\'s own setting), choose a model with a longer output, or narrow the scope (--scope), then resume the run'
+  );
 }

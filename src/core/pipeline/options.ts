@@ -19,6 +19,8 @@ export interface RunOptions {
   models: { default: string } & Partial<Record<Stage, string>>;
   /** Calls in flight at once (analysis, and coding within a dependency wave). */
   concurrency: number;
+  /** Output limit of one answer, in tokens; unset: the server's default. */
+  maxTokens?: number;
   /** Rounds of citation repair after coding. */
   repairRounds: number;
 }

@@ -114,7 +114,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     let streamed = 0;
     const outcome = await callStructured(
       input.provider,
-      { model, messages, json: { name: key.split(':')[0]!.replace(/[^a-z_-]/gi, '_'), schema: jsonSchemaOf(schema) } },
+      { model, messages, json: { name: key.split(':')[0]!.replace(/[^a-z_-]/gi, '_'), schema: jsonSchemaOf(schema) }, ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}) },
       schema,
       {
         ...(input.signal ? { signal: input.signal } : {}),

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { costOf, parsePriceTable, priceFor } from '../../../src/core/llm/pricing';
 import { ProviderError } from '../../../src/core/llm/provider';
 import { retryDelay } from '../../../src/core/llm/retry';
-import { parseJson } from '../../../src/core/pipeline/call';
+import { decodeJsonAnswer } from '../../../src/core/llm/jsonAnswer';
 import { notebookJson } from '../../../src/core/pipeline/notebook';
 import { dependencyWaves } from '../../../src/core/pipeline/schedule';
 import { fileSchema } from '../../../src/core/pipeline/schemas';
@@ -27,12 +27,12 @@ test('files whose dependencies are written run together; a cycle is broken in pl
 });
 
 test("a model's JSON is found inside fences and chatter, and checked against the schema", () => {
-  const ok = parseJson('Sure:\n```json\n{"path": "a.py", "content": "x = 1"}\n```', fileSchema);
+  const ok = decodeJsonAnswer('Sure:\n```json\n{"path": "a.py", "content": "x = 1"}\n```', fileSchema);
   assert.deepEqual(ok, { ok: true, value: { path: 'a.py', content: 'x = 1' } });
-  const bad = parseJson('{"path": "a.py"}', fileSchema);
+  const bad = decodeJsonAnswer('{"path": "a.py"}', fileSchema);
   assert.equal(bad.ok, false);
   assert.match((bad as { error: string }).error, /^content: /);
-  assert.match((parseJson('Sure! {"path": "a.py", "cont', fileSchema) as { error: string }).error, /no JSON object|not valid JSON/);
+  assert.match((decodeJsonAnswer('Sure! {"path": "a.py", "cont', fileSchema) as { error: string }).error, /no JSON object|not valid JSON/);
 });
 
 test('Retry-After wins over backoff; backoff grows and is capped', () => {

@@ -11,6 +11,7 @@ import { runPipeline } from '../../core/pipeline/pipeline';
 import type { PreparedRun } from '../../core/pipeline/session';
 import { reopenRun, startRun } from '../../core/pipeline/session';
 import { RUNS_DIR } from '../../core/pipeline/store';
+import { displayPath } from '../../core/workspace/safePath';
 import { writeFiles } from '../../core/workspace/writer';
 import type { CliIo } from '../io';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../io';
@@ -135,7 +136,10 @@ exit: 0 written with every citation resolved, 1 written but some citations are s
     const r = result.value;
     if (r.status === 'planned') {
       if (json) io.stdout(JSON.stringify({ type: 'result', status: 'planned', runDir: run.store.dir, plan: r.plan, estimate: r.estimate, refused: r.refused, totals: r.totals }) + '\n');
-      else io.stdout(`planned ${r.plan.logic.files.length} files: ${r.plan.logic.files.map((f) => f.path).join(', ')}\n${formatTotals(r.totals)}\n${formatEstimate(r.estimate)}\nContinue with: ${resumeHint}\n`);
+      else {
+        const refusedLines = r.refused.map((x) => `refused path ${displayPath(x.path)}: ${x.reason}\n`).join('');
+        io.stdout(`planned ${r.plan.logic.files.length} files: ${r.plan.logic.files.map((f) => f.path).join(', ')}\n${refusedLines}${formatTotals(r.totals)}\n${formatEstimate(r.estimate)}\nContinue with: ${resumeHint}\n`);
+      }
       return EXIT_OK;
     }
     const written = writeFiles(run.outDir, r.files, { force: Boolean(v.force), allowToolDirs: true });
@@ -155,7 +159,7 @@ exit: 0 written with every citation resolved, 1 written but some citations are s
           `wrote ${w.written.length} files to ${rel}${w.unchanged.length ? ` (${w.unchanged.length} unchanged)` : ''}`,
           `citations: ${r.citations.tags} tags, ${broken.length} broken${r.citations.repaired.length ? `, repaired ${r.citations.repaired.join(', ')}` : ''}`,
           ...broken.map((b) => `  ${b.file}:${b.line}: ${b.tag} — ${b.reason}`),
-          ...[...r.refused, ...w.refused].map((x) => `refused path "${x.path}": ${x.reason}`),
+          ...[...r.refused, ...w.refused].map((x) => `refused path ${displayPath(x.path)}: ${x.reason}`),
           formatTotals(r.totals),
           `next: cd ${rel} && papertrail test .   (run record: ${path.relative(io.cwd, run.store.dir)})`,
         ].join('\n') + '\n',

@@ -15,10 +15,11 @@ import { addUsage, costOf, NO_USAGE } from '../llm/pricing';
 import type { RetryPolicy } from '../llm/retry';
 import type { Paper } from '../paper/model';
 import type { PathRefusal } from '../workspace/safePath';
-import { confinePath } from '../workspace/safePath';
+import { displayPath } from '../workspace/safePath';
 import type { PlannedFile } from '../workspace/writer';
 import { writeFileAtomic } from '../workspace/writer';
 import { callStructured } from './call';
+import { confinePlanPaths } from './planPaths';
 import type { CostEstimate } from './estimate';
 import { estimateRest } from './estimate';
 import { notebookJson } from './notebook';
@@ -180,8 +181,10 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       planCall('plan-config', prompts.configPrompt(overview, architecture), configSchema),
     ]);
 
-    const refused: PathRefusal[] = [];
-    const plan = confinePlan({ overview, architecture, logic, config }, input.outDir, refused, warn);
+    const confined = confinePlanPaths({ overview, architecture, logic, config }, input.outDir);
+    const { plan, refused } = confined;
+    for (const r of refused) warn(`refused the path ${displayPath(r.path)}: ${r.reason}`);
+    for (const note of confined.notes) warn(`plan path ${note}`);
     const override = store.read().configOverride;
     if (override !== undefined) plan.config = { ...plan.config, content: override };
     const estimate = estimateRest(system, plan, options, input.prices);
@@ -313,44 +316,6 @@ function describeModelError(kind: string, message: string): string {
   if (kind === 'auth') return `${message} — check the API key`;
   if (kind === 'not-found') return `${message} — check the base URL and the model name`;
   return message;
-}
-
-/** Drops files whose paths leave the output folder (reported), and keeps the config where tools look for it. */
-function confinePlan(plan: Plan, outDir: string, refused: PathRefusal[], warn: (m: string) => void): Plan {
-  const allowed = new Map<string, string>();
-  const check = (p: string): string | undefined => {
-    if (allowed.has(p)) return allowed.get(p);
-    const r = confinePath(outDir, p);
-    if (!r.ok) {
-      if (!refused.some((x) => x.path === p)) {
-        refused.push({ path: p, reason: r.error.message });
-        warn(`refused the path "${p}": ${r.error.message}`);
-      }
-      return undefined;
-    }
-    allowed.set(p, r.value);
-    return r.value;
-  };
-  const archFiles = plan.architecture.files.flatMap((f) => {
-    const p = check(f.path);
-    return p ? [{ ...f, path: p }] : [];
-  });
-  const logicFiles = plan.logic.files.flatMap((f) => {
-    const p = check(f.path);
-    if (!p) return [];
-    return [{ ...f, path: p, dependsOn: f.dependsOn.map((d) => confinePath(outDir, d)).flatMap((r) => (r.ok ? [r.value] : [])) }];
-  });
-  // A file of the architecture the logic design forgot is still written, last.
-  for (const f of archFiles) {
-    if (!logicFiles.some((l) => l.path === f.path)) logicFiles.push({ path: f.path, responsibilities: [f.purpose], dependsOn: [], cites: [] });
-  }
-  const reserved = new Set(['README.md', 'REPRODUCTION_NOTES.md', 'requirements.txt', 'pyproject.toml', 'configs/base.yaml']);
-  return {
-    ...plan,
-    architecture: { ...plan.architecture, files: archFiles },
-    logic: { ...plan.logic, files: logicFiles.filter((f) => !reserved.has(f.path)) },
-    config: { path: 'configs/base.yaml', content: plan.config.content },
-  };
 }
 
 /** Resolves every promise, or rejects with the first failure once all have settled: no call outlives the run. */

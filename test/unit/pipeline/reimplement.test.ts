@@ -160,7 +160,7 @@ test('a path that leaves the folder is refused and reported; the rest is written
   for (const reply of script.replies) {
     if (reply.when === '## Task: plan-architecture' || reply.when === '## Task: plan-logic') {
       const c = reply.content as { files: { path: string }[] };
-      c.files.push({ ...c.files[0]!, path: '../../escape.py' });
+      reply.content = { ...c, files: [...c.files, { ...c.files[0]!, path: '../../escape.py' }] };
     }
   }
   const server = await serve(script);
@@ -170,6 +170,44 @@ test('a path that leaves the folder is refused and reported; the rest is written
   assert.ok(!result.value.files.some((f) => f.path.includes('escape')));
   assert.ok(!server.requests.some((r) => JSON.stringify(r.body).includes('## Task: code ../../escape.py')));
   assert.ok(!fs.existsSync(path.join(tmp, '..', 'escape.py')));
+});
+
+test('plan paths from a real answer: normalised, the duplicate merged, hostile ones refused with a reason, in the dry run', async () => {
+  const bug = path.resolve(process.env.PAPERTRAIL_REPO_ROOT ?? process.cwd(), '../shared/bugreports/plan-paths/plan.json');
+  if (!fs.existsSync(bug)) return;
+  // PaperCoder's key names put into PaperTrail's own plan answers.
+  const taskList = (JSON.parse(fs.readFileSync(bug, 'utf8')) as { 'Task list': string[] })['Task list'];
+  const script = sampleScript();
+  for (const reply of script.replies) {
+    // New objects: the sample transcript's answers are shared by every test.
+    if (reply.when === '## Task: plan-architecture') reply.content = { ...(reply.content as object), files: taskList.map((p) => ({ path: p, purpose: `implements ${p}` })) };
+    if (reply.when === '## Task: plan-logic') {
+      reply.content = { ...(reply.content as object), files: taskList.map((p, i) => ({ path: p, responsibilities: [`part ${i}`], dependsOn: i ? [taskList[i - 1]] : [], cites: [] })) };
+    }
+  }
+  const server = await serve(script);
+  const dry = await cli(['reimplement', 'paper.pdf', '--out', 'paths', '--dry-run', '--json', '--base-url', server.url, '--model', 'scripted-model']);
+  assert.equal(dry.code, 0, dry.stderr);
+  const result = JSON.parse(dry.stdout.trim().split('\n').at(-1)!);
+  const files = result.plan.logic.files as { path: string; responsibilities: string[]; dependsOn: string[] }[];
+  assert.deepEqual(files.map((f) => f.path), ['config.yaml', 'src/model.py', 'src/trainer.py', 'src/data/loader.py', 'tests/test_model.py', 'utils/ñ_helpers.py', 'main.py']);
+  assert.deepEqual(files[1]!.responsibilities, ['part 1', 'part 5'], 'the second src/model.py merged into the first');
+  assert.ok(files.every((f) => f.dependsOn.every((d) => files.some((x) => x.path === d))), 'dependencies name kept files only');
+  const refused = result.refused as { path: string; reason: string }[];
+  assert.deepEqual(refused.map((r) => r.path), ['../../.bashrc', 'src/../../outside.py', '/etc/cron.d/paper-job', '~/.ssh/authorized_keys', 'C:\\Users\\someone\\evil.py', 'models\\..\\..\\win.py', 'src/%2e%2e/%2e%2e/encoded.py', '.git/hooks/post-checkout']);
+  assert.match(refused[0]!.reason, /climbs above/);
+  assert.match(refused[3]!.reason, /home folder/);
+  assert.match(refused[6]!.reason, /percent-encoding/);
+  assert.match(refused[7]!.reason, /tool folder/);
+  assert.ok(refused.every((r) => r.reason.length > 10));
+  // The same list in words, and each change noted.
+  const text = await cli(['reimplement', '--resume', '--out', 'paths', '--base-url', server.url, '--model', 'scripted-model', '--dry-run']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.equal(text.stdout.match(/^refused path /gm)?.length, 8);
+  assert.match(dry.stderr + text.stderr, /"main\.py " → "main\.py" \(spaces around it trimmed\)/);
+  assert.match(dry.stderr + text.stderr, /"\.\/src\/trainer\.py" → "src\/trainer\.py"/);
+  assert.match(dry.stderr + text.stderr, /"src\/model\.py" was planned twice/);
+  assert.deepEqual(Object.keys(tree(path.join(tmp, 'paths'))), []);
 });
 
 test('a run cancelled half-way writes nothing; resumed, it repeats no finished call and gives the same repository', async () => {

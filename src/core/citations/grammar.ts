@@ -82,7 +82,8 @@ const QUOTE_LEAD = /[ \t\u00a0)\]]*[:,]?[ \t\u00a0]*/y;
 const NOTE_LEAD = /[ \t\u00a0)\]]*(?:—|\s[–-]{1,2}\s|--|:)[ \t\u00a0]*/y;
 const FLAG_RE = /\[\s*(UNSPECIFIED|PARTIALLY[_ -]SPECIFIED|ASSUMPTION|FROM[_ -]OFFICIAL[_ -]CODE)\s*\]/giy;
 const FLAG_SCAN = /\[\s*(?:UNSPECIFIED|PARTIALLY[_ -]SPECIFIED|ASSUMPTION|FROM[_ -]OFFICIAL[_ -]CODE)\s*\]/gi;
-const QUOTE_PAIRS: Record<string, string> = { '"': '"', '“': '”', '„': '“', '«': '»', '‘': '’', "'": "'" };
+// Only double and typographic quotes make a quotation: 'layernorm' in single quotes is code.
+const QUOTE_PAIRS: Record<string, string> = { '"': '"', '“': '”', '„': '“', '«': '»', '‘': '’' };
 /** Comment and string closers that end a line of comment text, never part of a note. */
 const TRAILING_CLOSERS = /\s*(?:\*\/|"""|'''|-->|=#|\*+)?\s*$/;
 
@@ -109,8 +110,10 @@ export function parseTagText(text: string): ParsedTag[] {
     let start = f.start;
     // "§3.2 [ASSUMPTION] ..." — a run just before the flag on its line belongs to it.
     const before = runs.find((r) => !used.has(r) && r.end <= f.start && /^[\s,;:—–-]*$/.test(text.slice(r.end, f.start)) && !text.slice(r.start, f.start).includes('\n'));
-    const inside = runs.filter((r) => !used.has(r) && r.start >= f.end && r.start < lineEnd);
-    const mine = [...(before ? [before] : []), ...inside];
+    // Only a run right after the flag is its citation ("[ASSUMPTION] §3.2 — …"); references
+    // later in its reasoning are mentions, each its own tag, not a compound citation.
+    const own = runs.find((r) => !used.has(r) && r.start >= f.end && r.start < lineEnd && /^[\s:—–-]*$/.test(text.slice(f.end, r.start)));
+    const mine = [...(before ? [before] : []), ...(own ? [own] : [])];
     for (const r of mine) used.add(r);
     if (before) start = before.start;
     // A later flag on the same line ends this flag's text.
@@ -129,6 +132,11 @@ export function parseTagText(text: string): ParsedTag[] {
     const q = readQuote(text, f.end, textEnd, true);
     if (q) setQuote(tag, q.fields);
     tags.push(tag);
+    for (const r of runs) {
+      if (used.has(r) || r.start < f.end || r.start >= textEnd) continue;
+      used.add(r);
+      tags.push({ raw: text.slice(r.start, r.end), start: r.start, end: r.end, refs: r.refs });
+    }
   }
 
   const free = runs.filter((r) => !used.has(r));
@@ -340,14 +348,12 @@ function readQuote(
     pos += QUOTE_LEAD.exec(text)![0].length;
   }
   const open = text[pos];
-  if (!open || !(open in QUOTE_PAIRS)) return undefined;
+  if (!open || !Object.hasOwn(QUOTE_PAIRS, open)) return undefined;
   const close = QUOTE_PAIRS[open]!;
   const lineEnd = Math.min(limit, endOfLine(text, pos));
   let closeAt = text.indexOf(close, pos + 1);
   if (open === '“' && (closeAt < 0 || closeAt > lineEnd)) closeAt = text.indexOf('"', pos + 1);
   if (closeAt < 0 || closeAt > lineEnd) return undefined;
-  // An apostrophe is not a quote: "'s" right after a word.
-  if (open === "'" && /\p{L}/u.test(text[closeAt + 1] ?? '')) return undefined;
   const quote = text.slice(pos + 1, closeAt);
   if (!quote.trim()) return undefined;
   return { end: closeAt + 1, fields: { quote, quoteStart: pos + 1, quoteEnd: closeAt } };

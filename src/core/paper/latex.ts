@@ -56,6 +56,8 @@ interface RawPassage {
   raw: string;
   /** For caption passages: which caption, so the passage reads exactly like it. */
   caption?: number;
+  /** A run-in heading (\paragraph{…}) that opens this paragraph, as LaTeX. */
+  runIn?: string;
 }
 
 type LabelKind = 'section' | 'equation' | 'theorem' | CaptionKind;
@@ -87,6 +89,8 @@ interface Scan {
   theorems: Map<string, Theorem>;
   target?: Target;
   para: string;
+  /** The run-in heading waiting for the paragraph it opens. */
+  runIn?: string;
   subeq?: { parent: string; count: number; saved: number };
   title?: string;
   authors: string[];
@@ -284,6 +288,13 @@ function sectioning(scan: Scan, s: string, cmd: string, at: number): number {
   if (!a) return at;
   const latexLevel = LATEX_LEVEL[cmd]!;
   const numbered = !a.star && latexLevel >= 0 && latexLevel <= scan.secnumdepth;
+  // An unnumbered \paragraph is a run-in heading: bold words opening a paragraph of the
+  // section it stands in, not a section of its own — its text keeps the §-number around it.
+  if (latexLevel >= 4 && !numbered) {
+    flush(scan);
+    scan.runIn = a.arg.replace(/\\label\s*\{[^}]*\}/g, '');
+    return a.end;
+  }
   let number = '';
   if (numbered) {
     stepCounter(scan.counters, cmd);
@@ -581,7 +592,9 @@ function flush(scan: Scan): void {
   for (const chunk of text.split(/\n[ \t]*\n/)) {
     if (!chunk.trim()) continue;
     const { rest, notes } = extractFootnotes(chunk);
-    scan.passages.push({ kind: /\\item(?![a-zA-Z])/.test(rest) ? 'list' : 'paragraph', heading, raw: rest });
+    const runIn = scan.runIn;
+    scan.runIn = undefined;
+    scan.passages.push({ kind: /\\item(?![a-zA-Z])/.test(rest) ? 'list' : 'paragraph', heading, raw: rest, ...(runIn !== undefined ? { runIn } : {}) });
     for (const n of notes) scan.passages.push({ kind: 'footnote', heading, raw: n });
   }
 }
@@ -675,13 +688,15 @@ function assemble(scan: Scan, src: LatexSource, info: LatexInfo, macros: Macros,
   }));
   const abstract = scan.abstract !== undefined ? text(scan.abstract) : '';
   const passages: Passage[] = [];
-  const push = (kind: PassageKind, sectionId: string, t: string) => {
+  const push = (kind: PassageKind, sectionId: string, t: string, runIn = '') => {
     // A stray bracket or rule left from layout commands is not a passage.
-    if (/[\p{L}\p{N}]/u.test(t)) passages.push({ id: `p:${passages.length + 1}`, kind, sectionId, text: t, page: 0, anchors: [] });
+    if (/[\p{L}\p{N}]/u.test(t)) passages.push({ id: `p:${passages.length + 1}`, kind, sectionId, text: t, page: 0, anchors: [], ...(runIn ? { runIn } : {}) });
   };
   if (abstract) push('abstract', '', abstract);
   for (const p of scan.passages) {
-    push(p.kind, p.heading?.id ?? '', p.caption !== undefined ? captionText[p.caption]! : text(p.raw));
+    const body = p.caption !== undefined ? captionText[p.caption]! : text(p.raw);
+    const runIn = p.runIn !== undefined ? text(p.runIn) : '';
+    push(p.kind, p.heading?.id ?? '', runIn ? `${runIn} ${body}` : body, runIn);
   }
   const sha256 = src.sha256;
   return {

@@ -52,6 +52,8 @@ export interface Passage {
   /** First page; `anchors` has every page the passage touches. */
   page: number;
   anchors: Anchor[];
+  /** A run-in heading (LaTeX \paragraph{…}) that opens the passage; `text` starts with it. */
+  runIn?: string;
 }
 
 export interface Equation {

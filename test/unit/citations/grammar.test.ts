@@ -116,7 +116,6 @@ test('a quoted phrase after a tag, straight or curly, with or without a colon', 
   const cases: [string, string][] = [
     ['# §3.2.2 "d_k = d_v = d_model/h = 64"', 'd_k = d_v = d_model/h = 64'],
     ['# §3.2.2: “we employ h = 8 parallel attention layers”', 'we employ h = 8 parallel attention layers'],
-    ["# Eq. 4 'scaled by 1/sqrt(d_k)'", 'scaled by 1/sqrt(d_k)'],
     ['# §5.4 „label smoothing of value ϵ_ls = 0.1“', 'label smoothing of value ϵ_ls = 0.1'],
   ];
   for (const [text, quote] of cases) {
@@ -124,6 +123,25 @@ test('a quoted phrase after a tag, straight or curly, with or without a colon', 
     assert.equal(t.quote, quote, text);
     assert.equal(text.slice(t.quoteStart, t.quoteEnd), quote);
   }
+});
+
+test("single quotes are code, not a quotation: §3 'layernorm' checks no words", () => {
+  const [t] = parseTagText("# §3 uses 'layernorm' as in the paper") as [ParsedTag];
+  assert.equal(t.quote, undefined);
+  assert.equal(parseTagText("# Eq. 4 'scaled by 1/sqrt(d_k)'")[0]!.quote, undefined);
+  assert.equal(parseTagText('# Eq. 4 ‘scaled by 1/sqrt(d_k)’')[0]!.quote, 'scaled by 1/sqrt(d_k)');
+});
+
+test("references in a flag's reasoning are mentions, each its own tag, never one compound citation", () => {
+  const text = '# [ASSUMPTION] BERT-base width, so v of Eq. (1) is 768-d; not stated in §6 for SPECTER; Table 2 lists 768';
+  const tags = parseTagText(text);
+  assert.deepEqual(tags.map((t) => t.refs.map((r) => `${r.kind} ${r.number}`)), [[], ['equation 1'], ['section 6'], ['table 2']]);
+  assert.equal(tags[0]!.flag, 'ASSUMPTION');
+  // A citation right after the flag is the flag's own.
+  const own = parseTagText('# [PARTIALLY_SPECIFIED] §5.3 "warmup_steps = 4000" — shape after warmup, cf. Eq. 3');
+  assert.deepEqual(own[0]!.refs.map((r) => r.number), ['5.3']);
+  assert.equal(own[0]!.quote, 'warmup_steps = 4000');
+  assert.deepEqual(own[1]!.refs.map((r) => r.number), ['3']);
 });
 
 test('quote and note together; the note ends at a comment closer', () => {

@@ -24,7 +24,6 @@ test('sections: numbers incl. \\input/\\include files, starred and \\paragraph u
       ['2', 'Method', 1],
       ['2.1', 'Attention', 2],
       ['2.1.1', 'Multiple heads', 3],
-      ['', 'Initialisation.', 4],
       ['3', 'Experiments', 1],
       ['', 'Setup', 2],
       ['', 'Acknowledgements', 1],
@@ -37,6 +36,10 @@ test('sections: numbers incl. \\input/\\include files, starred and \\paragraph u
   assert.equal(p.sections.find((s) => s.number === '2')?.label, 'sec:method');
   assert.equal(p.sections.find((s) => s.number === 'A.1')?.id, 'sec:A.1');
   assert.ok(!p.sections.some((s) => /commented out|iffalse/.test(s.title)), 'commented and \\iffalse sections are not read');
+  // \paragraph{…} is a run-in heading inside §2.1.1, not a section: its text keeps that number.
+  const runIn = p.passages.find((x) => x.runIn === 'Initialisation.')!;
+  assert.equal(runIn.text, 'Initialisation. Weights start at zero.');
+  assert.equal(runIn.sectionId, 'sec:2.1.1');
 });
 
 test('equations: continuous numbering, align rows, \\nonumber/\\notag, \\tag, starred, subequations, shorthand \\be', () => {
@@ -127,7 +130,7 @@ test('\\numberwithin{equation}{section}: 1.1, 1.2, \\tag{T}, 2.1, and A.1 in the
 
 test('a folder: the main file is the one with \\documentclass and \\begin{document}', () => {
   const p = parseTree('tree');
-  assert.equal(p.sections.length, 11);
+  assert.equal(p.sections.length, 10);
   const none = parseLatexTree(folderTree(path.join(ROOT, 'no-main'), 'no-main'), { location: 'no-main' });
   assert.ok(!none.ok);
   assert.match(none.error.message, /^no main \.tex file \(with \\documentclass\) in no-main/);

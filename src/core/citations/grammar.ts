@@ -128,15 +128,27 @@ export function parseTagText(text: string): ParsedTag[] {
       flag: f.flag,
     };
     if (tail) tag.note = tail;
-    // A flag's quote may stand anywhere in its text: [PARTIALLY_SPECIFIED] warmup "4000 steps" is ambiguous.
-    const q = readQuote(text, f.end, textEnd, true);
-    if (q) setQuote(tag, q.fields);
-    tags.push(tag);
-    for (const r of runs) {
-      if (used.has(r) || r.start < f.end || r.start >= textEnd) continue;
+    // A quote right after a mention is that mention's; a flag's own quote may stand anywhere
+    // else in its text ([PARTIALLY_SPECIFIED] warmup "4000 steps" is ambiguous).
+    const mentions = runs.filter((r) => !used.has(r) && r.start >= f.end && r.start < textEnd);
+    const claimed: [number, number][] = [];
+    const mentionTags = mentions.map((r, k) => {
       used.add(r);
-      tags.push({ raw: text.slice(r.start, r.end), start: r.start, end: r.end, refs: r.refs });
-    }
+      const m: ParsedTag = { raw: '', start: r.start, end: r.end, refs: r.refs };
+      const q = readQuote(text, r.end, Math.min(textEnd, mentions[k + 1]?.start ?? textEnd));
+      if (q) {
+        setQuote(m, q.fields);
+        m.end = q.end;
+        claimed.push([q.fields.quoteStart! - 1, q.end]);
+      }
+      m.raw = text.slice(m.start, m.end);
+      return m;
+    });
+    const q = readFlagQuote(text, f.end, textEnd, claimed);
+    // Without a citation of its own, only [PARTIALLY_SPECIFIED] quotes the paper; an
+    // [ASSUMPTION]'s quotes are its reasoning (an error message, a library's default).
+    if (q && (tag.refs.length || f.flag === 'PARTIALLY_SPECIFIED')) setQuote(tag, q.fields);
+    tags.push(tag, ...mentionTags);
   }
 
   const free = runs.filter((r) => !used.has(r));
@@ -357,6 +369,18 @@ function readQuote(
   const quote = text.slice(pos + 1, closeAt);
   if (!quote.trim()) return undefined;
   return { end: closeAt + 1, fields: { quote, quoteStart: pos + 1, quoteEnd: closeAt } };
+}
+
+/** The first quote in a flag's text that no mention has claimed. */
+function readFlagQuote(text: string, from: number, limit: number, claimed: [number, number][]): ReturnType<typeof readQuote> {
+  let at = from;
+  while (at < limit) {
+    const q = readQuote(text, at, limit, true);
+    if (!q) return undefined;
+    if (!claimed.some(([a, b]) => q.fields.quoteStart! - 1 >= a && q.end <= b)) return q;
+    at = q.end;
+  }
+  return undefined;
 }
 
 function readNote(text: string, at: number, limit: number): { note: string; end: number } | undefined {

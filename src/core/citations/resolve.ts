@@ -232,6 +232,8 @@ export function resolveTag(paper: Paper, tag: ParsedTag): TagResolution {
     refs.forEach((res, i) => {
       if (!res.resolved || res.kind !== 'equation' || !res.section) return;
       if (sectionRefs.some(({ r }) => within(res.section, r.number))) return;
+      // "§2.5 (Equation 1)": a section whose text uses the equation ("… pooled output (Equation 1)") may cite it.
+      if (sectionRefs.some(({ r }) => mentionsEquation(index.sectionsByNumber.has(r.number) ? sectionBody(index, index.sectionsByNumber.get(r.number)!).text : '', res.number))) return;
       const cited = sectionRefs.map(({ r }) => refLabel(r)).join(' or ');
       reasons.push(`${res.label} is in §${res.section}, not ${cited}`);
       const sec = index.sectionsByNumber.get(res.section);
@@ -310,6 +312,11 @@ const KIND_NAME: Record<RefKind, string> = { section: 'Section', equation: 'Equa
 
 function broken(ref: RefQuery, label: string, reason: string, suggestions: Suggestion[]): BrokenRef {
   return { resolved: false, kind: ref.kind, number: ref.number, label, reason, suggestions };
+}
+
+function mentionsEquation(text: string, number: string): boolean {
+  const n = number.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b(?:Equations?|Eqs?\\.|Eqns?\\.)\\s*\\(?${n}\\)?(?![\\w.])`, 'i').test(text);
 }
 
 function within(sectionNumber: string, cited: string): boolean {
@@ -400,7 +407,7 @@ function checkQuote(index: PaperIndex, tag: ParsedTag, refs: RefResolution[]): Q
   if (tag.refs.length) {
     // Not where it was cited: is it anywhere else? That tells the reader which section to cite.
     const elsewhere = search(allHaystacks(index), q);
-    if (elsewhere) return hit(false, elsewhere, elsewhere.h.section ? `§${elsewhere.h.section}` : 'another part of the paper');
+    if (elsewhere) return hit(false, elsewhere, elsewhere.h.section ? `§${elsewhere.h.section}` : placeOf(index, elsewhere.h.passageId));
   }
   // The same words with other numbers: the reason can show what the paper says instead.
   for (const h of scope.length ? scope : allHaystacks(index)) {
@@ -412,6 +419,16 @@ function checkQuote(index: PaperIndex, tag: ParsedTag, refs: RefResolution[]): Q
   function hit(ok: boolean, f: { h: Haystack; start: number; end: number }, where: string): QuoteResolution {
     return { found: ok, passageId: f.h.passageId, in: where, page: f.h.page, anchors: f.h.anchors, start: f.start, end: f.end, passageText: f.h.text };
   }
+}
+
+/** Where an unnumbered passage stands, in words: "the abstract", "Table 2", "the unnumbered part "References"". */
+function placeOf(index: PaperIndex, passageId: string): string {
+  const c = [...index.paper.tables, ...index.paper.figures, ...index.paper.algorithms].find((x) => x.id === passageId);
+  if (c) return refLabel({ kind: c.kind, number: c.number });
+  const p = index.paper.passages.find((x) => x.id === passageId);
+  if (p?.kind === 'abstract') return 'the abstract';
+  const s = p && index.sectionsById.get(p.sectionId);
+  return s ? `the unnumbered part "${s.title}"` : 'the text before the first section';
 }
 
 function search(hay: Haystack[], q: string): { h: Haystack; start: number; end: number } | undefined {

@@ -134,7 +134,7 @@ export function notebookPrompt(files: { path: string; summary: string }[]): stri
 
 export function repairPrompt(file: string, content: string, problems: { line: number; tag: string; reason: string }[], references: string): string {
   return [
-    `${taskHeading('repair', file)}\nSome citation tags in ${file} point at nothing in the paper. Fix each one: cite the right place, or flag the choice ([UNSPECIFIED], [ASSUMPTION]) when the paper does not specify it. Change nothing else; answer with the whole file.`,
+    `${taskHeading('repair', file)}\nThe citation check found the tags below in ${file} broken. Fix each one: where the reason names the place the quote stands ("it is in §7.1"), cite that place and keep the quote word for word; where a quote is not in the paper, quote the paper's exact words or drop only that quote; where the paper does not specify the choice, flag it ([UNSPECIFIED], [ASSUMPTION]). Never remove or move a correct quote or citation to get past the check, and change nothing else; answer with the whole file.`,
     `Broken tags:\n${problems.map((p) => `- line ${p.line}: ${p.tag} — ${p.reason}`).join('\n')}`,
     `What the paper has:\n${references}`,
     `${file}:\n\`\`\`\n${content.trimEnd()}\n\`\`\``,

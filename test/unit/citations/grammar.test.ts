@@ -142,6 +142,15 @@ test("references in a flag's reasoning are mentions, each its own tag, never one
   assert.deepEqual(own[0]!.refs.map((r) => r.number), ['5.3']);
   assert.equal(own[0]!.quote, 'warmup_steps = 4000');
   assert.deepEqual(own[1]!.refs.map((r) => r.number), ['3']);
+  // A quote right after a mention is the mention's, checked against it alone.
+  const [flag, mention] = parseTagText('# [UNSPECIFIED] §7, Table 11 values are missing; §4 "except for LLM training"; 0.5 as fallback');
+  assert.deepEqual(flag!.refs.map((r) => r.number), ['7', '11']);
+  assert.equal(flag!.quote, undefined);
+  assert.deepEqual(mention!.refs.map((r) => r.number), ['4']);
+  assert.equal(mention!.quote, 'except for LLM training');
+  // An [ASSUMPTION] without a citation of its own quotes its reasoning, not the paper.
+  assert.equal(parseTagText(`# [ASSUMPTION] match torch's "not implemented for '<dtype>'" message`)[0]!.quote, undefined);
+  assert.equal(parseTagText('# [PARTIALLY_SPECIFIED] warmup "4000 steps" is ambiguous')[0]!.quote, '4000 steps');
 });
 
 test('quote and note together; the note ends at a comment closer', () => {

@@ -57,6 +57,10 @@ paperTests('2020.acl-main.207.pdf', {
     '# Table 3 "task-specific fine-tuning"',
     '# Fig. 1',
     '# Appendix A',
+    // §2.5 uses the equation ("… as the paper representation for P (Equation 1)"): it may cite it.
+    '# §2.5 (Equation 1) — the pooled output activation is the paper representation',
+    // A quote in a compound tag stands in any of its parts (here the section's text).
+    '# §2.3, Eq. 2 "we empirically choose m = 1"',
   ],
   broken: [
     ['# §2.6', /^no §2\.6 in the paper \(§2 has §2\.1–2\.5\)$/],

@@ -20,11 +20,19 @@ function activate(context) {
         const res = await fetch(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body), signal: ac.signal });
         const json = await res.json();
         if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
-        progress.report(new vscode.LanguageModelTextPart(json.choices[0].message.content));
+        progress.report(new vscode.LanguageModelTextPart(asChatModel(json.choices[0].message.content)));
       },
       provideTokenCount: async (_model, value) => Math.ceil((typeof value === 'string' ? value : text(value)).length / 4),
     }),
   );
+}
+
+// Chat models have no schema mode and answer as in a chat: prose around a ```json fence, and
+// often a trailing comma. The pipeline must read these as they are (one decoding path).
+function asChatModel(content) {
+  if (!content.trimStart().startsWith('{')) return content;
+  const commas = content.replace(/([^\s,[{])(\s*\n\s*[}\]])/g, '$1,$2');
+  return `Here is the answer.\n\n\`\`\`json\n${commas}\n\`\`\`\n\nTell me if anything should change.`;
 }
 
 module.exports = { activate };

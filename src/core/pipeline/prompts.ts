@@ -18,11 +18,12 @@ export interface Plan {
 
 const TAGS = `Citation tags (PaperTrail grammar), written in comments and docstrings:
 - §3.2 or §A.1: the section that specifies this; §3.2, Eq. 4 or Eq. (4): that equation; Table 1, Fig. 2, Alg. 1.
-- A quote after a tag, §3.2 "exact words", must be words that appear verbatim in that section.
+- A quote after a tag, §3.2 "exact words", must be words that appear verbatim in that section (a subsection's words count for its parent): copy them, never shorten or paraphrase inside the double quotes. Names from code go in backticks, never in double quotes.
 - [UNSPECIFIED] the paper does not say; list the alternatives. [PARTIALLY_SPECIFIED] the paper is ambiguous; quote it.
 - [ASSUMPTION] a reasoned inference; give the reasoning. [FROM_OFFICIAL_CODE] taken from the authors' code.
 - Form: "# §3.2, Eq. 4 — what this line does". A tag on a comment line of its own applies to the block below it.
-- Cite only sections, equations, tables and figures that the paper has. Never invent a number.`;
+- Cite only sections, equations, tables and figures that the paper has, by the numbers the paper text above prints. Never invent a number, and never write a placeholder tag (not even to explain the format).
+- In a flag's reasoning, a reference (§6, Eq. 1) is a mention; quote only right after the reference the words stand in.`;
 
 export function systemPrompt(paper: string, options: RunOptions): string {
   const scope = options.scope.length ? `Implement only ${options.scope.map((s) => `§${s}`).join(', ')} and what they need; the rest of the paper is context.` : 'Implement the whole method of the paper.';

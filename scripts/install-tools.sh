@@ -41,4 +41,4 @@ if [ ! -x "$CODE_SERVER" ]; then
     env PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$N" bash -c 'cd "$1" && npm i --no-audit --no-fund --loglevel=error --foreground-scripts "code-server@$2"' _ "$CS_DIR.tmp" "$CODE_SERVER_VERSION"
   rm -rf "$CS_DIR" && mv "$CS_DIR.tmp" "$CS_DIR"
 fi
-log "tools ready: code-server $("$NODE24_BIN/node" "$CS_DIR/node_modules/code-server/out/node/entry.js" --version 2>/dev/null | head -1 | cut -d' ' -f1), $("$CHROMIUM" --version 2>/dev/null)"
+log "tools ready: code-server $("$NODE24_BIN/node" "$CS_DIR/node_modules/code-server/out/node/entry.js" --version 2>/dev/null | grep -m1 -oE "^[0-9]+\.[0-9]+\.[0-9]+"), $("$CHROMIUM" --version 2>/dev/null)"

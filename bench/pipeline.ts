@@ -13,7 +13,7 @@ import { DEFAULT_PRICES } from '../src/core/llm/pricing';
 import type { Paper } from '../src/core/paper/model';
 import { parsePaper } from '../src/core/paper/parse';
 import { DEFAULT_OPTIONS } from '../src/core/pipeline/options';
-import { paperText } from '../src/core/pipeline/paperText';
+import { paperMarkdown } from '../src/core/paper/markdown';
 import { runPipeline } from '../src/core/pipeline/pipeline';
 import { analysisPrompt, overviewPrompt, systemPrompt } from '../src/core/pipeline/prompts';
 import { taskHeading } from '../src/core/pipeline/tasks';
@@ -60,7 +60,7 @@ async function paperCoder(paper: Paper): Promise<Measure> {
   const client = new OpenAI({ baseURL: server.url, apiKey: 'k', maxRetries: 0 });
   // Same instructions and paper text as ours, so only the schedule differs.
   const system = systemPrompt('', { ...DEFAULT_OPTIONS }).replace(/<paper>[\s\S]*<\/paper>$/, '');
-  const paperMsg = `The paper:\n<paper>\n${paperText(paper)}\n</paper>`;
+  const paperMsg = `The paper:\n<paper>\n${paperMarkdown(paper)}\n</paper>`;
   type Msg = { role: 'system' | 'user' | 'assistant'; content: string };
   let promptTokens = 0;
   let cachedTokens = 0;

@@ -100,6 +100,8 @@ interface Haystack {
   norm?: Normalized;
   /** Section number the text stands in (for "it is in §3.3"). */
   section: string;
+  /** A caption's own reference ("it is in Fig. 7"), when the text is a caption. */
+  ref?: { kind: RefKind; number: string };
 }
 
 export interface PaperIndex {
@@ -262,7 +264,12 @@ export function resolveTag(paper: Paper, tag: ParsedTag): TagResolution {
         reason += ` (it is in ${elsewhere})`;
         const secNum = elsewhere.replace(/^§/, '');
         const secRefIndex = tag.refs.findIndex((r) => r.kind === 'section');
-        if (secRefIndex >= 0 && index.sectionsByNumber.has(secNum)) {
+        const cap = /^(Table|Fig\.|Alg\.) (\S+)$/.exec(elsewhere);
+        const capKind: RefKind | undefined = cap ? ({ Table: 'table', 'Fig.': 'figure', 'Alg.': 'algorithm' } as const)[cap[1] as 'Table' | 'Fig.' | 'Alg.'] : undefined;
+        const capRefIndex = capKind ? tag.refs.findIndex((r) => r.kind === capKind) : -1;
+        if (cap && capKind && capRefIndex >= 0) {
+          suggestions.push({ refIndex: capRefIndex, kind: capKind, number: cap[2]!, label: elsewhere, why: `the quote is in ${elsewhere}` });
+        } else if (secRefIndex >= 0 && index.sectionsByNumber.has(secNum)) {
           const s = index.sectionsByNumber.get(secNum)!;
           suggestions.push({ refIndex: secRefIndex, kind: 'section', number: secNum, label: `§${s.number} ${s.title}`, why: `the quote is in §${secNum}` });
         }
@@ -368,16 +375,18 @@ function quoteScope(index: PaperIndex, refs: RefResolution[]): Haystack[] {
 function allHaystacks(index: PaperIndex): Haystack[] {
   if (index.allHay) return index.allHay;
   const secNum = (id: string) => index.sectionsById.get(id)?.number ?? '';
+  // Captions first: words of a caption are "in Fig. 7", not only in the section around it.
   index.allHay = [
-    ...index.paper.passages.map((p) => ({ passageId: p.id, page: p.page, anchors: p.anchors, text: p.text, section: secNum(p.sectionId) })),
-    ...index.paper.equations.map((e) => ({ passageId: e.id, page: e.page, anchors: [{ page: e.page, rects: e.rects }], text: e.text, section: e.section })),
     ...[...index.paper.tables, ...index.paper.figures, ...index.paper.algorithms].map((c) => ({
       passageId: c.id,
       page: c.page,
       anchors: [{ page: c.page, rects: c.rects }],
       text: c.text,
       section: c.section,
+      ref: { kind: c.kind as RefKind, number: c.number },
     })),
+    ...index.paper.passages.map((p) => ({ passageId: p.id, page: p.page, anchors: p.anchors, text: p.text, section: secNum(p.sectionId) })),
+    ...index.paper.equations.map((e) => ({ passageId: e.id, page: e.page, anchors: [{ page: e.page, rects: e.rects }], text: e.text, section: e.section })),
   ];
   return index.allHay;
 }
@@ -407,7 +416,7 @@ function checkQuote(index: PaperIndex, tag: ParsedTag, refs: RefResolution[]): Q
   if (tag.refs.length) {
     // Not where it was cited: is it anywhere else? That tells the reader which section to cite.
     const elsewhere = search(allHaystacks(index), q);
-    if (elsewhere) return hit(false, elsewhere, elsewhere.h.section ? `§${elsewhere.h.section}` : placeOf(index, elsewhere.h.passageId));
+    if (elsewhere) return hit(false, elsewhere, elsewhere.h.ref ? refLabel(elsewhere.h.ref) : elsewhere.h.section ? `§${elsewhere.h.section}` : placeOf(index, elsewhere.h.passageId));
   }
   // The same words with other numbers: the reason can show what the paper says instead.
   for (const h of scope.length ? scope : allHaystacks(index)) {

@@ -142,6 +142,10 @@ export interface TextContext {
   macros: Macros;
   /** Printed form of a \ref to `label`; "??" when unknown, as LaTeX prints it. */
   ref?: (label: string, style: RefStyle) => string;
+  /** Printed form of a \cite of these keys ("[3, 7]" from the .bbl); default: the keys in brackets. */
+  cite?: (keys: string[]) => string;
+  /** Markdown: inline math stays LaTeX between `$`, user macros expanded, instead of being flattened. */
+  keepMath?: boolean;
 }
 
 /** Plain text of a LaTeX fragment (a title, caption, paragraph). */
@@ -296,7 +300,8 @@ function render(s: string, mode: Mode, ctx: TextContext, depth: number, budget: 
       if (c === '$') {
         const dbl = s[i + 1] === '$';
         const close = findDollar(s, i + (dbl ? 2 : 1), dbl);
-        out += (dbl ? ' ' : '') + render(s.slice(i + (dbl ? 2 : 1), close), 'math', ctx, depth + 1, budget) + (dbl ? ' ' : '');
+        const inner = s.slice(i + (dbl ? 2 : 1), close);
+        out += (dbl ? ' ' : '') + (ctx.keepMath ? inlineMath(inner, ctx) : render(inner, 'math', ctx, depth + 1, budget)) + (dbl ? ' ' : '');
         i = close + (dbl ? 2 : 1);
         continue;
       }
@@ -354,6 +359,26 @@ function render(s: string, mode: Mode, ctx: TextContext, depth: number, budget: 
     i++;
   }
   return out;
+}
+
+/** `$…$` for Markdown: the LaTeX as written, user macros expanded, labels and spacing tidied. */
+function inlineMath(latex: string, ctx: TextContext): string {
+  const t = mathLatex(latex, ctx.macros);
+  return t ? `$${t}$` : '';
+}
+
+/**
+ * Display or inline math as LaTeX for a reader (Markdown, prompts): user macros expanded,
+ * \label, \nonumber and \tag removed, whitespace collapsed. Shape: one line per row.
+ */
+export function mathLatex(latex: string, macros: Macros): string {
+  return expandMacros(latex, macros, () => true)
+    .replace(/\\(label|tag\*?)\s*\{[^}]*\}/g, '')
+    .replace(/\\(nonumber|notag)(?![a-zA-Z])/g, '')
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('\n');
 }
 
 function findDollar(s: string, from: number, dbl: boolean): number {
@@ -421,7 +446,7 @@ function renderCommand(s: string, at: number, mode: Mode, ctx: TextContext, dept
       // \( … \) and \[ … \] in running text are math.
       const close = s.indexOf(name === '(' ? '\\)' : '\\]', end);
       const stop = close < 0 ? s.length : close;
-      const math = sub(s.slice(end, stop), 'math');
+      const math = ctx.keepMath ? inlineMath(s.slice(end, stop), ctx) : sub(s.slice(end, stop), 'math');
       end = close < 0 ? s.length : close + 2;
       return { text: name === '[' ? ` ${math} ` : math, end };
     }
@@ -458,8 +483,8 @@ function renderCommand(s: string, at: number, mode: Mode, ctx: TextContext, dept
   if (CITE.test(name)) {
     opt();
     opt();
-    const keys = arg() ?? '';
-    return { text: `[${keys.split(',').map((k) => k.trim()).filter(Boolean).join(', ')}]`, end };
+    const keys = (arg() ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+    return { text: ctx.cite ? ctx.cite(keys) : `[${keys.join(', ')}]`, end };
   }
   if (REF.test(name)) {
     const labels = (arg() ?? '').split(',').map((l) => l.trim()).filter(Boolean);

@@ -9,7 +9,10 @@ import { findEnvEnd, isEscaped, matchBrace, readArg, readOptArg, readStarOptArg,
 import type { LatexSource, SourceTree } from './latex-source';
 import { findMainFile, loadLatex } from './latex-source';
 import type { Macros, RefStyle, TextContext } from './latex-text';
-import { collectEnvAliases, collectMacros, expandMacros, flattenMath, flattenText } from './latex-text';
+import { collectEnvAliases, collectMacros, expandMacros, flattenMath, flattenText, mathLatex } from './latex-text';
+import type { AlgorithmLine } from './latex-algorithm';
+import { latexAlgorithms } from './latex-algorithm';
+import { latexTables } from './latex-table';
 import type { Caption, CaptionKind, Equation, Paper, Passage, PassageKind, Section } from './model';
 import { PAPER_SCHEMA_VERSION } from './model';
 
@@ -58,6 +61,13 @@ interface RawPassage {
   caption?: number;
   /** A run-in heading (\paragraph{…}) that opens this paragraph, as LaTeX. */
   runIn?: string;
+  /** For equation passages: the display as written, and the numbers it prints (none: unnumbered). */
+  display?: string;
+  numbers?: string[];
+  /** For table passages: rows of LaTeX cells. */
+  rows?: string[][];
+  /** For code passages: the lines of an algorithm or listing. */
+  code?: AlgorithmLine[];
 }
 
 type LabelKind = 'section' | 'equation' | 'theorem' | CaptionKind;
@@ -172,7 +182,7 @@ function collectTheorems(scan: Scan, preamble: string): void {
   }
 }
 
-const SETTINGS = /\\(numberwithin|counterwithin|counterwithout|renewcommand|setcounter|addtocounter|stepcounter|refstepcounter|@addtoreset|title|icmltitle|author|icmlauthor)(?![a-zA-Z])(\*?)/g;
+const SETTINGS = /\\(numberwithin|counterwithin|counterwithout|renewcommand|setcounter|addtocounter|stepcounter|refstepcounter|@addtoreset|title|icmltitle|author|icmlauthor|abstract)(?![a-zA-Z])(\*?)/g;
 
 /** Numbering settings, title and authors in the preamble (or a local package). */
 function readSettings(scan: Scan, text: string): void {
@@ -249,6 +259,14 @@ function applyCommand(scan: Scan, cmd: string, star: boolean, s: string, at: num
       scan.authors.push(a.content);
       return b ? b.end : a.end;
     }
+    case 'abstract': {
+      // A class macro some templates take in the preamble: \abstract{…} (not \newcommand{\abstract}).
+      if (!/^\s*\{/.test(s.slice(at, at + 40))) return at;
+      const a = readArg(s, at);
+      if (!a) return at;
+      scan.abstract ??= a.content;
+      return a.end;
+    }
     default:
       return at;
   }
@@ -267,8 +285,12 @@ function scanBody(scan: Scan, body: string): void {
     if (m[1]) end = environment(scan, body, m[1] as 'begin' | 'end', m[2]!.trim(), end);
     else if (m[3]) end = sectioning(scan, body, m[3], end);
     else if (m[4]) end = command(scan, body, m[4], m[5] === '*', end);
-    else if (m[0] === '\\[') end = skipTo(body, end, /\\\]/);
-    else if (m[0] === '$$') end = skipTo(body, end, /\$\$/);
+    else if (m[0] === '\\[' || m[0] === '$$') {
+      end = skipTo(body, end, m[0] === '$$' ? /\$\$/ : /\\\]/);
+      flush(scan);
+      const inner = body.slice(m.index + 2, end - 2);
+      if (inner.trim()) scan.passages.push({ kind: 'equation', heading: currentHeading(scan), raw: '', display: inner, numbers: [] });
+    }
     last = end;
     re.lastIndex = end;
   }
@@ -312,6 +334,7 @@ function addHeading(scan: Scan, rawTitle: string, level: number, number: string)
   while (scan.stack.length && scan.stack[scan.stack.length - 1]!.level >= level) scan.stack.pop();
   scan.stack.push(h);
   scan.headings.push(h);
+  scan.passages.push({ kind: 'heading', heading: h, raw: rawTitle });
   // LaTeX labels the last counter stepped: after \section* that is still the previous one.
   if (number) scan.target = { kind: 'section', number, item: h };
   return h;
@@ -402,8 +425,11 @@ function environment(scan: Scan, s: string, which: 'begin' | 'end', rawName: str
   const close = () => findEnvEnd(s, rawName, at);
   if (SINGLE.has(base) || ROWS.has(base)) {
     const end = close();
-    mathEnvironment(scan, name, s.slice(at, end ? end.start : s.length));
-    scan.para += ' ';
+    const inner = s.slice(at, end ? end.start : s.length);
+    // The display stands between the prose before and after it, as printed.
+    flush(scan);
+    const numbers = mathEnvironment(scan, name, inner);
+    scan.passages.push({ kind: 'equation', heading: currentHeading(scan), raw: '', display: displayBody(base, inner), numbers });
     return end ? end.end : s.length;
   }
   const floatKind = FLOATS[base];
@@ -463,8 +489,8 @@ interface Row {
   numbered: boolean;
 }
 
-/** One display: which rows get a number, and what that number is. */
-function mathEnvironment(scan: Scan, name: string, inner: string): void {
+/** One display: which rows get a number, and what that number is. Returns the numbers, in order. */
+function mathEnvironment(scan: Scan, name: string, inner: string): string[] {
   const base = name.replace(/\*$/, '');
   const starred = name.endsWith('*') || base === 'displaymath' || base === 'math' || base === 'xxalignat';
   let body = inner;
@@ -491,6 +517,7 @@ function mathEnvironment(scan: Scan, name: string, inner: string): void {
   // trailing ones to the last numbered row.
   let pending: string[] = [];
   let lastEq: RawEquation | undefined;
+  const numbers: string[] = [];
   for (const row of rows) {
     if (!row.numbered) {
       pending.push(row.latex);
@@ -498,6 +525,7 @@ function mathEnvironment(scan: Scan, name: string, inner: string): void {
     }
     const number = row.tag !== undefined ? flattenText(row.tag, { macros: new Map() }) : nextEquationNumber(scan);
     const eq: RawEquation = { number, section: sectionNumber(scan), latex: [...pending, row.latex].filter(Boolean).join(' \\\\\n') };
+    numbers.push(number);
     pending = [];
     scan.equations.push(eq);
     lastEq = eq;
@@ -505,6 +533,16 @@ function mathEnvironment(scan: Scan, name: string, inner: string): void {
     for (const l of row.labels) attachLabel(scan, l);
   }
   if (pending.some(Boolean) && lastEq) lastEq.latex = [lastEq.latex, ...pending].filter(Boolean).join(' \\\\\n');
+  return numbers;
+}
+
+/** The display as a reader sees it: align-like rows kept (with their `&`), the environment's own arguments dropped. */
+function displayBody(base: string, inner: string): string {
+  let body = inner;
+  if (/^(alignat|xalignat|xxalignat)$/.test(base)) body = skipArgs(body, 0, 1);
+  if (base === 'IEEEeqnarray') body = skipArgs(body, 1, 1);
+  if (ROWS.has(base)) return `\\begin{aligned}\n${body.trim()}\n\\end{aligned}`;
+  return body;
 }
 
 function skipArgs(s: string, optional: number, mandatory: number): string {
@@ -529,14 +567,28 @@ function nextEquationNumber(scan: Scan): string {
   return theCounter(scan.counters, 'equation');
 }
 
-/** A float: its \caption(s) and \label(s); sub-figure captions do not take a figure number. */
+/**
+ * A float: its \caption(s) and \label(s), then what it shows that is text (table grids,
+ * algorithm and listing lines). Sub-figure captions do not take a figure number; a float
+ * inside another (an algorithm in a wrapfigure) takes its own counter, as LaTeX counts it.
+ */
 function floatEnvironment(scan: Scan, kind: CaptionKind, body: string): void {
-  const re = /\\(caption|captionof|label|subcaption|subcaptionbox|subfloat|subref)(?![a-zA-Z@])|\\begin\s*\{(subfigure|subtable|subfloat|minipage)\}/g;
+  const re = /\\(caption|captionof|label|subcaption|subcaptionbox|subfloat|subref)(?![a-zA-Z@])|\\begin\s*\{(subfigure|subtable|subfloat|minipage|algorithm|algorithm2e|table|figure)\*?\}/g;
+  let own = '';
+  let last = 0;
   for (let m = re.exec(body); m; m = re.exec(body)) {
     if (isEscaped(body, m.index)) continue;
     let end = m.index + m[0].length;
     const cmd = m[1];
-    if (m[2] && m[2] !== 'minipage') {
+    const nested = m[2] && FLOATS[m[2]];
+    if (nested) {
+      const name = m[0].slice(m[0].indexOf('{') + 1, -1);
+      const close = findEnvEnd(body, name, end);
+      own += body.slice(last, m.index);
+      floatEnvironment(scan, nested, body.slice(end, close ? close.start : body.length));
+      end = close ? close.end : body.length;
+      last = end;
+    } else if (m[2] && m[2] !== 'minipage') {
       const close = findEnvEnd(body, m[2], end);
       end = close ? close.end : body.length;
     } else if (cmd === 'caption' || cmd === 'captionof') {
@@ -570,6 +622,10 @@ function floatEnvironment(scan: Scan, kind: CaptionKind, body: string): void {
     }
     re.lastIndex = end;
   }
+  own += body.slice(last);
+  const heading = currentHeading(scan);
+  for (const rows of latexTables(own)) scan.passages.push({ kind: 'table', heading, raw: '', rows });
+  for (const code of latexAlgorithms(own)) scan.passages.push({ kind: 'code', heading, raw: '', code });
 }
 
 function addCaption(scan: Scan, kind: CaptionKind, raw: string): void {
@@ -688,15 +744,47 @@ function assemble(scan: Scan, src: LatexSource, info: LatexInfo, macros: Macros,
   }));
   const abstract = scan.abstract !== undefined ? text(scan.abstract) : '';
   const passages: Passage[] = [];
-  const push = (kind: PassageKind, sectionId: string, t: string, runIn = '') => {
+  const mdCtx: TextContext = { ...ctx, keepMath: true };
+  const push = (kind: PassageKind, sectionId: string, t: string, extra: Partial<Passage> = {}) => {
     // A stray bracket or rule left from layout commands is not a passage.
-    if (/[\p{L}\p{N}]/u.test(t)) passages.push({ id: `p:${passages.length + 1}`, kind, sectionId, text: t, page: 0, anchors: [], ...(runIn ? { runIn } : {}) });
+    if (/[\p{L}\p{N}]/u.test(t)) passages.push({ id: `p:${passages.length + 1}`, kind, sectionId, text: t, page: 0, anchors: [], ...extra });
   };
-  if (abstract) push('abstract', '', abstract);
+  if (abstract) push('abstract', '', abstract, markdownOf(scan.abstract!, abstract));
+  const equationIds = new Map(equations.map((e) => [e.number, e.id]));
   for (const p of scan.passages) {
-    const body = p.caption !== undefined ? captionText[p.caption]! : text(p.raw);
-    const runIn = p.runIn !== undefined ? text(p.runIn) : '';
-    push(p.kind, p.heading?.id ?? '', runIn ? `${runIn} ${body}` : body, runIn);
+    const sectionId = p.heading?.id ?? '';
+    if (p.kind === 'heading') {
+      const sec = sections.find((x) => x.id === sectionId);
+      push('heading', sectionId, sec ? `${sec.number} ${sec.title}`.trim() : text(p.raw));
+    } else if (p.kind === 'equation') {
+      const numbers = p.numbers ?? [];
+      const tex = mathLatex(p.display ?? '', macros);
+      push('equation', sectionId, flattenMath(p.display ?? '', ctx) + numbers.map((n) => ` (${n})`).join(''), {
+        latex: tex,
+        equationNumbers: numbers.filter((n) => equationIds.has(n)),
+      });
+    } else if (p.kind === 'table') {
+      const rows = (p.rows ?? []).map((r) => r.map((c) => flattenText(c, mdCtx)));
+      push('table', sectionId, rows.map((r) => r.filter(Boolean).join(' ')).join('\n'), { rows });
+    } else if (p.kind === 'code') {
+      const lines = (p.code ?? []).map(
+        (l) => '    '.repeat(l.indent) + (l.code !== undefined ? l.code.replace(/\u0000(\d+)\u0000/g, (_all, k: string) => flattenText(l.marks?.[Number(k)] ?? '', ctx)) : flattenText(l.latex ?? '', mdCtx)),
+      );
+      push('code', sectionId, lines.join('\n'));
+    } else if (p.caption !== undefined) {
+      push(p.kind, sectionId, captionText[p.caption]!, markdownOf(scan.captions[p.caption]!.raw, captionText[p.caption]!, captionPrefix(scan.captions[p.caption]!, scan.algorithm2e)));
+    } else {
+      const body = text(p.raw);
+      const runIn = p.runIn !== undefined ? text(p.runIn) : '';
+      const md = markdownOf(p.raw, body);
+      push(p.kind, sectionId, runIn ? `${runIn} ${body}` : body, { ...(runIn ? { runIn } : {}), ...(md.markdown !== undefined && runIn ? { markdown: `${runIn} ${md.markdown}` } : md) });
+    }
+  }
+
+  /** `{ markdown }` when the Markdown form (inline math as LaTeX) differs from the plain text. */
+  function markdownOf(raw: string, plain: string, prefix = ''): Partial<Passage> {
+    const md = prefix + flattenText(raw, mdCtx);
+    return md !== plain ? { markdown: md } : {};
   }
   const sha256 = src.sha256;
   return {

@@ -41,7 +41,8 @@ export interface Section {
   label?: string;
 }
 
-export type PassageKind = 'abstract' | 'paragraph' | 'heading' | 'caption' | 'equation' | 'footnote' | 'list' | 'other';
+/** `table`: a table's grid (`rows`); `code`: an algorithm's or listing's lines (`text`, one per line). */
+export type PassageKind = 'abstract' | 'paragraph' | 'heading' | 'caption' | 'equation' | 'table' | 'code' | 'footnote' | 'list' | 'other';
 
 export interface Passage {
   id: string;
@@ -54,6 +55,13 @@ export interface Passage {
   anchors: Anchor[];
   /** A run-in heading (LaTeX \paragraph{…}) that opens the passage; `text` starts with it. */
   runIn?: string;
+  /** The text for Markdown where it differs from `text`: inline math as `$…$` LaTeX. */
+  markdown?: string;
+  /** Equation passages: the display as LaTeX (source papers), and the numbers it prints ("4", "1a"). */
+  latex?: string;
+  equationNumbers?: string[];
+  /** Table passages: the grid, rows of cells as printed (the first row is the header when it reads as one). */
+  rows?: string[][];
 }
 
 export interface Equation {
@@ -108,4 +116,10 @@ export interface Paper {
   passages: Passage[];
   /** What the parser could not do well (e.g. "page 3: no text layer"); shown, never hidden. */
   warnings: string[];
+  /**
+   * For a paper merged from its LaTeX source and its PDF (arXiv): the source's passages, in
+   * reading order, without positions. The Markdown is written from these (exact equations,
+   * tables, algorithms); `passages` are the PDF's, which know where things stand on the page.
+   */
+  sourcePassages?: Passage[];
 }

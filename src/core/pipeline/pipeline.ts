@@ -13,6 +13,7 @@ import type { ChatMessage, ChatProvider, ChatUsage } from '../llm/provider';
 import type { PriceTable } from '../llm/pricing';
 import { addUsage, costOf, NO_USAGE } from '../llm/pricing';
 import type { RetryPolicy } from '../llm/retry';
+import { paperMarkdown } from '../paper/markdown';
 import type { Paper } from '../paper/model';
 import type { PathRefusal } from '../workspace/safePath';
 import { displayPath } from '../workspace/safePath';
@@ -25,7 +26,7 @@ import { estimateRest } from './estimate';
 import { notebookJson } from './notebook';
 import type { RunOptions, Stage } from './options';
 import { modelFor } from './options';
-import { paperReferences, paperText } from './paperText';
+import { paperReferences } from './paperText';
 import type { Plan } from './prompts';
 import * as prompts from './prompts';
 import type { Analysis, GeneratedFile } from './schemas';
@@ -85,7 +86,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
   const emit = input.onEvent ?? (() => {});
   // Every call in flight listens on the one signal.
   if (input.signal) setMaxListeners(0, input.signal);
-  const system = prompts.systemPrompt(paperText(input.paper), options);
+  const system = prompts.systemPrompt(paperMarkdown(input.paper), options);
   const warnings: string[] = [];
   const totals = emptyTotals();
   const warn = (message: string): void => {

@@ -100,6 +100,7 @@ test('passages: paragraphs per section with \\ref and \\eqref resolved; footnote
   assert.deepEqual(
     intro.map((x) => [x.kind, x.text]),
     [
+      ['heading', '1 Introduction'],
       ['paragraph', 'Attention (Eq. (1)) is all TinyNet needs; Section 2 says how, and Figure 1 shows it.'],
       ['footnote', 'Code will be released.'],
     ],

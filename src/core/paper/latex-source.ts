@@ -96,12 +96,23 @@ const PREFERRED_MAIN = /^(main|ms|paper|article|manuscript|arxiv|root|document|s
  * one that no other candidate \inputs, then the shallowest.
  */
 export function findMainFile(tree: SourceTree): Result<string> {
+  const r = chooseMainFile(tree);
+  return r.ok ? ok(r.value.main) : r;
+}
+
+/**
+ * The file LaTeX was run on, as arXiv ran it: `00README.json`'s toplevel file, else among the
+ * files with \documentclass and \begin{document}: the one with a `.bbl` of its own name (the
+ * compiler's output ships beside it), a conventional name, one nobody inputs, one that inputs
+ * others. `others` are the candidates not chosen, for a warning.
+ */
+export function chooseMainFile(tree: SourceTree): Result<{ main: string; others: string[] }> {
   const files = tree.list();
   const readme = tree.read('00README.json');
   if (readme) {
     try {
       const top = (JSON.parse(readme) as { sources?: { filename?: string; usage?: string }[] }).sources?.find((s) => s.usage === 'toplevel');
-      if (top?.filename && tree.read(top.filename) !== undefined) return ok(top.filename);
+      if (top?.filename && tree.read(top.filename) !== undefined) return ok({ main: top.filename, others: [] });
     } catch {
       // Not the JSON we expected: fall back to looking at the files.
     }
@@ -117,7 +128,7 @@ export function findMainFile(tree: SourceTree): Result<string> {
     candidates.push({ rel, text });
   }
   if (!candidates.length) return fail('bad-input', `no main .tex file (with \\documentclass) in ${tree.name}; give the main .tex file itself`);
-  if (candidates.length === 1) return ok(candidates[0]!.rel);
+  if (candidates.length === 1) return ok({ main: candidates[0]!.rel, others: [] });
   const inputted = new Set<string>();
   const inputsOthers = new Set<string>();
   const known = new Set(files);
@@ -131,10 +142,17 @@ export function findMainFile(tree: SourceTree): Result<string> {
   }
   const depth = (rel: string) => rel.split('/').length;
   // A conventional name first, then a file nobody inputs, then one that inputs the others.
+  const hasBbl = (rel: string) => known.has(rel.replace(/\.tex$/i, '.bbl'));
   const score = (c: { rel: string }) =>
-    (PREFERRED_MAIN.test(path.posix.basename(c.rel)) ? 0 : 4) + (inputted.has(c.rel) ? 2 : 0) + (inputsOthers.has(c.rel) ? 0 : 1);
-  const best = [...candidates].sort((a, b) => score(a) - score(b) || depth(a.rel) - depth(b.rel) || b.text.length - a.text.length)[0]!;
-  return ok(best.rel);
+    (hasBbl(c.rel) ? 0 : 8) + (PREFERRED_MAIN.test(path.posix.basename(c.rel)) ? 0 : 4) + (inputted.has(c.rel) ? 2 : 0) + (inputsOthers.has(c.rel) ? 0 : 1);
+  const ranked = [...candidates].sort((a, b) => score(a) - score(b) || depth(a.rel) - depth(b.rel) || b.text.length - a.text.length);
+  return ok({ main: ranked[0]!.rel, others: ranked.slice(1).map((c) => c.rel) });
+}
+
+/** One line naming the main file chosen and the other candidates, so a wrong guess can be corrected. */
+export function otherMainsWarning(main: string, others: string[], hasBbl: boolean): string {
+  const shown = others.slice(0, 5).join(', ') + (others.length > 5 ? `, and ${others.length - 5} more` : '');
+  return `read ${main}${hasBbl ? ' (the file with the compiled bibliography)' : ''} as the main file; ${others.length} other file${others.length > 1 ? 's' : ''} with \\documentclass not read: ${shown} (give one of them directly to read it instead)`;
 }
 
 export interface LatexSource {
@@ -152,6 +170,8 @@ export interface LatexSource {
   /** sha256 of the files read, in order: the same sources give the same hash wherever they lie. */
   sha256: string;
   warnings: string[];
+  /** The main file's bibliography as compiled (`<main>.bbl`), when the tree has it. */
+  bbl?: string;
 }
 
 const MAX_DEPTH = 20;
@@ -191,7 +211,14 @@ export function loadLatex(tree: SourceTree, mainFile: string): Result<LatexSourc
       if (sty !== undefined && localPackages.length < 2 * 1024 * 1024) localPackages += '\n' + clean(sty);
     }
   }
+  const bblName = mainFile.replace(/\.(tex|ltx|latex)$/i, '') + '.bbl';
+  const bbl = tree.read(bblName);
+  if (bbl !== undefined) {
+    state.hash.update(bbl);
+    state.files.push(bblName);
+  }
   return ok({
+    ...(bbl !== undefined ? { bbl } : {}),
     mainFile,
     documentClass: cls?.[2]?.trim() ?? '',
     classOptions: cls?.[1] ?? '',

@@ -7,7 +7,7 @@ import type { Counters } from './latex-counters';
 import { format, newCounters, numberWithin, numberWithout, setCounter, setTemplate, stepCounter, getCounter, theCounter } from './latex-counters';
 import { findEnvEnd, isEscaped, matchBrace, readArg, readOptArg, readStarOptArg, splitRows } from './latex-scan';
 import type { LatexSource, SourceTree } from './latex-source';
-import { findMainFile, loadLatex } from './latex-source';
+import { chooseMainFile, loadLatex, otherMainsWarning } from './latex-source';
 import type { Macros, RefStyle, TextContext } from './latex-text';
 import { collectEnvAliases, collectMacros, expandMacros, flattenMath, flattenText, mathLatex } from './latex-text';
 import type { AlgorithmLine } from './latex-algorithm';
@@ -23,10 +23,11 @@ export interface LatexInfo {
 
 /** Finds the main file of a tree, reads it with its inputs, and scans it. */
 export function parseLatexTree(tree: SourceTree, info: LatexInfo, mainFile?: string): Result<Paper> {
-  const main = mainFile ? ok(mainFile) : findMainFile(tree);
+  const main = mainFile ? ok({ main: mainFile, others: [] }) : chooseMainFile(tree);
   if (!main.ok) return main;
-  const src = loadLatex(tree, main.value);
+  const src = loadLatex(tree, main.value.main);
   if (!src.ok) return src;
+  if (main.value.others.length) src.value.warnings.push(otherMainsWarning(main.value.main, main.value.others, src.value.bbl !== undefined));
   return ok(latexToPaper(src.value, info));
 }
 
@@ -101,7 +102,8 @@ interface Scan {
   para: string;
   /** The run-in heading waiting for the paragraph it opens. */
   runIn?: string;
-  subeq?: { parent: string; count: number; saved: number };
+  /** An open subequations block: its number, parts so far, the counter to restore, the group as an equation of its own. */
+  subeq?: { parent: string; count: number; saved: number; group: RawEquation; at: number; outer?: Target };
   title?: string;
   authors: string[];
   abstract?: string;
@@ -417,7 +419,16 @@ function environment(scan: Scan, s: string, which: 'begin' | 'end', rawName: str
   const base = name.replace(/\*$/, '');
   if (which === 'end') {
     if (name === 'subequations' && scan.subeq) {
-      setCounter(scan.counters, 'equation', scan.subeq.saved);
+      const sub = scan.subeq;
+      setCounter(scan.counters, 'equation', sub.saved);
+      // The group is an equation too ("Eq. 1" is 1a and 1b together), listed before its parts.
+      const parts = scan.equations.slice(sub.at);
+      if (parts.length) {
+        sub.group.latex = parts.map((e) => e.latex).join(' \\\\\n');
+        scan.equations.splice(sub.at, 0, sub.group);
+      }
+      // LaTeX's current label is local to the environment: after it, a \label names what came before.
+      scan.target = sub.outer;
       scan.subeq = undefined;
     } else if (LISTS.has(base)) scan.para += '\n\n';
     return at;
@@ -428,8 +439,11 @@ function environment(scan: Scan, s: string, which: 'begin' | 'end', rawName: str
     const inner = s.slice(at, end ? end.start : s.length);
     // The display stands between the prose before and after it, as printed.
     flush(scan);
+    const outer = scan.target;
     const numbers = mathEnvironment(scan, name, inner);
     scan.passages.push({ kind: 'equation', heading: currentHeading(scan), raw: '', display: displayBody(base, inner), numbers });
+    // A \label after \end{equation} names what came before it (LaTeX's current label is local to the environment).
+    scan.target = outer;
     return end ? end.end : s.length;
   }
   const floatKind = FLOATS[base];
@@ -447,8 +461,12 @@ function environment(scan: Scan, s: string, which: 'begin' | 'end', rawName: str
     }
     case 'subequations':
       stepCounter(scan.counters, 'equation');
-      scan.subeq = { parent: theCounter(scan.counters, 'equation'), count: 0, saved: getCounter(scan.counters, 'equation') };
-      scan.target = { kind: 'equation', number: scan.subeq.parent };
+      {
+        const parent = theCounter(scan.counters, 'equation');
+        const group: RawEquation = { number: parent, section: sectionNumber(scan), latex: '' };
+        scan.subeq = { parent, count: 0, saved: getCounter(scan.counters, 'equation'), group, at: scan.equations.length, ...(scan.target ? { outer: scan.target } : {}) };
+        scan.target = { kind: 'equation', number: parent, item: group };
+      }
       return at;
     case 'thebibliography': {
       references(scan);
@@ -706,7 +724,10 @@ function assemble(scan: Scan, src: LatexSource, info: LatexInfo, macros: Macros,
     const n = t.kind === 'equation' ? `(${t.number})` : t.number;
     return `${style === 'Cref' || opts.capitalize ? capital(name) : name} ${n}`;
   };
-  const ctx: TextContext = { macros, ref };
+  const numbers = bibliographyNumbers(src.bbl);
+  // Numbered as the compiled bibliography lists them; a key it lacks stays a key, as "[?]" would hide it.
+  const cite = numbers.size ? (keys: string[]): string => `[${keys.map((k) => numbers.get(k) ?? k).join(', ')}]` : undefined;
+  const ctx: TextContext = { macros, ref, ...(cite ? { cite } : {}) };
   const text = (raw: string) => flattenText(raw, ctx);
 
   const ids = new Set<string>();
@@ -804,6 +825,17 @@ function assemble(scan: Scan, src: LatexSource, info: LatexInfo, macros: Macros,
     passages,
     warnings: scan.warnings,
   };
+}
+
+/** Citation keys → their number in a compiled bibliography (`\bibitem[label]{key}` in order, from 1). */
+export function bibliographyNumbers(bbl: string | undefined): Map<string, string> {
+  const numbers = new Map<string, string>();
+  if (!bbl) return numbers;
+  for (const m of bbl.matchAll(/\\bibitem\s*(?:\[(?:[^\[\]]|\[[^\]]*\])*\])?\s*\{([^}]+)\}/g)) {
+    const key = m[1]!.trim();
+    if (!numbers.has(key)) numbers.set(key, String(numbers.size + 1));
+  }
+  return numbers;
 }
 
 function captionPrefix(c: RawCaption, algorithm2e: boolean): string {

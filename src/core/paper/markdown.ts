@@ -89,7 +89,8 @@ export function paperMarkdown(paper: Paper, options: MarkdownOptions = {}): stri
   endSection();
   // Numbered items the passages never showed (a PDF whose equation lines were not found) still reach the reader.
   const shown = new Set(passages.flatMap((p) => p.equationNumbers ?? []));
-  const missing = paper.equations.filter((e) => !shown.has(e.number) && !passages.some((p) => p.kind === 'equation' && p.text.includes(`(${e.number})`)));
+  const isShown = (n: string): boolean => shown.has(n) || [...shown].some((x) => x.startsWith(n) && /^[a-z]$/.test(x.slice(n.length)));
+  const missing = paper.equations.filter((e) => !isShown(e.number) && !passages.some((p) => p.kind === 'equation' && p.text.includes(`(${e.number})`)));
   if (missing.length && passages.some((p) => p.kind === 'equation' && p.equationNumbers)) {
     out.push('## Equations not placed in the text', ...missing.map((e) => `$$\n${e.latex ?? e.text}\n$$ (${e.number})`));
   }
@@ -112,6 +113,14 @@ function isReferences(s: Section): boolean {
   return !s.number && /^(references|bibliography|works cited|literature cited)$/i.test(s.title.trim());
 }
 
+/** `(4)`, `(5) (6)`, or `(3a) (3b) (3c) of (3)` when the parts belong to a numbered group (subequations). */
+function tagsOf(numbers: string[], equations: Map<string, unknown>): string {
+  const groups = new Set(numbers.map((n) => /^(.*\d)[a-z]$/.exec(n)?.[1]));
+  const group = groups.size === 1 ? [...groups][0] : undefined;
+  const list = numbers.map((n) => `(${n})`).join(' ');
+  return group && equations.has(group) ? `${list} of (${group})` : list;
+}
+
 function equationBlock(p: Passage, equations: Map<string, { latex?: string; text: string }>): string {
   const numbers = p.equationNumbers ?? [];
   let body = p.latex;
@@ -121,7 +130,7 @@ function equationBlock(p: Passage, equations: Map<string, { latex?: string; text
   }
   body ??= p.text.replace(/\s*(\([A-Z]?\d+(\.\d+)?[a-z]?\)\s*)+$/, '');
   const tags = numbers.length ? numbers : /(\(([A-Z]?\d+(\.\d+)?[a-z]?)\)\s*)+$/.exec(p.text)?.[0].match(/[A-Z]?\d+(\.\d+)?[a-z]?/g) ?? [];
-  return `$$\n${body.trim()}\n$$${tags.length ? ` ${tags.map((n) => `(${n})`).join(' ')}` : ''}`;
+  return `$$\n${body.trim()}\n$$${tags.length ? ` ${tagsOf(tags, equations)}` : ''}`;
 }
 
 /** "Table 2: …" → "**Table 2:** …" so the number stands out; figure captions in italics would hide math. */

@@ -19,10 +19,18 @@ export function mergeSourceWithPdf(source: Paper, pdf: Paper, info: MergeInfo): 
   placeByText(sections, pdf.passages, (s) => headingProbe(s));
   placeByText(equations, pdf.passages, (e) => equationProbe(e.number));
   for (const list of [figures, tables, algorithms]) placeByText(list, pdf.passages, (c) => captionProbe(c));
+  // A subequations group prints no number of its own: it stands where its first part does.
+  for (const g of equations) {
+    if (g.page) continue;
+    const first = equations.find((e) => e.page && e.number.length === g.number.length + 1 && e.number.startsWith(g.number) && /[a-z]$/.test(e.number));
+    if (first) Object.assign(g, { page: first.page, rects: first.rects });
+  }
   // The PDF's passages carry positions; without any (a PDF with no text layer) the source's stand in.
   const passages = pdf.passages.length
     ? pdf.passages.map((p) => ({ ...p, sectionId: idMap.get(p.sectionId) ?? p.sectionId }))
     : source.passages;
+  // The Markdown reads the source: its equations, tables and algorithms as written.
+  const sourcePassages = pdf.passages.length ? source.passages : undefined;
   const warnings = [...pdf.warnings, ...source.warnings, ...numbering];
   const missing = (label: string, items: { number: string; page: number }[], shown: (x: { number: string }) => string) => {
     const lost = items.filter((x) => x.page === 0);
@@ -47,6 +55,7 @@ export function mergeSourceWithPdf(source: Paper, pdf: Paper, info: MergeInfo): 
     tables,
     algorithms,
     passages,
+    ...(sourcePassages ? { sourcePassages } : {}),
     warnings,
   };
 }

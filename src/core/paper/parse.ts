@@ -13,7 +13,7 @@ import { httpFetcher } from './fetch';
 import { latexToPaper, parseLatexTree } from './latex';
 import { isGzip, isTar, looksLikeTex, readEprint } from './latex-eprint';
 import type { SourceTree } from './latex-source';
-import { findMainFile, folderTree, loadLatex, memoryTree } from './latex-source';
+import { chooseMainFile, folderTree, loadLatex, memoryTree, otherMainsWarning } from './latex-source';
 import { mergeSourceWithPdf } from './merge';
 import type { Paper } from './model';
 import { parsePdf } from './pdf';
@@ -116,15 +116,16 @@ async function parseFile(abs: string, source: string, size: number, options: Par
 
 function parseLatexFolder(abs: string, source: string, options: ParseOptions): Promise<Result<Paper>> {
   const tree = folderTree(abs, source);
-  const main = findMainFile(tree);
+  const main = chooseMainFile(tree);
   if (!main.ok) return Promise.resolve(main);
-  return parseLatexMain(tree, main.value, source, options);
+  return parseLatexMain(tree, main.value.main, source, options, main.value.others);
 }
 
 /** Reading the sources is cheap; scanning them is what the cache saves. */
-async function parseLatexMain(tree: SourceTree, mainFile: string, location: string, options: ParseOptions): Promise<Result<Paper>> {
+async function parseLatexMain(tree: SourceTree, mainFile: string, location: string, options: ParseOptions, others: string[] = []): Promise<Result<Paper>> {
   const src = loadLatex(tree, mainFile);
   if (!src.ok) return src;
+  if (others.length) src.value.warnings.push(otherMainsWarning(mainFile, others, src.value.bbl !== undefined));
   return cached(parsedKey('latex', src.value.sha256), location, options, async () => {
     options.onEvent?.({ type: 'read', reader: 'latex' });
     return ok(latexToPaper(src.value, { location }));

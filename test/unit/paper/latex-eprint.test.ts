@@ -24,7 +24,7 @@ test('a .tar.gz e-print of the fixture tree reads exactly like the folder', asyn
   assert.ok(fromFolder.ok);
   assert.deepEqual(fromTar.value.sections.map((s) => s.number + ' ' + s.title), fromFolder.value.sections.map((s) => s.number + ' ' + s.title));
   assert.deepEqual(fromTar.value.equations.map((e) => e.number), fromFolder.value.equations.map((e) => e.number));
-  assert.equal(fromTar.value.equations.length, 13);
+  assert.equal(fromTar.value.equations.length, 14);
   assert.equal(fromTar.value.source.kind, 'latex');
   assert.equal(fromTar.value.source.sha256, fromFolder.value.source.sha256, 'same sources, same hash');
   assert.deepEqual(fromTar.value.warnings, []);

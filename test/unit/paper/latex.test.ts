@@ -52,6 +52,8 @@ test('equations: continuous numbering, align rows, \\nonumber/\\notag, \\tag, st
       ['3', '2.1', 'eq:out'],
       ['*', '2.1', 'eq:star'],
       ['4', '2.1', 'eq:be'],
+      // The subequations group is an equation of its own, before its parts.
+      ['5', '2.1.1', 'eq:heads'],
       ['5a', '2.1.1', 'eq:q'],
       ['5b', '2.1.1', 'eq:k'],
       ['6', '3', 'eq:loss'],

@@ -1,0 +1,71 @@
+// The paper as the model reads it: `papertrail parse --markdown` on real LaTeX (the DyT
+// paper), on the bug reports' inputs (../shared/bugreports), and on the fixture tree.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { paperMarkdown } from '../../../src/core/paper/markdown';
+import { parsePaper } from '../../../src/core/paper/parse';
+import { parseTagText } from '../../../src/core/citations/grammar';
+import { resolveTag } from '../../../src/core/citations/resolve';
+
+const SHARED = path.resolve(process.env.PAPERTRAIL_REPO_ROOT ?? process.cwd(), '../shared');
+const DYT = path.join(SHARED, 'transcripts/dyt/paper.tex');
+const BUGS = path.join(SHARED, 'bugreports');
+const skip = fs.existsSync(DYT) && fs.existsSync(BUGS) ? false : `${SHARED} is absent (beside the repository on developer machines)`;
+
+async function parse(source: string) {
+  const r = await parsePaper(source, { noCache: true });
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  return r.value;
+}
+
+test('DyT (LaTeX): numbered headings, the abstract, Eq. 2 as LaTeX with its number, Table 11 rows, Algorithm 1 as code', { skip }, async () => {
+  const paper = await parse(DYT);
+  const md = paperMarkdown(paper);
+  assert.equal(paperMarkdown(paper), md, 'deterministic');
+  assert.match(md, /^# Transformers without Normalization\n\nJiachen Zhu, Xinlei Chen, Kaiming He, Yann LeCun, Zhuang Liu\n\n## Abstract\n\nNormalization layers are ubiquitous/);
+  for (const h of ['## 1 Introduction', '## 4 Dynamic Tanh (DyT)', '### 6.2 Ablations of tanh and α', '### 7.1 Initialization of α for Non-LLM Models', '## A Experimental Settings', '## C Replacing Batch Normalization with DyT']) {
+    assert.ok(md.includes(`\n${h}\n`), h);
+  }
+  assert.match(md, /a DyT layer is defined as follows:\n\n\$\$\n\\mathrm\{DyT\}\(\{\\bm\{x\}\}\) = \\bm\{\\gamma\} \* \\tanh\(\\alpha \{\\bm\{x\}\}\) \+ \\bm\{\\beta\}\n\$\$ \(2\)\n/);
+  // Table 11: the tuned α₀ of every LLaMA size, the numbers a reimplementation needs.
+  assert.match(md, /\*\*Table 11:\*\* Optimal \$\\alpha_0\$ for different LLaMA models\./);
+  assert.match(md, /\| LLaMA 7B \| 4096 \| 32 \| 0\.8\/0\.2 \|\n\| LLaMA 13B \| 5120 \| 40 \| 0\.6\/0\.15 \|/);
+  // The algorithm inside a wrapfigure is Algorithm 1, not a figure; its code keeps its indentation.
+  assert.match(md, /\*\*Algorithm 1\*\* Pseudocode of DyT layer\.\n\n```\n# input x has the shape of \[B, T, C\][\s\S]*\n {4}def __init__\(self, C, init_α\):\n {8}super\(\)\.__init__\(\)\n {8}self\.α = Parameter\(ones\(1\) \* init_α\)/);
+  assert.equal(paper.figures.find((f) => f.number === '5')?.text.startsWith('Figure 5: Training loss curves for ViT-B and ConvNeXt-B'), true);
+  assert.equal(paper.algorithms.length, 1);
+  // A run-in heading is bold inside its numbered section, and its words are in that section.
+  assert.match(md, /### 7\.2 Initialization of α for LLMs\n\n\*\*Tuning α_0 enhances LLM performance\.\*\* As discussed earlier/);
+  // The words stand under a run-in heading in §7.1: §7 contains them.
+  const r = resolveTag(paper, parseTagText('# §7 "we set α_0 = 0.5 as the default value for all non-LLM models"')[0]!);
+  assert.ok(r.resolved, r.reason);
+  assert.ok(!md.includes('\\paragraph'));
+  assert.match(md, /## References\n\n\(The reference list is left out/);
+  for (const e of paper.equations) assert.ok(md.includes(`$$ (${e.number})`), `Eq. ${e.number} is in the Markdown`);
+});
+
+test('subequations: the group is an equation (Eq. 1–3 resolve), \\eqref of a group label prints (2), labels kept', { skip }, async () => {
+  const paper = await parse(path.join(BUGS, 'latex-subequations/paper.tex'));
+  assert.deepEqual(
+    paper.equations.map((e) => [e.number, e.label ?? '']),
+    [['1', 'eq:sys1'], ['1a', 'eq:sys1a'], ['1b', 'eq:sys1b'], ['2', 'eq:sys2'], ['2a', 'eq:sys2a'], ['2b', 'eq:sys2b'], ['3', 'eq:lorenz'], ['3a', 'eq:l1'], ['3b', 'eq:l2'], ['3c', 'eq:l3'], ['4', 'eq:energy'], ['6', 'eq:last']],
+  );
+  for (const n of ['1', '2', '3', '3b', '4', '6']) assert.ok(resolveTag(paper, parseTagText(`# Eq. ${n}`)[0]!).resolved, `Eq. ${n}`);
+  assert.equal(resolveTag(paper, parseTagText('# Eq. 5')[0]!).resolved, false, 'the hidden subequations block takes number 5 and prints none');
+  const md = paperMarkdown(paper);
+  assert.match(md, /System \(1\) has parts \(1a\) and \(1b\)\./);
+  assert.match(md, /System \(2\) has its label written after the parts\./);
+  assert.match(md, /\$\$ \(3a\) \(3b\) \(3c\) of \(3\)/);
+  assert.match(md, /\$\$\nx\^2 \+ y\^2 = 1\n\$\$\n/, 'the unnumbered display is kept');
+});
+
+test('an e-print with four \\documentclass files: the one compiled (with its .bbl) is read, the others named; \\cite from the .bbl', { skip }, async () => {
+  const paper = await parse(path.join(BUGS, 'eprint-main-file/eprint.tar.gz'));
+  assert.equal(paper.title, 'Gated Residual Networks');
+  assert.deepEqual(paper.sections.filter((s) => s.number).map((s) => s.number), ['1', '2', '2.1', 'A']);
+  assert.deepEqual(paper.equations.map((e) => e.number), ['1', '2', '3']);
+  assert.ok(paper.passages.some((p) => p.text === 'Residual learning [1] eases optimisation.'));
+  assert.ok(paper.warnings.some((w) => /^read main_v2\.tex .*3 other files .*main\.tex, ieeeconf\/root\.tex, appendix_supplementary\.tex/.test(w)), paper.warnings.join('\n'));
+});

@@ -9,6 +9,7 @@ import { registerSettingsCommands } from './settings/registerSettingsCommands';
 import { registerTasks } from './tasks/registerTasks';
 import { registerInverseSearch } from './viewer/inverseSearch';
 import { registerOpenPaper } from './viewer/openPaper';
+import { registerPaperMarkdown } from './viewer/paperMarkdown';
 import { registerPdfViewer } from './viewer/pdfEditorProvider';
 import { registerRevealCitation } from './viewer/revealCitation';
 
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const viewers = registerPdfViewer(services);
   registerOpenPaper(services);
+  registerPaperMarkdown(services);
   registerRevealCitation(services, viewers);
   registerInverseSearch(services, viewers);
   registerSettingsCommands(services);

@@ -137,6 +137,20 @@ try {
     await frame.locator('#toggle-outline').click();
   });
 
+  await step('"Show Paper as Markdown" from the viewer opens what the model reads, beside it', async () => {
+    await page.locator('.editor-actions [aria-label*="Show Paper as Markdown"]').first().click();
+    const md = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: 'paper.pdf.md' }) });
+    await md.waitFor({ timeout: 30000 });
+    const lines = md.locator('.view-lines');
+    // Monaco may render spaces as no-break spaces: \s matches both.
+    await lines.locator('.view-line', { hasText: /^#\sAttention\son\sa\sBudget/ }).first().waitFor({ timeout: 30000 });
+    await lines.locator('.view-line', { hasText: /^##\s2\sModel/ }).first().waitFor();
+    await lines.locator('.view-line', { hasText: /^\$\$\s\(1\)/ }).first().waitFor();
+    await shot('05-paper-markdown');
+    await page.keyboard.press('Control+W');
+    await md.waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
+  });
+
   await step('a tagged Python file shows CodeLenses naming the cited section and page', async () => {
     await page.keyboard.press('Escape');
     await explorerRow('model.py').click();

@@ -27,14 +27,15 @@ export function paperMarkdown(paper: Paper, options: MarkdownOptions = {}): stri
   out.push(`# ${oneLine(paper.title) || 'Untitled paper'}`);
   if (paper.authors.length) out.push(paper.authors.join(', '));
   const passages = paper.sourcePassages?.length ? paper.sourcePassages : paper.passages;
-  const abstract = passages.find((p) => p.kind === 'abstract');
-  if (paper.abstract || abstract) out.push('## Abstract', md(abstract ?? paper.abstract));
+  // The abstract stands where the passages have it (after any front-matter lines), else first.
+  if (paper.abstract && !passages.some((p) => p.kind === 'abstract')) out.push('## Abstract', md(paper.abstract));
 
   const sections = new Map(paper.sections.map((s) => [s.id, s]));
   const equationsByNumber = new Map(paper.equations.map((e) => [e.number, e]));
   let current = '';
   let notes: string[] = [];
   let inReferences = false;
+  let abstractSeen = false;
   let last = '';
 
   const endSection = (): void => {
@@ -53,7 +54,12 @@ export function paperMarkdown(paper: Paper, options: MarkdownOptions = {}): stri
   };
 
   for (const p of passages) {
-    if (p.kind === 'abstract') continue;
+    if (p.kind === 'abstract') {
+      if (!abstractSeen) out.push('## Abstract');
+      abstractSeen = true;
+      out.push(md(p));
+      continue;
+    }
     if (p.kind === 'heading') {
       enter(p.sectionId, p);
       continue;

@@ -187,7 +187,20 @@ export function layoutPage(frags: readonly Fragment[], g: PageGeometry, segmentB
     else if (s === 'right') nRight++;
     else if (f.x1 - f.x0 > 0.6 * g.width) nFull++;
   }
-  const twoColumn = nLeft >= 3 && nRight >= 3 && nLeft + nRight >= nFull;
+  // Lines that face each other across the gutter on one baseline are columns however short
+  // they are (a narrow-column page, or one whose producer writes the rows across the page).
+  // Such lines are prose (two words or more) and start at one left edge, as a column does;
+  // the pieces of a display equation and its number do neither.
+  const prose = (f: Fragment) => /(\p{L}{2,}\W+){2,}/u.test(f.text);
+  const lefts = frags.filter((f) => side(f) === 'left' && prose(f));
+  const starts = new Map<number, number>();
+  for (const f of frags) {
+    if (side(f) !== 'right' || !prose(f) || !lefts.some((l) => Math.abs(l.y - f.y) < 0.5 * f.size)) continue;
+    const k = Math.round(f.x0 / 2);
+    starts.set(k, (starts.get(k) ?? 0) + 1);
+  }
+  const facing = Math.max(0, ...starts.values());
+  const twoColumn = (nLeft >= 3 && nRight >= 3 && nLeft + nRight >= nFull) || (facing >= 3 && facing >= nFull);
   const columnOf = new Map<Fragment, Column>();
   if (!twoColumn) {
     for (const f of frags) columnOf.set(f, 'full');
@@ -202,6 +215,18 @@ export function layoutPage(frags: readonly Fragment[], g: PageGeometry, segmentB
         if (beside) s = mid - f.x0 > f.x1 - mid ? 'left' : 'right';
       }
       columnOf.set(f, s);
+    }
+    // The short last line of a full-width paragraph (an abstract over both columns) sits on
+    // one side of the gutter but belongs to the lines above it, when nothing stands beside it.
+    const byY = [...frags].sort((a, b) => b.y - a.y);
+    for (let k = 1; k < byY.length; k++) {
+      const f = byY[k]!;
+      if (columnOf.get(f) === 'full') continue;
+      const above = byY.slice(0, k).reverse().find((o) => o.y > f.y + 0.3 * f.size);
+      if (!above || columnOf.get(above) !== 'full' || above.x1 - above.x0 < 0.5 * g.width) continue;
+      const near = above.y - f.y < 1.8 * f.size && Math.abs(above.x0 - f.x0) < 2 && Math.abs(above.size - f.size) < 0.5;
+      const beside = frags.some((o) => o !== f && Math.abs(o.y - f.y) < 0.5 * f.size && (o.x0 > f.x1 || o.x1 < f.x0));
+      if (near && !beside) columnOf.set(f, 'full');
     }
   }
 

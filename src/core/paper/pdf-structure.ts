@@ -50,8 +50,11 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
     if (frontEnd < 0) frontEnd = lines.length;
   }
   const front = lines.slice(0, frontEnd).filter((l) => l.page === 1);
-  const { title, authors } = readFrontMatter(front, body, geometry[0]);
+  const { title, authors, used } = readFrontMatter(front, body, geometry[0]);
   for (let i = 0; i < frontEnd; i++) if (lines[i]!.page === 1) roles[i] = 'front';
+  // Title and author lines are read as such; every other line of the front matter
+  // (affiliations, e-mails, a teaser sentence) is kept as one passage before the abstract.
+  const frontRest = front.filter((l) => !used.has(l) && /\p{L}{2}/u.test(l.text));
   if (!title) warnings.push('no title found on page 1');
 
   // Abstract: after its heading (or run-in "Abstract—") up to the first section heading.
@@ -212,7 +215,8 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
     (c.kind === 'figure' ? figures : c.kind === 'table' ? tables : algorithms).push(c);
   }
 
-  const merged = mergeAcrossBreaks(blocks);
+  const frontBlock: Block[] = frontRest.length ? [{ kind: 'other', lines: frontRest, texts: frontRest.map((l) => l.text), sectionId: '' }] : [];
+  const merged = [...frontBlock, ...mergeAcrossBreaks(blocks)];
   const passages = merged.map((b, n) => toPassage(b, n + 1, oracle));
   const abstract = passages.filter((p) => p.kind === 'abstract').map((p) => p.text).join('\n\n');
   if (!sections.some((s) => s.number)) warnings.push('no numbered section headings found');
@@ -250,6 +254,7 @@ function readFrontMatter(front: readonly Line[], body: BodyStyle, g: PageGeometr
   const lowest = titleLines.length ? Math.min(...titleLines.map((l) => l.y)) : height;
   const below = front.filter((l) => !titleLines.includes(l) && l.y < lowest).sort((a, b) => b.y - a.y || a.x0 - b.x0);
   const authors: string[] = [];
+  const used = new Set<Line>(titleLines);
   const firstAuthor = below.findIndex((l) => !AFFILIATION.test(l.text) && /\p{Lu}\p{L}+/u.test(l.text));
   // The names go on over further lines while a line ends in "," or "and", or while every
   // piece of the next line still reads as a person's name; affiliations and dates end them.
@@ -266,8 +271,9 @@ function readFrontMatter(front: readonly Line[], body: BodyStyle, g: PageGeometr
     if (!names.names.length || (!names.ok && prev)) break;
     for (const name of names.names) if (!authors.includes(name)) authors.push(name);
     prev = l;
+    used.add(l);
   }
-  return { title, authors };
+  return { title, authors, used };
 }
 
 /**
@@ -606,16 +612,17 @@ function mergeAcrossBreaks(blocks: Block[]): Block[] {
   const out: Block[] = [];
   let open: Block | undefined;
   for (const b of blocks) {
-    if (b.kind === 'heading' || b.kind === 'equation' || b.kind === 'abstract') {
+    if (b.kind === 'heading' || b.kind === 'equation') {
       out.push(b);
       open = undefined;
       continue;
     }
-    if (b.kind !== 'paragraph') {
+    if (b.kind !== 'paragraph' && b.kind !== 'abstract') {
       out.push(b);
       continue;
     }
-    if (open && b.lines[0] && open.lines.length) {
+    // An abstract, like a paragraph, goes on at the head of the next column.
+    if (open && open.kind === b.kind && b.lines[0] && open.lines.length) {
       const last = open.lines[open.lines.length - 1]!;
       const first = b.lines[0];
       const lastText = open.texts[open.texts.length - 1]!.trim();
@@ -623,7 +630,11 @@ function mergeAcrossBreaks(blocks: Block[]): Block[] {
       const indented = first.x0 - first.colLeft > first.size * 0.6;
       const fullLast = last.colRight - last.x1 < last.size * 2;
       // A bibliography entry goes on at the head of the next column with its hanging indent.
-      const goesOn = b.hanging ? indented : !indented && fullLast && (!/[.!?:]["')\]]?$/.test(lastText) || /^\p{Ll}/u.test(b.texts[0] ?? ''));
+      const ended = /[.!?:]["')\]]?$/.test(lastText);
+      const lower = /^\p{Ll}/u.test(b.texts[0] ?? '');
+      // A sentence cut mid-way and a column that starts in lower case go on even when the
+      // last line is short (ragged-right text, narrow columns).
+      const goesOn = b.hanging ? indented : !indented && ((fullLast && (!ended || lower)) || (!ended && lower));
       if (newColumn && goesOn && b.sectionId === open.sectionId) {
         open.lines.push(...b.lines);
         open.texts.push(...b.texts);

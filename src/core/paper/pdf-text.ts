@@ -52,8 +52,9 @@ interface RawItem {
  * table headers) is left out: it belongs to no line of the reading order. `limit` caps the
  * work on pathological pages; the caller warns when it bites.
  */
-export function readRuns(content: RawTextContent, limit = 60000): { runs: TextRun[]; truncated: boolean } {
+export function readRuns(content: RawTextContent, limit = 60000): { runs: TextRun[]; truncated: boolean; unspaced: string[] } {
   const runs: TextRun[] = [];
+  const unspaced: string[] = [];
   let space = false;
   let truncated = false;
   for (const raw of content.items) {
@@ -78,8 +79,15 @@ export function readRuns(content: RawTextContent, limit = 60000): { runs: TextRu
     const ascent = clamp(style?.ascent ?? 0.8, 0.6, 0.95);
     const descent = clamp(-(style?.descent ?? -0.2), 0.1, 0.3);
     const lead = str.length - str.trimStart().length;
+    // pdf.js writes letter-spaced text (Tc, tracking) with a space between every glyph: one
+    // item is one word again. A long one whose word breaks pdf.js did not keep is reported.
+    let text = str.trim();
+    if (LETTER_SPACED.test(text)) {
+      text = text.replace(/ /g, '');
+      if (text.length >= 10 && /\p{Ll}{6}/u.test(text)) unspaced.push(text);
+    }
     runs.push({
-      text: str.trim(),
+      text,
       x: e,
       y: f,
       w: Math.max(0, item.width),
@@ -91,8 +99,11 @@ export function readRuns(content: RawTextContent, limit = 60000): { runs: TextRu
     });
     space = /\s$/.test(str);
   }
-  return { runs, truncated };
+  return { runs, truncated, unspaced };
 }
+
+/** "L o s s" or "A B S T R A C T": single glyphs (letters and punctuation) each followed by one space. */
+const LETTER_SPACED = /^(?:[\p{L}.,;:!?'’()-] ){2,}[\p{L}.,;:!?'’()-]$/u;
 
 /**
  * Groups runs, in the order the page draws them, into fragments: a new fragment starts when

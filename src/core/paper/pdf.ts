@@ -74,8 +74,9 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
       geometry.push({ width: x1 - x0, height: y1 - y0 });
       try {
         const content = (await page.getTextContent()) as unknown as RawTextContent;
-        const { runs, truncated } = readRuns(content);
+        const { runs, truncated, unspaced } = readRuns(content);
         if (truncated) warnings.push(`page ${n}: too much text; only part of it was read`);
+        if (unspaced.length) warnings.push(`page ${n}: letter-spaced text whose word breaks the PDF does not keep: "${unspaced.slice(0, 3).join('", "')}"`);
         // Runs are shifted so that pages whose view box does not start at 0 read like the rest.
         if (x0 || y0) for (const r of runs) (r.x -= x0), (r.y -= y0);
         let pageChars = 0;

@@ -205,7 +205,12 @@ test('page numbers and running heads are not passages', () => {
 
 test('passages carry the section they stand in and every section has its heading passage', () => {
   const ids = new Set(paper.sections.map((s) => s.id));
-  for (const p of paper.passages) if (p.kind !== 'abstract') assert.ok(ids.has(p.sectionId), `${p.id} ${p.sectionId}`);
+  // The front matter's other lines (affiliations, e-mails) are kept, before any section.
+  const firstHeading = paper.passages.findIndex((p) => p.kind === 'heading');
+  for (const [k, p] of paper.passages.entries()) {
+    if (p.kind === 'abstract' || (k < firstHeading && p.kind === 'other' && p.sectionId === '')) continue;
+    assert.ok(ids.has(p.sectionId), `${p.id} ${p.sectionId}`);
+  }
   for (const s of paper.sections) assert.ok(paper.passages.some((p) => p.kind === 'heading' && p.sectionId === s.id), s.id);
   assert.deepEqual(paper.warnings, []);
   // The model is plain data: it survives JSON unchanged.

@@ -389,6 +389,8 @@ try {
     await page.waitForTimeout(400);
     await shot('25-reimplement-section');
     await page.keyboard.press('Escape');
+    // Cancelling the flow closes its picker; the next step's palette must not find it half-closed.
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
   });
 
   await step('the Getting Started walkthrough lists its four steps', async () => {

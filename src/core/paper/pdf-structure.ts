@@ -1,5 +1,6 @@
 // Lines in reading order → the structure a reader sees: title, authors, abstract, section
 // headings, display equations, captions and paragraphs, each with its page and rectangles.
+import { linearizeDisplay } from './pdf-math';
 import type { Anchor, Caption, CaptionKind, Equation, Paper, Passage, PassageKind, Rect, Section } from './model';
 import type { HyphenOracle } from './normalize';
 import { hyphenOracleFrom, joinLines, normalizeText } from './normalize';
@@ -24,6 +25,9 @@ interface Block {
   caption?: Caption;
   /** Rects override (equations: without the gap between body and number). */
   rects?: { page: number; segment: number; rect: Rect }[];
+  /** Equations: the display rebuilt from its glyph layout, and the number it prints. */
+  latex?: string;
+  equationNumbers?: string[];
 }
 
 const NAMED_HEADING =
@@ -117,8 +121,9 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
       const { number, lines: eqLines, rects } = eq;
       const text = normalizeText(eq.texts.join(' '));
       const id = uniqueId(`eq:${number}`, usedIds);
+      // Equation.latex means the source's LaTeX; the layout's rebuilt text goes on the passage only.
       equations.push({ id, number, section: sectionNumber(), page: eqLines[0]!.page, rects: rects.map((r) => r.rect), text });
-      blocks.push({ kind: 'equation', lines: eqLines, texts: [...eq.texts, `(${number})`], sectionId: sectionId(), rects });
+      blocks.push({ kind: 'equation', lines: eqLines, texts: [...eq.texts, `(${number})`], sectionId: sectionId(), rects, ...(eq.latex ? { latex: eq.latex } : {}), equationNumbers: [number] });
       continue;
     }
     if (role === 'equation') continue;
@@ -474,6 +479,8 @@ interface FoundEquation {
   number: string;
   lines: Line[];
   texts: string[];
+  /** LaTeX-like text rebuilt from the glyph layout (pdf-math.ts). */
+  latex: string;
   rects: { page: number; segment: number; rect: Rect }[];
 }
 
@@ -525,7 +532,7 @@ function findEquations(lines: readonly Line[], roles: Role[], body: BodyStyle): 
     const rects = parts.map((p) => ({ page: p.line.page, segment: p.line.segment, rect: runsRect(p.runs) }));
     rects.push({ page: l.page, segment: l.segment, rect: runsRect(n.numRuns) });
     const first = Math.min(parts[0]!.at, n.i);
-    found.set(first, { number: n.number, lines: eqLines, texts: equationRows(parts.map((p) => p.runs)), rects });
+    found.set(first, { number: n.number, lines: eqLines, texts: equationRows(parts.map((p) => p.runs)), latex: normalizeText(linearizeDisplay(parts.map((p) => p.runs))), rects });
   }
   return found;
 }
@@ -665,7 +672,16 @@ function toPassage(b: Block, n: number, oracle: HyphenOracle): Passage {
   }
   if (b.kind !== 'equation') for (const a of anchors) a.rects = mergeLineRects(a.rects);
   const text = b.kind === 'equation' ? normalizeText(b.texts.join(' ')) : normalizeText(joinLines(b.texts, oracle));
-  return { id: `p:${n}`, kind: b.kind, sectionId: b.sectionId, text, page: anchors[0]?.page ?? b.lines[0]?.page ?? 1, anchors };
+  return {
+    id: `p:${n}`,
+    kind: b.kind,
+    sectionId: b.sectionId,
+    text,
+    page: anchors[0]?.page ?? b.lines[0]?.page ?? 1,
+    anchors,
+    ...(b.latex ? { latex: b.latex } : {}),
+    ...(b.equationNumbers ? { equationNumbers: b.equationNumbers } : {}),
+  };
 }
 
 /**

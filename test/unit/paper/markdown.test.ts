@@ -89,3 +89,12 @@ test('letter-spaced, TJ-spaced and kerned lines: every line kept, words as print
   // Tc 1.5 arrives as one item with a space after every glyph: its word breaks are lost, and said.
   assert.ok(paper.warnings.some((w) => /^page 1: letter-spaced text whose word breaks the PDF does not keep: "Lossgoesdown\."/.test(w)), paper.warnings.join('\n'));
 });
+
+test('SPECTER (PDF): Eq. 2 keeps its superscripts, d(P^Q, P^+), in the Markdown', { skip }, async () => {
+  const paper = await parse(path.join(SHARED, 'papers/2020.acl-main.207.pdf'));
+  const md = paperMarkdown(paper);
+  assert.match(md, /\$\$\nL = max\{\(d\(P\^Q,P\^\+\)−d\(P\^Q,P\^−\)\+m\),0\}\n\$\$ \(2\)/);
+  assert.match(md, /\$\$\nv = Transformer\(input\)_\{\[CLS\]\},\n\$\$ \(1\)/);
+  assert.match(md, /^## 2 Model$/m);
+  assert.match(md, /^### 2\.3 Citation-Based Pretraining Objective$/m);
+});

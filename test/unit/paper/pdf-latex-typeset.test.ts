@@ -82,3 +82,15 @@ test('captions, the algorithm label without a colon included', { skip }, () => {
     ],
   );
 });
+
+test('display math rebuilt from the glyph layout: scripts, a fraction with a radical, big delimiters, a sum with limits, an accent', { skip }, () => {
+  const latex = new Map(paper.passages.filter((p) => p.kind === 'equation').flatMap((p) => (p.equationNumbers ?? []).map((n) => [n, p.latex] as const)));
+  // pdf.js alone reads Eq. 1 as "QK⊤ Attention(Q, K, V ) = softmax √ V dk" and Eq. 9 as "XN L = ℓ(yi,y î) i=1".
+  assert.equal(latex.get('1'), 'Attention(Q, K, V) = softmax(\\frac{QK^⊤}{\\sqrt{d_k}})V');
+  assert.equal(latex.get('2'), 'h_t = tanh(W x_t + U h_{t−1}) \\\\ y_t = W_o h_t');
+  assert.equal(latex.get('4'), 'E = mc^2');
+  assert.equal(latex.get('6'), 'L = L_{ce} + λL_{reg}');
+  assert.equal(latex.get('9'), 'L = ∑_{i=1}^N ℓ(y_i,ŷ_i)');
+  // Equation.latex stays the source's: a PDF alone has none.
+  assert.ok(paper.equations.every((e) => e.latex === undefined));
+});

@@ -367,8 +367,21 @@ function quoteScope(index: PaperIndex, refs: RefResolution[]): Haystack[] {
       if (sec) for (const h of sectionBody(index, sec).hay) if (h.page === r.page) out.push(h);
     } else {
       out.push({ passageId: r.id, page: r.page, anchors: r.anchors, text: r.text, section: r.section });
+      // A table's cells and an algorithm's lines are part of it, not only its caption.
+      for (const p of floatBody(index.paper, r.text)) out.push({ passageId: p.id, page: p.page, anchors: p.anchors, text: p.text, section: r.section });
     }
   }
+  return out;
+}
+
+/** The table or code passages right before or after the caption passage that reads `caption`. */
+function floatBody(paper: Paper, caption: string): Passage[] {
+  const at = paper.passages.findIndex((p) => p.kind === 'caption' && p.text === caption);
+  if (at < 0) return [];
+  const body = (p: Passage | undefined) => p && (p.kind === 'table' || p.kind === 'code');
+  const out: Passage[] = [];
+  for (let k = at + 1; body(paper.passages[k]); k++) out.push(paper.passages[k]!);
+  for (let k = at - 1; body(paper.passages[k]); k--) out.push(paper.passages[k]!);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Lines in reading order → the structure a reader sees: title, authors, abstract, section
 // headings, display equations, captions and paragraphs, each with its page and rectangles.
 import { linearizeDisplay } from './pdf-math';
+import { looksTabular, tableGridFromLines } from './pdf-table';
 import type { Anchor, Caption, CaptionKind, Equation, Paper, Passage, PassageKind, Rect, Section } from './model';
 import type { HyphenOracle } from './normalize';
 import { hyphenOracleFrom, joinLines, normalizeText } from './normalize';
@@ -28,6 +29,8 @@ interface Block {
   /** Equations: the display rebuilt from its glyph layout, and the number it prints. */
   latex?: string;
   equationNumbers?: string[];
+  /** Tables: the grid rebuilt from the layout. */
+  rows?: string[][];
 }
 
 const NAMED_HEADING =
@@ -221,7 +224,7 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
   }
 
   const frontBlock: Block[] = frontRest.length ? [{ kind: 'other', lines: frontRest, texts: frontRest.map((l) => l.text), sectionId: '' }] : [];
-  const merged = [...frontBlock, ...mergeAcrossBreaks(blocks)];
+  const merged = [...frontBlock, ...mergeAcrossBreaks(tableBlocks(blocks))];
   const passages = merged.map((b, n) => toPassage(b, n + 1, oracle));
   const abstract = passages.filter((p) => p.kind === 'abstract').map((p) => p.text).join('\n\n');
   if (!sections.some((s) => s.number)) warnings.push('no numbered section headings found');
@@ -615,6 +618,39 @@ function proseLike(t: string): boolean {
  * A paragraph that runs from the foot of one column (or page) to the head of the next is one
  * passage with an anchor on each. Floats and footnotes that LaTeX put in between are skipped.
  */
+/**
+ * A table caption's body: the small-print blocks right before it on its page (captions under
+ * the table, as most templates put them), else right after it, read as one grid.
+ */
+function tableBlocks(blocks: Block[]): Block[] {
+  const out = [...blocks];
+  for (let k = 0; k < out.length; k++) {
+    const cap = out[k]!;
+    if (cap.kind !== 'caption' || cap.caption?.kind !== 'table') continue;
+    const page = cap.lines[0]?.page;
+    const body = (from: number, step: number): number[] => {
+      const at: number[] = [];
+      for (let j = from; j >= 0 && j < out.length && at.length < 40; j += step) {
+        const b = out[j]!;
+        if (b.lines[0]?.page !== page || !(b.kind === 'other' || (b.kind === 'paragraph' && looksTabular(b.lines)))) break;
+        at.push(j);
+      }
+      return at;
+    };
+    const before = body(k - 1, -1);
+    const at = before.length ? before : body(k + 1, 1);
+    if (!at.length) continue;
+    const lines = at.flatMap((j) => out[j]!.lines);
+    const rows = tableGridFromLines(lines);
+    if (!rows) continue;
+    const table: Block = { kind: 'table', lines, texts: rows.map((r) => r.filter(Boolean).join(' ')), sectionId: out[at[0]!]!.sectionId, rows };
+    const lo = Math.min(...at);
+    out.splice(lo, at.length, table);
+    if (lo < k) k -= at.length - 1;
+  }
+  return out;
+}
+
 function mergeAcrossBreaks(blocks: Block[]): Block[] {
   const out: Block[] = [];
   let open: Block | undefined;
@@ -681,6 +717,7 @@ function toPassage(b: Block, n: number, oracle: HyphenOracle): Passage {
     anchors,
     ...(b.latex ? { latex: b.latex } : {}),
     ...(b.equationNumbers ? { equationNumbers: b.equationNumbers } : {}),
+    ...(b.rows ? { rows: b.rows } : {}),
   };
 }
 

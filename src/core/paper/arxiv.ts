@@ -114,6 +114,34 @@ export async function downloadArxiv(ref: ArxivRef, opts: DownloadOptions): Promi
   return ok({ arxivId, pdf: res.bytes, ...(source ? { source } : {}), fromCache: false, warnings });
 }
 
+/**
+ * The e-print source of a versioned id only, for a PDF the user already has (its margin stamp
+ * names the e-print). Cached beside downloads as `eprint-<id>.bin`; a failed fetch is a warning.
+ * @returns the source bytes (undefined when arXiv has none, or sends a PDF), and warnings.
+ */
+export async function downloadEprint(arxivId: string, opts: DownloadOptions): Promise<Result<{ source?: Uint8Array; fromCache: boolean; warnings: string[] }>> {
+  const file = opts.cacheRoot ? path.join(opts.cacheRoot, 'arxiv', `eprint-${arxivId.replace(/\//g, '_')}.bin`) : undefined;
+  if (file && !opts.noCache) {
+    const hit = readBytes(file);
+    if (hit) return ok({ ...(hit.length ? { source: hit } : {}), fromCache: true, warnings: [] });
+  }
+  const base = (opts.baseUrl || ARXIV_BASE_URL).replace(/\/+$/, '');
+  const url = `${base}/e-print/${arxivId}`;
+  opts.onRequest?.(url);
+  const res = await opts.fetcher({ url, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+  if (!res.ok) {
+    if (res.error.code === 'cancelled') return res;
+    return ok({ fromCache: false, warnings: [`arXiv:${arxivId}: the e-print source was not fetched (${res.error.message}); structure from this PDF alone`] });
+  }
+  const source = res.value.status === 200 && !isPdf(res.value.bytes) && res.value.bytes.length > 0 ? res.value.bytes : undefined;
+  if (res.value.status !== 200 && res.value.status !== 404) {
+    return ok({ fromCache: false, warnings: [`arXiv:${arxivId}: arXiv answered HTTP ${res.value.status} for the e-print; structure from this PDF alone`] });
+  }
+  // An empty file records "arXiv has no source": it is not asked again.
+  if (file) writeFileAtomic(file, source ?? new Uint8Array());
+  return ok({ ...(source ? { source } : {}), fromCache: false, warnings: [] });
+}
+
 function readDownload(dir: string, expires: boolean): ArxivDownload | undefined {
   const meta = readJson(path.join(dir, 'meta.json')) as Partial<DownloadMeta> | undefined;
   if (!meta || typeof meta.arxivId !== 'string' || typeof meta.fetchedAt !== 'number') return undefined;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Result } from '../errors';
 import { fail, ok } from '../errors';
 import type { ArxivRef } from './arxiv';
-import { downloadArxiv, isPdf, looksLikeArxiv, parseArxivRef } from './arxiv';
+import { downloadArxiv, downloadEprint, isPdf, looksLikeArxiv, parseArxivRef } from './arxiv';
 import { cacheRoot, parsedKey, readParsed, sha256Hex, writeParsed } from './cache';
 import type { Fetcher } from './fetch';
 import { httpFetcher } from './fetch';
@@ -95,10 +95,13 @@ async function parseFile(abs: string, source: string, size: number, options: Par
     return fail('bad-input', `${source}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check its permissions`);
   }
   if (/\.pdf$/i.test(abs) || isPdf(bytes)) {
-    return cached(parsedKey('pdf', sha256Hex(bytes)), source, options, () => {
+    const pdf = await cached(parsedKey('pdf', sha256Hex(bytes)), source, options, () => {
       options.onEvent?.({ type: 'read', reader: 'pdf' });
       return parsePdf(bytes, { location: source, ...(options.signal ? { signal: options.signal } : {}) });
     });
+    // A PDF stamped by arXiv: its e-print gives the exact equations, tables and algorithms.
+    if (pdf.ok && pdf.value.source.arxivId) return withEprint(pdf.value, bytes, source, options);
+    return pdf;
   }
   if (isGzip(bytes) || isTar(bytes)) {
     return cached(parsedKey('eprint', sha256Hex(bytes)), source, options, async () => {
@@ -129,6 +132,38 @@ async function parseLatexMain(tree: SourceTree, mainFile: string, location: stri
   return cached(parsedKey('latex', src.value.sha256), location, options, async () => {
     options.onEvent?.({ type: 'read', reader: 'latex' });
     return ok(latexToPaper(src.value, { location }));
+  });
+}
+
+/**
+ * A local PDF whose margin stamp names its arXiv e-print, merged with that source as an arXiv
+ * id would be (the source fetched once and cached). Offline or without source: the PDF alone,
+ * with one warning saying why.
+ */
+async function withEprint(pdf: Paper, bytes: Uint8Array, location: string, options: ParseOptions): Promise<Result<Paper>> {
+  const arxivId = pdf.source.arxivId!;
+  const env = options.env ?? process.env;
+  const root = cacheRoot(options);
+  const got = await downloadEprint(arxivId, {
+    fetcher: options.fetcher ?? httpFetcher,
+    baseUrl: options.arxivBaseUrl || env.PAPERTRAIL_ARXIV_BASE_URL || undefined,
+    cacheRoot: root,
+    noCache: !!options.noCache,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    onRequest: (url) => options.onEvent?.({ type: 'download', url }),
+  });
+  if (!got.ok) return got;
+  const { source, warnings } = got.value;
+  if (!source) return ok({ ...pdf, warnings: [...pdf.warnings, ...warnings] });
+  return cached(parsedKey('pdf+eprint', sha256Hex(bytes), sha256Hex(source)), location, options, async () => {
+    options.onEvent?.({ type: 'read', reader: 'latex' });
+    const latex = await parseEprint(source, `arXiv e-print ${arxivId}`, { location, arxivId });
+    if (!latex.ok) return ok({ ...pdf, warnings: [...pdf.warnings, `arXiv:${arxivId}: the e-print source was not used (${latex.error.message}); structure from this PDF alone`] });
+    options.onEvent?.({ type: 'read', reader: 'merge' });
+    const merged = mergeSourceWithPdf(latex.value, pdf, { location, arxivId });
+    // Still the user's file: its id stays the file's, so a repository names the same paper offline.
+    return ok({ ...merged, id: pdf.id, source: { ...pdf.source, arxivId } });
   });
 }
 

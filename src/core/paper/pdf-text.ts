@@ -52,9 +52,11 @@ interface RawItem {
  * table headers) is left out: it belongs to no line of the reading order. `limit` caps the
  * work on pathological pages; the caller warns when it bites.
  */
-export function readRuns(content: RawTextContent, limit = 60000): { runs: TextRun[]; truncated: boolean; unspaced: string[] } {
+export function readRuns(content: RawTextContent, limit = 60000): { runs: TextRun[]; truncated: boolean; unspaced: string[]; rotated: string } {
   const runs: TextRun[] = [];
   const unspaced: string[] = [];
+  // Rotated text is no part of the reading order, but arXiv's margin stamp is there.
+  let rotated = '';
   let space = false;
   let truncated = false;
   for (const raw of content.items) {
@@ -71,11 +73,15 @@ export function readRuns(content: RawTextContent, limit = 60000): { runs: TextRu
     }
     const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0] = item.transform;
     if (a <= 0 || d <= 0 || Math.abs(b) > 0.02 * a || Math.abs(c) > 0.02 * d) {
+      if (rotated.length < 2000) rotated += `${str} `;
       space = false;
       continue;
     }
     const style = content.styles[item.fontName];
-    if (style?.vertical) continue;
+    if (style?.vertical) {
+      if (rotated.length < 2000) rotated += `${str} `;
+      continue;
+    }
     const ascent = clamp(style?.ascent ?? 0.8, 0.6, 0.95);
     const descent = clamp(-(style?.descent ?? -0.2), 0.1, 0.3);
     const lead = str.length - str.trimStart().length;
@@ -99,7 +105,7 @@ export function readRuns(content: RawTextContent, limit = 60000): { runs: TextRu
     });
     space = /\s$/.test(str);
   }
-  return { runs, truncated, unspaced };
+  return { runs, truncated, unspaced, rotated };
 }
 
 /** "L o s s" or "A B S T R A C T": single glyphs (letters and punctuation) each followed by one space. */

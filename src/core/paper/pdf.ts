@@ -56,6 +56,8 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
     const fragments: Fragment[][] = [];
     const emptyPages: number[] = [];
     const fonts = new Map<string, FontUse>();
+    // "arXiv:2203.00130v1 [cs.HC] 28 Feb 2022" down page 1's margin: the e-print this PDF is.
+    let stamp: string | undefined;
     let chars = 0;
     let damaged = 0;
     for (let n = 1; n <= pageCount; n++) {
@@ -74,7 +76,8 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
       geometry.push({ width: x1 - x0, height: y1 - y0 });
       try {
         const content = (await page.getTextContent()) as unknown as RawTextContent;
-        const { runs, truncated, unspaced } = readRuns(content);
+        const { runs, truncated, unspaced, rotated } = readRuns(content);
+        if (n === 1) stamp = arxivStamp(rotated);
         if (truncated) warnings.push(`page ${n}: too much text; only part of it was read`);
         if (unspaced.length) warnings.push(`page ${n}: letter-spaced text whose word breaks the PDF does not keep: "${unspaced.slice(0, 3).join('", "')}"`);
         // Runs are shifted so that pages whose view box does not start at 0 read like the rest.
@@ -121,7 +124,7 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
     return ok({
       schemaVersion: PAPER_SCHEMA_VERSION,
       id: info.arxivId ? `arxiv:${info.arxivId}` : `sha256:${sha256.slice(0, 16)}`,
-      source: { kind: 'pdf', location: info.location, sha256, ...(info.arxivId ? { arxivId: info.arxivId } : {}) },
+      source: { kind: 'pdf', location: info.location, sha256, ...((info.arxivId ?? stamp) ? { arxivId: info.arxivId ?? stamp } : {}) },
       title: s.title,
       authors: s.authors,
       abstract: s.abstract,
@@ -138,6 +141,12 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
   } finally {
     await doc.destroy();
   }
+}
+
+/** The arXiv id (with version) in the text of arXiv's margin stamp, if that is what `text` holds. */
+export function arxivStamp(text: string): string | undefined {
+  const m = /arXiv:\s*(\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Z]{2})?\/\d{7}(?:v\d+)?)\s*\[[^\]]+\]/i.exec(text.replace(/\s+/g, ' '));
+  return m?.[1];
 }
 
 function describePages(pages: readonly number[]): string {

@@ -186,3 +186,39 @@ test('a cancelled parse stops with a cancelled error', async () => {
   assert.ok(!r.ok);
   assert.equal(r.error.code, 'cancelled');
 });
+
+/** tree.pdf with arXiv's margin stamp drawn down page 1, as arXiv serves PDFs. */
+async function stampedTreePdf(dir: string): Promise<string> {
+  const { PDFDocument, StandardFonts, degrees, rgb } = await import('pdf-lib');
+  const doc = await PDFDocument.load(fs.readFileSync(path.join(path.dirname(TREE), 'tree.pdf')));
+  const font = await doc.embedFont(StandardFonts.TimesRoman);
+  doc.getPage(0).drawText('arXiv:2401.00010v1  [cs.LG]  1 Jan 2024', { x: 32, y: 240, size: 20, font, rotate: degrees(90), color: rgb(0.5, 0.5, 0.5) });
+  const file = path.join(dir, 'downloaded.pdf');
+  fs.writeFileSync(file, await doc.save());
+  return file;
+}
+
+test('a local PDF with arXiv\'s stamp: its e-print is fetched once and merged; offline, the PDF alone and one line why', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-stamp-'));
+  const file = await stampedTreePdf(dir);
+  const o = options();
+  const r = await parsePaper(file, o);
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  assert.equal(r.value.source.arxivId, '2401.00010v1');
+  assert.equal(r.value.source.kind, 'pdf');
+  assert.match(r.value.id, /^sha256:/, 'still the user\'s file');
+  assert.ok(r.value.equations.find((e) => e.number === '1')?.latex?.includes('\\frac'), 'equations from the source');
+  assert.ok(r.value.sourcePassages?.length, 'the Markdown reads the source');
+  assert.ok(r.value.equations.find((e) => e.number === '1')!.page > 0, 'pages from the PDF');
+  assert.equal(o.events.filter((e) => e.type === 'download').length, 1);
+  // Again, from the cache: nothing is downloaded.
+  const o2 = { ...options(), env: o.env, events: [] as ParseEvent[] };
+  o2.onEvent = (e) => o2.events.push(e);
+  assert.ok((await parsePaper(file, o2)).ok);
+  assert.equal(o2.events.filter((e) => e.type === 'download').length, 0);
+  // Offline: the PDF alone, with a warning naming the e-print.
+  const off = await parsePaper(file, { ...options(), arxivBaseUrl: 'http://127.0.0.1:9/', timeoutMs: 2000 });
+  assert.ok(off.ok, off.ok ? '' : off.error.message);
+  assert.equal(off.value.sourcePassages, undefined);
+  assert.ok(off.value.warnings.some((w) => /^arXiv:2401\.00010v1: the e-print source was not fetched .*structure from this PDF alone$/.test(w)), off.value.warnings.join('\n'));
+});

@@ -374,11 +374,15 @@ function quoteScope(index: PaperIndex, refs: RefResolution[]): Haystack[] {
   return out;
 }
 
-/** The table or code passages right before or after the caption passage that reads `caption`. */
+/**
+ * The passages a float shows beside its caption: a table's grid, an algorithm's lines, the
+ * small print inside a figure (axis labels, boxes), right before or after the caption passage.
+ */
 function floatBody(paper: Paper, caption: string): Passage[] {
   const at = paper.passages.findIndex((p) => p.kind === 'caption' && p.text === caption);
   if (at < 0) return [];
-  const body = (p: Passage | undefined) => p && (p.kind === 'table' || p.kind === 'code');
+  const page = paper.passages[at]!.page;
+  const body = (p: Passage | undefined) => p && p.page === page && (p.kind === 'table' || p.kind === 'code' || p.kind === 'other');
   const out: Passage[] = [];
   for (let k = at + 1; body(paper.passages[k]); k++) out.push(paper.passages[k]!);
   for (let k = at - 1; body(paper.passages[k]); k--) out.push(paper.passages[k]!);

@@ -36,6 +36,13 @@ export function paperMarkdown(paper: Paper, options: MarkdownOptions = {}): stri
   let notes: string[] = [];
   let inReferences = false;
   let abstractSeen = false;
+  let figureText: string[] = [];
+  // Small print right before a figure's caption on its page is the figure's own text (labels, boxes).
+  const inFigure = new Set<Passage>();
+  passages.forEach((p, k) => {
+    if (p.kind !== 'caption' || !/^(Figure|Fig\.)/.test(p.text)) return;
+    for (let j = k - 1; j >= 0 && passages[j]!.kind === 'other' && passages[j]!.page === p.page && passages[j]!.sectionId; j--) inFigure.add(passages[j]!);
+  });
   let last = '';
 
   const endSection = (): void => {
@@ -68,6 +75,10 @@ export function paperMarkdown(paper: Paper, options: MarkdownOptions = {}): stri
     if (inReferences && !options.references) continue;
     const text = md(p);
     if (!text.trim() || (p.kind !== 'equation' && text === last)) continue;
+    if (inFigure.has(p)) {
+      figureText.push(oneLine(text));
+      continue;
+    }
     last = text;
     switch (p.kind) {
       case 'footnote':
@@ -78,6 +89,8 @@ export function paperMarkdown(paper: Paper, options: MarkdownOptions = {}): stri
         break;
       case 'caption':
         out.push(captionLine(text));
+        if (figureText.length) out.push(`> Text in the figure: ${figureText.join(' · ')}`);
+        figureText = [];
         break;
       case 'table':
         out.push(p.rows?.length ? tableBlock(p.rows) : text);

@@ -72,7 +72,7 @@ function normalise(proposed: string, options: ConfineOptions): Result<string, Pa
   if (DRIVE.test(p)) return no('the path names a Windows drive');
   // Shells and some tools expand these before the path reaches the file system.
   if (p.startsWith('~')) return no("the path starts with '~', which a shell reads as a home folder");
-  if (/\$(\{|[A-Za-z_])/.test(p)) return no('the path names an environment variable ($…)');
+  if (/(^|\/)\$(\{|[A-Za-z_])/.test(p)) return no('the path names an environment variable ($…)');
   // Tools that decode URLs would read '%2e%2e' as '..' and '%2f' as '/'.
   if (/%[0-9a-f]{2}/i.test(p)) return no('the path contains percent-encoding (%2e, %2f, …), which tools may decode into another path');
   if (p.endsWith('/')) return no("the path ends in '/', so it names a folder, not a file");

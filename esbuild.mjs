@@ -25,6 +25,7 @@ if (!skipTypecheck) {
 fs.rmSync('dist', { recursive: true, force: true });
 copyPdfjs();
 copyTreeSitter();
+copyRuff();
 
 const common = {
   bundle: true,
@@ -44,7 +45,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     // pdf.js is loaded at run time from dist/pdfjs (see src/core/paper/pdfjs.ts), never bundled.
-    external: ['vscode', 'pdfjs-dist'],
+    external: ['vscode', 'pdfjs-dist', '@astral-sh/ruff-wasm-nodejs'],
   },
   {
     ...common,
@@ -53,7 +54,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['pdfjs-dist'],
+    external: ['pdfjs-dist', '@astral-sh/ruff-wasm-nodejs'],
     banner: { js: '#!/usr/bin/env node' },
   },
   {
@@ -135,6 +136,13 @@ function copyTreeSitter() {
     fs.copyFileSync(path.join(grammars, `tree-sitter-${lang}.wasm`), path.join('dist/tree-sitter', `tree-sitter-${lang}.wasm`));
   }
   fs.copyFileSync(path.join(grammars, '..', 'LICENSE'), 'dist/tree-sitter/LICENSE.grammars');
+}
+
+// ruff's WebAssembly build reads its .wasm beside its own file: both ship in dist/ruff.
+function copyRuff() {
+  const dir = path.dirname(fileURLToPathSafe(import.meta.resolve('@astral-sh/ruff-wasm-nodejs/package.json')));
+  fs.mkdirSync('dist/ruff', { recursive: true });
+  for (const f of ['ruff_wasm.js', 'ruff_wasm_bg.wasm', 'LICENSE']) fs.copyFileSync(path.join(dir, f), path.join('dist/ruff', f));
 }
 
 function fileURLToPathSafe(u) {

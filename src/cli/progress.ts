@@ -58,6 +58,7 @@ export function progressPrinter(io: CliIo, json: boolean): ProgressPrinter {
         else draw();
       } else if (e.type === 'retry') line(`  … ${e.key}: ${e.reason}; retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s`);
       else if (e.type === 'warning') line(`  ! ${e.message}`);
+      else if (e.type === 'verify') line(`  ${e.line}`);
     },
     done: clear,
   };

@@ -12,6 +12,9 @@ import type { PreparedRun } from '../../core/pipeline/session';
 import { reopenRun, startRun } from '../../core/pipeline/session';
 import { RUNS_DIR } from '../../core/pipeline/store';
 import { displayPath } from '../../core/workspace/safePath';
+import { choosePython } from '../../core/runner/local';
+import type { VerifySetup } from '../../core/pipeline/verifyStage';
+import { roundLine } from '../../core/verify/verify';
 import { writeFiles } from '../../core/workspace/writer';
 import type { CliIo } from '../io';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../io';
@@ -39,6 +42,13 @@ export const reimplementVerb: Verb = {
                      endpoint needs none). Keys are never read from files or written anywhere.
   --concurrency N    calls in flight at once (default 4)
   --max-tokens N     output limit per answer, in tokens (default: the server's own)
+  --verify W         before writing, run what was generated and repair what fails (lint, imports,
+                     tests): local (with --python, default python3; confined, without your secrets)
+                     | jupyter (the tests on --jupyter URL's kernel, token in $JUPYTER_TOKEN or
+                     --token-env) | none (default: lint and tests are not run)
+  --verify-rounds N  repair rounds after verification failures (default 2)
+  --python PATH      the interpreter for --verify local
+  --jupyter URL      the Jupyter server for --verify jupyter; --token-env NAME names its token variable
   --prices FILE      price table JSON {"model": {"input": $/1M, "cachedInput": $/1M, "output": $/1M}}
   --dry-run          plan only, then print the estimated cost of the rest; writes nothing
   --resume [RUN]     continue the newest unfinished run in <out>/.papertrail/runs (or run folder
@@ -47,7 +57,8 @@ export const reimplementVerb: Verb = {
   --json             JSON lines on stdout: one per event, the last {"type":"result",...}
 
 Every prompt, answer and token count is kept in <out>/.papertrail/runs/<id>/.
-exit: 0 written with every citation resolved, 1 written but some citations are still broken,
+exit: 0 written with every citation resolved (and verified, with --verify), 1 written but some
+citations are still broken or verification still fails,
 2 nothing written (bad usage, model error, cancelled: one line on stderr says why)`,
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseVerbArgs('reimplement', argv, {
@@ -65,6 +76,11 @@ exit: 0 written with every citation resolved, 1 written but some citations are s
       'api-key-env': { type: 'string' },
       concurrency: { type: 'string' },
       'max-tokens': { type: 'string' },
+      verify: { type: 'string' },
+      'verify-rounds': { type: 'string' },
+      python: { type: 'string' },
+      jupyter: { type: 'string' },
+      'token-env': { type: 'string' },
       prices: { type: 'string' },
       'dry-run': { type: 'boolean' },
       resume: { type: 'boolean' },
@@ -95,6 +111,8 @@ exit: 0 written with every citation resolved, 1 written but some citations are s
       return usage(io, `papertrail reimplement: no API key in $${keyEnv}; export it, name another variable with --api-key-env, or use a local endpoint with --base-url`);
     }
 
+    const verify = verifySetup(v, io);
+    if (typeof verify === 'string') return usage(io, `papertrail reimplement: ${verify}`);
     const json = Boolean(v.json);
     const outDir = path.resolve(io.cwd, out);
     const prepared: Result<PreparedRun> = resume
@@ -123,6 +141,7 @@ exit: 0 written with every citation resolved, 1 written but some citations are s
         signal: ac.signal,
         onEvent: progress.event,
         ...(v['dry-run'] ? { review: async () => ({ action: 'stop' as const }) } : {}),
+        ...(verify && !v['dry-run'] ? { verify } : {}),
       });
     } finally {
       process.removeListener('SIGINT', onSigint);
@@ -160,12 +179,13 @@ exit: 0 written with every citation resolved, 1 written but some citations are s
           `citations: ${r.citations.tags} tags, ${broken.length} broken${r.citations.repaired.length ? `, repaired ${r.citations.repaired.join(', ')}` : ''}`,
           ...broken.map((b) => `  ${b.file}:${b.line}: ${b.tag} — ${b.reason}`),
           ...[...r.refused, ...w.refused].map((x) => `refused path ${displayPath(x.path)}: ${x.reason}`),
+          ...verifySummary(r, rel),
           formatTotals(r.totals),
           `next: cd ${rel} && papertrail test .   (run record: ${path.relative(io.cwd, run.store.dir)})`,
         ].join('\n') + '\n',
       );
     }
-    return broken.length ? EXIT_PROBLEMS : EXIT_OK;
+    return broken.length || (r.verify && !r.verify.passed) ? EXIT_PROBLEMS : EXIT_OK;
   },
 };
 
@@ -193,8 +213,44 @@ function runOptions(v: Record<string, unknown>, io: CliIo): RunOptions | string 
     models,
     concurrency,
     ...(maxTokens !== undefined ? { maxTokens } : {}),
+    ...(v['verify-rounds'] !== undefined ? { verifyRounds: Number(v['verify-rounds']) } : {}),
     ...(typeof v['official-code'] === 'string' ? { officialCode: v['official-code'] } : {}),
   };
+}
+
+/** The verify stage in a few lines: each round, the failing tests as path:line links, changed tests. */
+function verifySummary(r: PipelineResult, rel: string): string[] {
+  const v = r.verify;
+  if (!v) return ['verify: not run (add --verify local to lint, import and test the repository before it is written)'];
+  if (!v.ran) return [`verify: declined; ${v.note}`];
+  const last = v.rounds.at(-1);
+  const lines = v.rounds.map((x) => `verify ${roundLine(x)}`);
+  for (const t of last?.tests?.tests ?? []) {
+    if (t.outcome === 'failed' || t.outcome === 'error') lines.push(`  ${path.join(rel, t.file)}:${t.line}: ${t.id} ${t.outcome}: ${t.message.replace(/\s+/g, ' ').slice(0, 160)}`);
+  }
+  for (const i of last?.imports ?? []) lines.push(`  ${path.join(rel, i.file)}: does not import: ${i.message}`);
+  if (v.testsChanged.length) lines.push(`  tests changed by repair: ${v.testsChanged.join(', ')}`);
+  if (last?.missing.length) lines.push(`verify: not run: the interpreter lacks ${last.missing.join(', ')}; choose another with --python and resume with --verify local`);
+  else lines.push(v.passed ? 'verify: passed' : 'verify: still failing after the last round (listed above and in the README\'s Implementation status)');
+  return lines;
+}
+
+/** What --verify asks for: undefined for none, the setup, or a usage error. */
+function verifySetup(v: Record<string, unknown>, io: CliIo): VerifySetup | undefined | string {
+  const mode = typeof v.verify === 'string' ? v.verify : 'none';
+  if (!['local', 'jupyter', 'none'].includes(mode)) return '--verify is one of local, jupyter, none';
+  if (v['verify-rounds'] !== undefined && !/^\d{1,2}$/.test(String(v['verify-rounds']))) return '--verify-rounds is a whole number from 0 to 99';
+  if (mode === 'none') {
+    if (v.python !== undefined || v.jupyter !== undefined) return '--python and --jupyter go with --verify local or --verify jupyter';
+    return undefined;
+  }
+  const python = choosePython(typeof v.python === 'string' ? v.python : undefined, io.env);
+  if (mode === 'local') return { python, env: io.env };
+  if (typeof v.jupyter !== 'string') return '--verify jupyter needs the server: --jupyter URL';
+  const tokenEnv = typeof v['token-env'] === 'string' ? v['token-env'] : 'JUPYTER_TOKEN';
+  const token = io.env[tokenEnv] ?? '';
+  if (!token && !/[?&]token=/.test(v.jupyter)) return `no Jupyter token in $${tokenEnv}; export it or name another variable with --token-env`;
+  return { python, env: io.env, jupyter: { serverUrl: v.jupyter, token } };
 }
 
 function explicitModels(v: Record<string, unknown>): boolean {

@@ -23,6 +23,8 @@ export interface RunOptions {
   maxTokens?: number;
   /** Rounds of citation repair after coding. */
   repairRounds: number;
+  /** Rounds of repair from verification failures (lint, imports, tests); default 2. */
+  verifyRounds?: number;
 }
 
 export const DEFAULT_OPTIONS: RunOptions = {

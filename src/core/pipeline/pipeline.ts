@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { auditRepository } from '../citations/audit';
+import { parseTagText } from '../citations/grammar';
+import { resolveTag } from '../citations/resolve';
 import type { Result } from '../errors';
 import { fail, ok } from '../errors';
 import type { ChatMessage, ChatProvider, ChatUsage } from '../llm/provider';
@@ -21,6 +23,8 @@ import type { PlannedFile } from '../workspace/writer';
 import { writeFileAtomic } from '../workspace/writer';
 import { callStructured } from './call';
 import { confinePlanPaths } from './planPaths';
+import type { VerifyReport, VerifySetup } from './verifyStage';
+import { implementationStatus, runVerifyStage } from './verifyStage';
 import type { CostEstimate } from './estimate';
 import { estimateRest } from './estimate';
 import { notebookJson } from './notebook';
@@ -40,7 +44,9 @@ export type PipelineEvent =
   | { type: 'call'; key: string; stage: Stage | 'repair'; file?: string; state: 'start' | 'done' | 'replayed' | 'failed'; usage?: ChatUsage; cost?: number; durationMs?: number; error?: string }
   | { type: 'retry'; key: string; attempt: number; delayMs: number; reason: string }
   | { type: 'text'; key: string; chars: number }
-  | { type: 'warning'; message: string };
+  | { type: 'warning'; message: string }
+  /** A line of the verify stage: what runs, each round's counts, what is repaired. */
+  | { type: 'verify'; line: string };
 
 export type ReviewDecision = { action: 'continue'; config?: string } | { action: 'stop' };
 
@@ -58,6 +64,8 @@ export interface PipelineInput {
   onEvent?: (event: PipelineEvent) => void;
   /** After planning, with the estimate of the rest; `stop` ends the run as "planned" (dry run, review cancelled). */
   review?: (plan: Plan, estimate: CostEstimate, refused: PathRefusal[]) => Promise<ReviewDecision>;
+  /** Run the generated code before handing it over (lint, imports, tests, repairs); absent: not run. */
+  verify?: VerifySetup;
 }
 
 export interface StageTotals {
@@ -77,6 +85,8 @@ export interface PipelineResult {
   files: PlannedFile[];
   refused: PathRefusal[];
   citations: { tags: number; coverage: number; broken: { file: string; line: number; tag: string; reason: string }[]; repaired: string[] };
+  /** What the verify stage did; absent when it was not asked for. */
+  verify?: VerifyReport;
   totals: Record<Stage | 'repair', StageTotals>;
   warnings: string[];
 }
@@ -285,6 +295,29 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     const repaired = [...repairs.keys()];
     for (const b of report.broken) warn(`${b.file}:${b.line}: ${b.tag} — ${b.reason}`);
 
+    // 6. Verify: lint, imports and tests on a staging copy, failures sent back for repair.
+    let verify: VerifyReport | undefined;
+    if (input.verify) {
+      const analysesDone = new Map<string, Analysis>();
+      for (const f of files) analysesDone.set(f, await analyses.get(f)!);
+      verify = await runVerifyStage({
+        files: out,
+        plan,
+        paper: input.paper,
+        analyses: analysesDone,
+        rounds: options.verifyRounds ?? 2,
+        stagingDir: path.join(store.dir, 'verify'),
+        setup: input.verify,
+        ...(input.signal ? { signal: input.signal } : {}),
+        repair: async (key, file, prompt) => (await limit(() => call(key, 'repair', file, [...withPlan, { role: 'user', content: prompt }], fileSchema, prefix))).content,
+        prompt: (file, content, failures, analysis, deps) => prompts.fixPrompt(file, content, failures, analysis, deps, citedPassages(input.paper, file, content)),
+        progress: (line) => emit({ type: 'verify', line }),
+      });
+      store.update({ verify: { passed: verify.passed, rounds: verify.rounds.length } });
+      writeFileAtomic(path.join(store.dir, 'verify.json'), `${JSON.stringify(verify, null, 1)}\n`);
+    }
+    if (out.has('README.md')) out.set('README.md', `${out.get('README.md')!.trimEnd()}\n\n${implementationStatus(plan, verify)}`);
+
     out.set('.papertrail/paper.json', `${JSON.stringify({ source: input.paperRef, id: input.paper.id, title: input.paper.title }, null, 2)}\n`);
     if (!out.has('.gitignore')) out.set('.gitignore', '__pycache__/\n.pytest_cache/\n*.pyc\n.papertrail/runs/\n');
     store.update({ status: 'generated' });
@@ -295,6 +328,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       files: [...out].map(([p, content]) => ({ path: p, content })),
       refused,
       citations: { tags: report.tags, coverage: report.coverage, broken: report.broken, repaired },
+      ...(verify ? { verify } : {}),
       totals,
       warnings,
     });
@@ -317,6 +351,29 @@ function describeModelError(kind: string, message: string): string {
   if (kind === 'auth') return `${message} — check the API key`;
   if (kind === 'not-found') return `${message} — check the base URL and the model name`;
   return message;
+}
+
+/** The passages a file's tags cite, as text for a repair prompt (at most about 6,000 characters). */
+function citedPassages(paper: Paper, file: string, content: string): string {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  let size = 0;
+  for (const line of content.split('\n')) {
+    const hash = line.indexOf('#');
+    if (hash < 0) continue;
+    for (const tag of parseTagText(line.slice(hash))) {
+      for (const r of resolveTag(paper, tag).refs) {
+        if (!r.resolved || seen.has(r.label)) continue;
+        seen.add(r.label);
+        const text = `${r.label}: ${r.text.replace(/\s+/g, ' ').slice(0, 700)}`;
+        if (size + text.length > 6000) return out.join('\n');
+        out.push(text);
+        size += text.length;
+      }
+    }
+  }
+  void file;
+  return out.join('\n');
 }
 
 /** Resolves every promise, or rejects with the first failure once all have settled: no call outlives the run. */

@@ -125,6 +125,19 @@ export function codePrompt(file: string, analysis: Analysis, dependencies: Gener
   ].join('\n\n');
 }
 
+/** A file that failed verification, with what failed, its analysis, the code it imports and the passages it cites. */
+export function fixPrompt(file: string, content: string, failures: { kind: string; text: string }[], analysis: Analysis | undefined, dependencies: { path: string; content: string }[], passages: string): string {
+  const deps = dependencies.map((d) => `${d.path}:\n\`\`\`\n${d.content.trimEnd()}\n\`\`\``);
+  return [
+    `${taskHeading('fix', file)}\nRunning the repository showed the failures below in ${file}. Fix their cause and answer with the whole file. Keep every citation tag. Never delete a test or weaken an assertion that checks a paper equation to make it pass; if a test itself is wrong, fix it and say why in a comment that starts with "# FIXED TEST:". If the fault is in another file, fix what you can here and say which file in a comment.`,
+    `Failures:\n${failures.map((f) => `- [${f.kind}] ${f.text.trim()}`).join('\n')}`,
+    analysis ? `Its analysis:\n${json(analysis)}` : '',
+    deps.length ? `The files it depends on:\n\n${deps.join('\n\n')}` : '',
+    passages ? `What it cites from the paper:\n${passages}` : '',
+    `${file}:\n\`\`\`\n${content.trimEnd()}\n\`\`\``,
+  ].filter(Boolean).join('\n\n');
+}
+
 export function docsPrompt(files: { path: string; summary: string }[], config: ConfigFile): string {
   return `${taskHeading('docs')}\nThe repository's files:\n${files.map((f) => `- ${f.path}: ${f.summary}`).join('\n')}\n\n${config.path}, with its citations and flags:\n\`\`\`yaml\n${config.content.trimEnd()}\n\`\`\`\n\nWrite README.md (what it reproduces, quick start, layout, how to run the tests), REPRODUCTION_NOTES.md (an ambiguity audit: specified, partially specified and unspecified choices with alternatives, known deviations), requirements.txt and pyproject.toml (pytest configured to run from the root: pythonpath ["."], testpaths ["tests"]).`;
 }

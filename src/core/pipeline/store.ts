@@ -32,6 +32,8 @@ export interface RunRecord {
   reviewed?: boolean;
   /** Which model source the run used, as the front end names it ({kind: "vscode", id} / {kind: "openai"}). */
   modelChoice?: { kind: string; id?: string };
+  /** The verify stage's outcome; every round's output is in verify.json beside this record. */
+  verify?: { passed: boolean; rounds: number };
 }
 
 export interface CallRecord {

@@ -10,7 +10,8 @@ export type TaskKind =
   | 'code'
   | 'docs'
   | 'notebook'
-  | 'repair';
+  | 'repair'
+  | 'fix';
 
 /** "## Task: code model/attention.py" — the first line of a stage's user message. */
 export function taskHeading(kind: TaskKind, file?: string): string {

@@ -1,0 +1,161 @@
+// The verify stage: run what was written (lint, config keys, imports, tests) on a staging
+// copy, send each failing file back to the model with its failures, and verify again, for a
+// bounded number of rounds. What still fails is reported per test and written into the README.
+import path from 'node:path';
+import type { Result } from '../errors';
+import { ok } from '../errors';
+import type { Paper } from '../paper/model';
+import { configProblems } from '../verify/configKeys';
+import { lintPython } from '../verify/lint';
+import { confine } from '../verify/sandbox';
+import type { Failure, VerifyRound } from '../verify/verify';
+import { failuresByFile, passed, roundLine, verifyOnce } from '../verify/verify';
+import type { Plan } from './prompts';
+import type { Analysis } from './schemas';
+
+export interface VerifySetup {
+  /** The interpreter that runs imports and tests. */
+  python: string;
+  /** Run the tests on this Jupyter server's kernel instead. */
+  jupyter?: { serverUrl: string; token: string };
+  env?: NodeJS.ProcessEnv;
+  /** Per process (imports, tests), in ms. */
+  timeoutMs?: number;
+  /**
+   * Asked once, before any generated code runs, with one line naming what runs and where.
+   * False: nothing runs (lint, which runs no code, still does).
+   */
+  consent?: (note: string) => Promise<boolean>;
+}
+
+export interface VerifyReport {
+  /** Every round, the last one after the last repair. */
+  rounds: VerifyRound[];
+  /** The line the user consented to (or was shown). */
+  note: string;
+  /** False when the user declined: no generated code ran. */
+  ran: boolean;
+  /** Files the repairs changed, test files apart: "tests/test_x.py (round 1)". */
+  repaired: string[];
+  testsChanged: string[];
+  /** Whether the last round found nothing to repair. */
+  passed: boolean;
+}
+
+export interface VerifyContext {
+  files: Map<string, string>;
+  plan: Plan;
+  paper: Paper;
+  analyses: ReadonlyMap<string, Analysis>;
+  rounds: number;
+  stagingDir: string;
+  setup: VerifySetup;
+  signal?: AbortSignal;
+  /** One repair call; returns the file's new content. */
+  repair: (key: string, file: string, prompt: string) => Promise<string>;
+  prompt: (file: string, content: string, failures: Failure[], analysis: Analysis | undefined, deps: { path: string; content: string }[]) => string;
+  progress: (line: string) => void;
+}
+
+/**
+ * Verifies and repairs `ctx.files` in place (lint fixes and formatting included).
+ * @returns the report; the files map holds the final versions.
+ */
+export async function runVerifyStage(ctx: VerifyContext): Promise<VerifyReport> {
+  const { files, setup } = ctx;
+  const note = setup.jupyter
+    ? `verify: lint here, then run the tests on the Jupyter server ${redactUrl(setup.jupyter.serverUrl)} (its kernel's environment; the repository is uploaded, nothing else)`
+    : `verify: lint, then import every module and run the tests with ${setup.python} ${confinementNote(ctx.stagingDir, setup)}`;
+  const consented = setup.consent ? await setup.consent(note) : true;
+  const report: VerifyReport = { rounds: [], note, ran: consented, repaired: [], testsChanged: [], passed: false };
+  const python = consented ? setup.python : '';
+  for (let round = 1; ; round++) {
+    const r = consented
+      ? await verifyOnce(files, round, {
+          python,
+          ...(setup.jupyter ? { jupyter: setup.jupyter } : {}),
+          dir: ctx.stagingDir,
+          ...(setup.env ? { env: setup.env } : {}),
+          ...(setup.timeoutMs ? { timeoutMs: setup.timeoutMs } : {}),
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        })
+      : lintOnly(files, round);
+    if (!r.ok) {
+      ctx.progress(`verify: ${r.error.message}`);
+      report.rounds.push({ round, lint: [], config: [], missing: [], imports: [], modules: 0, testError: r.error.message, durationMs: 0 });
+      return report;
+    }
+    for (const [p, content] of r.value.files) files.set(p, content);
+    const last = r.value.round;
+    report.rounds.push(last);
+    ctx.progress(`verify ${roundLine(last)}`);
+    if (last.missing.length) ctx.progress(`verify: ${setup.python} lacks ${last.missing.join(', ')}; choose an interpreter that has them (--python PATH, the Python extension's interpreter, or a venv with \`pip install -r requirements.txt\`). Nothing was sent to repair.`);
+    report.passed = passed(last) || (!consented && !last.lint.some((p) => p.severity === 'error'));
+    const due = failuresByFile(last, files);
+    if (!due.size || round > ctx.rounds) break;
+    ctx.progress(`verify: repairing ${[...due.keys()].join(', ')}`);
+    await Promise.all(
+      [...due].map(async ([file, failures]) => {
+        const content = files.get(file);
+        if (content === undefined) return;
+        const logic = ctx.plan.logic.files.find((f) => f.path === file);
+        const deps = (logic?.dependsOn ?? []).flatMap((d) => (files.has(d) ? [{ path: d, content: files.get(d)! }] : []));
+        const fixed = await ctx.repair(`fix-${round}:${file}`, file, ctx.prompt(file, content, failures, ctx.analyses.get(file), deps));
+        if (fixed === content) return;
+        files.set(file, fixed);
+        (isTest(file) ? report.testsChanged : report.repaired).push(`${file} (round ${round})`);
+      }),
+    );
+  }
+  return report;
+}
+
+/** Without consent only ruff runs: it reads the code, it does not execute it. */
+function lintOnly(files: ReadonlyMap<string, string>, round: number): Result<{ files: Map<string, string>; round: VerifyRound }> {
+  const linted = lintPython(files);
+  return ok({ files: linted.files, round: { round, lint: linted.problems, config: configProblems(linted.files), missing: [], imports: [], modules: 0, durationMs: 0 } });
+}
+
+function confinementNote(dir: string, setup: VerifySetup): string {
+  return confine(setup.python, [], dir, setup.env ?? process.env).note;
+}
+
+/** A server URL without a `token=` query: it goes into notes and logs. */
+function redactUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/i, '$1…');
+}
+
+function isTest(file: string): boolean {
+  return /(^|\/)tests?\//.test(file) || /(^|\/)test_[^/]*\.py$/.test(file) || path.basename(file) === 'conftest.py';
+}
+
+/**
+ * The README's "Implementation status": each component with what it implements from the paper
+ * and how its tests did in the last round (a test file counts for the files it depends on).
+ */
+export function implementationStatus(plan: Plan, report: VerifyReport | undefined): string {
+  const last = report?.rounds.at(-1);
+  const head = '## Implementation status\n\n';
+  if (!report || !last) return `${head}Not verified: PaperTrail wrote this repository without running it (\`papertrail reimplement --verify local\` runs the tests first).\n`;
+  if (!report.ran) return `${head}Not run: the tests were not run when this repository was written (consent declined). Lint: ${last.lint.filter((p) => p.severity === 'error').length} errors.\n`;
+  const components = plan.logic.files.filter((f) => f.path.endsWith('.py') && !isTest(f.path));
+  const testsOf = (file: string) => {
+    const testFiles = plan.logic.files.filter((t) => isTest(t.path) && t.dependsOn.includes(file)).map((t) => t.path);
+    const cases = (last.tests?.tests ?? []).filter((c) => testFiles.some((t) => c.id.startsWith(`${t}::`)));
+    return cases.length ? `${cases.filter((c) => c.outcome === 'passed').length} / ${cases.length}` : '—';
+  };
+  const importFailed = new Set(last.imports.map((i) => i.file));
+  const rows = components.map((f) => `| \`${f.path}\` | ${f.cites.slice(0, 4).join('; ').replace(/\|/g, '\\|') || '—'} | ${importFailed.has(f.path) ? 'does not import' : testsOf(f.path)} |`);
+  const total = last.tests ? `${last.tests.passed}/${last.tests.passed + last.tests.failed + last.tests.errors} tests passed` : 'tests not run';
+  const failing = (last.tests?.tests ?? []).filter((c) => c.outcome === 'failed' || c.outcome === 'error');
+  const lines = [
+    `${head}From PaperTrail's last verify round (round ${last.round} of ${report.rounds.length}): ${total}${last.missing.length ? `; not run, the interpreter lacked ${last.missing.join(', ')}` : ''}.\n`,
+    '| component | paper | tests passed |',
+    '| --- | --- | --- |',
+    ...rows,
+  ];
+  if (failing.length) lines.push('', 'Still failing:', ...failing.map((c) => `- \`${c.id}\` — ${c.message.replace(/\s+/g, ' ').slice(0, 200)}`));
+  for (const i of last.imports) lines.push(`- \`${i.file}\` does not import: ${i.message}`);
+  if (report.testsChanged.length) lines.push('', `Tests changed by repair: ${report.testsChanged.join(', ')}.`);
+  return `${lines.join('\n')}\n`;
+}

@@ -96,7 +96,7 @@ for v in "$VSIX" "$WORK/lm.vsix"; do
     --install-extension "$v" >"$WORK/install3.log" 2>&1 || { cat "$WORK/install3.log"; exit 2; }
 done
 PAPERTRAIL_TEST_LLM_URL=http://127.0.0.1:$LPORT/v1 PAPERTRAIL_TEST_LLM_KEY=$LKEY \
-  PAPERTRAIL_CS_SETTINGS='{"chat.disableAIFeatures": false, "papertrail.llm.provider": "vscode"}' \
+  PAPERTRAIL_CS_SETTINGS='{"chat.disableAIFeatures": false, "papertrail.llm.provider": "vscode", "papertrail.reimplement.verify": "never"}' \
   start_code_server "$WORK/lm" "$PORT" "$WORK/ws" || exit 2
 log "VS Code language model UI tests"
 PAPERTRAIL_WS=$WORK/ws node test/e2e/ui/lm.test.mjs "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$SHOTS" "$RESULTS/lm.json"

@@ -186,11 +186,10 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       call(key, 'planning', undefined, [...base, { role: 'user', content: task }], schema, system.length);
     const overview = await planCall('plan-overview', prompts.overviewPrompt(), overviewSchema);
     const architecture = await planCall('plan-architecture', prompts.architecturePrompt(overview), architectureSchema);
-    // The config needs the components and classes, not the file order: it is written alongside the logic design.
-    const [logic, config] = await settleAll([
-      planCall('plan-logic', prompts.logicPrompt(overview, architecture), logicSchema),
-      planCall('plan-config', prompts.configPrompt(overview, architecture), configSchema),
-    ]);
+    // The config is planned from the keys the logic design says the code reads: written side by
+    // side, the two drifted apart (max_seq_length in the YAML, max_length in the code).
+    const logic = await planCall('plan-logic', prompts.logicPrompt(overview, architecture), logicSchema);
+    const config = await planCall('plan-config', prompts.configPrompt(overview, architecture, logic), configSchema);
 
     const confined = confinePlanPaths({ overview, architecture, logic, config }, input.outDir);
     const { plan, refused } = confined;

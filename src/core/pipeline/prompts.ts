@@ -28,7 +28,8 @@ const TAGS = `Citation tags (PaperTrail grammar), written in comments and docstr
 export function systemPrompt(paper: string, options: RunOptions): string {
   const scope = options.scope.length ? `Implement only ${options.scope.map((s) => `§${s}`).join(', ')} and what they need; the rest of the paper is context.` : 'Implement the whole method of the paper.';
   const mode = {
-    minimal: 'Mode minimal: the model architecture and its components, with tests; no training or data pipeline.',
+    minimal:
+      "Mode minimal: the paper's own contribution (the layers, losses or procedures it introduces) with equation-first tests and a short example of dropping it into an existing model; about a dozen files at most. Standard components (Transformer blocks, ResNets, ViTs, optimisers, tokenisers, data loaders) are imported from well-known libraries (torch.nn, timm, transformers) or named as a dependency, never rewritten; no training or data pipeline.",
     full: 'Mode full: the model, the training loop, the data pipeline and evaluation as the paper describes them, with tests.',
     educational: 'Mode educational: as minimal, with extra explanatory comments and a walkthrough notebook.',
   }[options.mode];
@@ -69,11 +70,11 @@ export function architecturePrompt(overview: Overview): string {
 }
 
 export function logicPrompt(overview: Overview, architecture: Architecture): string {
-  return `${taskHeading('plan-logic')}\nThe overall plan:\n${json(overview)}\n\nThe architecture:\n${json(architecture)}\n\nWrite the logic design: every file of the architecture in dependency order with its responsibilities, the files it depends on and the paper places it implements; the packages; the conventions all files share.`;
+  return `${taskHeading('plan-logic')}\nThe overall plan:\n${json(overview)}\n\nThe architecture:\n${json(architecture)}\n\nWrite the logic design: every file of the architecture in dependency order with its responsibilities, the files it depends on and the paper places it implements; the packages; the conventions all files share. In \`shared\`, list every config key the code reads, with its exact name and nesting as configs/base.yaml will have it (e.g. model.d_model, train.lr), and how the code loads the config.`;
 }
 
-export function configPrompt(overview: Overview, architecture: Architecture): string {
-  return `${taskHeading('plan-config')}\nThe overall plan:\n${json(overview)}\n\nThe architecture:\n${json(architecture)}\n\nWrite configs/base.yaml with every hyperparameter the code needs. Each value carries a citation or a flag ([UNSPECIFIED] with alternatives, [ASSUMPTION] with reasoning) in a comment on its line.`;
+export function configPrompt(overview: Overview, architecture: Architecture, logic: Logic): string {
+  return `${taskHeading('plan-config')}\nThe overall plan:\n${json(overview)}\n\nThe architecture:\n${json(architecture)}\n\nThe conventions the code follows, with the config keys it reads:\n${logic.shared}\n\nWrite configs/base.yaml with exactly the keys listed there, spelled and nested the same way (no other keys, none missing). Each value carries a citation or a flag ([UNSPECIFIED] with alternatives, [ASSUMPTION] with reasoning) in a comment on its line.`;
 }
 
 /** The second message of every call after planning: the same bytes for all of them. */

@@ -11,9 +11,12 @@ import { runPipeline } from '../../core/pipeline/pipeline';
 import type { PreparedRun } from '../../core/pipeline/session';
 import { reopenRun, startRun } from '../../core/pipeline/session';
 import { RunStore } from '../../core/pipeline/store';
+import type { VerifySetup } from '../../core/pipeline/verifyStage';
+import { choosePython } from '../../core/runner/local';
 import type { ModelChoice, ResolvedModel } from '../llm/models';
 import { resolveModel } from '../llm/models';
 import type { Services } from '../services';
+import { pythonExtensionInterpreter } from '../tasks/runTests';
 import { buildTestTask } from '../tasks/taskProvider';
 import { requireTrust } from '../trust';
 import { chooseFolder, chooseOptions, choosePaper } from './choices';
@@ -96,6 +99,7 @@ async function execute(services: Services, previews: PreviewContent, run: Prepar
   const folderName = vscode.workspace.asRelativePath(run.outDir, false);
   log.info(`run ${record.id}: ${title} → ${folderName} with ${model.label} (${run.options.mode}, ${run.options.framework}${run.options.scope.length ? `, §${run.options.scope.join(', §')}` : ''})`);
   const review = !reviewed && vscode.workspace.getConfiguration('papertrail').get<boolean>('reimplement.reviewPlan', true);
+  const verify = await verifySetup(run.outDir);
 
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `PaperTrail: ${title}`, cancellable: true },
@@ -119,6 +123,7 @@ async function execute(services: Services, previews: PreviewContent, run: Prepar
             if (decision.action === 'continue') run.store.update({ reviewed: true });
             return decision;
           },
+          ...(verify ? { verify } : {}),
         });
       } finally {
         sub.dispose();
@@ -142,6 +147,63 @@ async function execute(services: Services, previews: PreviewContent, run: Prepar
   }
   return previewAndApply(services, previews, run, result.value, title);
 }
+
+/**
+ * How the verify stage runs here, from papertrail.reimplement.verify: `never` (undefined), `always`,
+ * or `ask` (a modal naming what runs and where, before anything runs). Only in a trusted workspace.
+ */
+async function verifySetup(outDir: string): Promise<VerifySetup | undefined> {
+  const config = vscode.workspace.getConfiguration('papertrail', vscode.Uri.file(outDir));
+  const mode = config.get<string>('reimplement.verify', 'ask');
+  if (mode === 'never' || !vscode.workspace.isTrusted) return undefined;
+  const python = choosePython(config.get<string>('python.path') || (await pythonExtensionInterpreter(vscode.Uri.file(outDir))), process.env);
+  const consent =
+    mode === 'always'
+      ? undefined
+      : async (note: string): Promise<boolean> => {
+          const run = 'Run';
+          const pick = await vscode.window.showWarningMessage(
+            'PaperTrail: run the generated code to check it?',
+            { modal: true, detail: `${note}.\n\nThe code was written by a model from the paper: run it only if you trust this. The setting papertrail.reimplement.verify (ask, always, never) decides next time.` },
+            run,
+          );
+          return pick === run;
+        };
+  return { python, ...(consent ? { consent } : {}) };
+}
+
+/** "Verified: 19/19 tests passed." — or what kept it from passing. */
+function verifyLine(result: PipelineResult): string {
+  const v = result.verify;
+  const last = v?.rounds.at(-1);
+  if (!v || !last) return 'Not verified.';
+  if (!v.ran) return 'Not run (declined).';
+  if (last.missing.length) return `Not run: the interpreter lacks ${last.missing.join(', ')}.`;
+  const t = last.tests;
+  const tests = t ? `${t.passed}/${t.passed + t.failed + t.errors} tests passed` : 'the tests did not run';
+  return `${v.passed ? 'Verified' : 'Still failing'} after ${v.rounds.length} round${v.rounds.length === 1 ? '' : 's'}: ${tests}.`;
+}
+
+/** What still fails goes to the Problems panel, each at its file and line. */
+function reportVerifyProblems(services: Services, run: PreparedRun, result: PipelineResult): void {
+  const last = result.verify?.rounds.at(-1);
+  if (!last) return;
+  const diagnostics = new Map<string, vscode.Diagnostic[]>();
+  const add = (file: string, line: number, message: string) => {
+    const d = new vscode.Diagnostic(new vscode.Range(Math.max(0, line - 1), 0, Math.max(0, line - 1), 200), message, vscode.DiagnosticSeverity.Error);
+    d.source = 'PaperTrail verify';
+    diagnostics.set(file, [...(diagnostics.get(file) ?? []), d]);
+  };
+  for (const t of last.tests?.tests ?? []) if (t.outcome === 'failed' || t.outcome === 'error') add(t.file, t.line, `${t.id} ${t.outcome}: ${t.message}`);
+  for (const i of last.imports) add(i.file, 1, `does not import: ${i.message}`);
+  for (const p of last.lint) if (p.severity === 'error') add(p.file, p.line, `${p.code} ${p.message}`);
+  verifyDiagnostics ??= vscode.languages.createDiagnosticCollection('papertrail-verify');
+  services.context.subscriptions.push(verifyDiagnostics);
+  verifyDiagnostics.clear();
+  for (const [file, list] of diagnostics) verifyDiagnostics.set(vscode.Uri.file(path.join(run.outDir, file)), list);
+}
+
+let verifyDiagnostics: vscode.DiagnosticCollection | undefined;
 
 async function previewAndApply(services: Services, previews: PreviewContent, run: PreparedRun, result: PipelineResult, title: string): Promise<Outcome> {
   const { log } = services;
@@ -180,11 +242,13 @@ async function showResult(services: Services, run: PreparedRun, result: Pipeline
   if (readme) await vscode.window.showTextDocument(readme.target, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   const c = result.citations;
   const notes = 'Open Reproduction Notes';
+  const verified = verifyLine(result);
   const pick = await vscode.window.showInformationMessage(
-    `PaperTrail: wrote ${files.filter((f) => f.state !== 'unchanged').length} files. ${c.tags} citations, ${c.broken.length} broken${c.repaired.length ? ` (${c.repaired.length} file${c.repaired.length === 1 ? '' : 's'} repaired)` : ''}.`,
+    `PaperTrail: wrote ${files.filter((f) => f.state !== 'unchanged').length} files. ${c.tags} citations, ${c.broken.length} broken${c.repaired.length ? ` (${c.repaired.length} file${c.repaired.length === 1 ? '' : 's'} repaired)` : ''}. ${verified}`,
     notes,
     'Run Tests',
   );
+  reportVerifyProblems(services, run, result);
   if (pick === notes) {
     const file = files.find((f) => f.path === 'REPRODUCTION_NOTES.md');
     if (file) await vscode.window.showTextDocument(file.target, { viewColumn: vscode.ViewColumn.Beside });
@@ -237,6 +301,10 @@ function progressReporter(progress: vscode.Progress<{ message?: string; incremen
       report(step > 0 ? step : undefined);
     } else if (e.type === 'retry') log.warn(`${e.key}: ${e.reason}; retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s`);
     else if (e.type === 'warning') log.warn(e.message);
+    else if (e.type === 'verify') {
+      log.info(e.line);
+      progress.report({ message: e.line.replace(/^verify:? ?/, 'verify: ') });
+    }
   };
   return { onEvent, planned: (calls: number) => (expected = finished + calls) };
 }

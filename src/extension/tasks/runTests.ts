@@ -20,7 +20,7 @@ export interface RunRequest {
 }
 
 /** The interpreter chosen in the Python extension, when it is installed; else undefined (python3). */
-async function pythonExtensionInterpreter(resource: vscode.Uri): Promise<string | undefined> {
+export async function pythonExtensionInterpreter(resource: vscode.Uri): Promise<string | undefined> {
   interface PythonApi {
     environments?: { getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } | undefined };
   }

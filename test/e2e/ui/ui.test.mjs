@@ -306,8 +306,18 @@ try {
     await frame.locator('#continue').click();
   });
 
+  await step('before any generated code runs, a dialog names what runs and where; Run verifies it', async () => {
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'run the generated code' });
+    await dialog.waitFor({ timeout: 60000 });
+    assert.match(await dialog.innerText(), /import every module and run the tests with \/usr\/bin\/python3 in /);
+    assert.match(await dialog.innerText(), /without your secrets|no secrets/);
+    await page.waitForTimeout(400);
+    await shot('17b-verify-consent');
+    await dialog.locator('.monaco-button', { hasText: 'Run' }).first().click();
+  });
+
   await step('the repository is previewed as one multi-file diff, and Apply writes it', async () => {
-    await toast('new files').waitFor({ timeout: 60000 });
+    await toast('new files').waitFor({ timeout: 90000 });
     await page.locator('.multiDiffEditor, .monaco-component.multiDiffEditor').first().waitFor({ timeout: 20000 });
     await page.waitForTimeout(800);
     await shot('18-preview');
@@ -318,6 +328,8 @@ try {
       assert.ok(fs.existsSync(path.join(ws, 'attention-on-a-budget', f)), `${f} written`);
     }
     assert.match(await toast('citations').innerText(), /0 broken/);
+    assert.match(await toast('citations').innerText(), /Verified after 1 round: 19\/19 tests passed\./);
+    assert.match(fs.readFileSync(path.join(ws, 'attention-on-a-budget', 'README.md'), 'utf8'), /## Implementation status\n\nFrom PaperTrail's last verify round \(round 1 of 1\): 19\/19 tests passed\./);
     await explorerRow('attention-on-a-budget').waitFor();
     await page.locator('.tab', { hasText: 'README.md' }).first().waitFor();
     await page.waitForTimeout(600);
@@ -361,10 +373,16 @@ try {
     await shot('22-cancelled');
     assert.ok(!fs.existsSync(path.join(ws, 'resumed')), 'no file written after cancel');
     await toastButton('cancelled', 'Resume').click();
+    // Declining the dialog runs nothing: the repository is still previewed, marked not run.
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'run the generated code' });
+    await dialog.waitFor({ timeout: 60000 });
+    await dialog.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
     await toast('new files').waitFor({ timeout: 60000 });
     await toastButton('new files', 'Apply').click();
     await toast('citations').waitFor({ timeout: 30000 });
+    assert.match(await toast('citations').innerText(), /Not run \(declined\)\./);
     assert.ok(fs.existsSync(path.join(ws, 'resumed', 'budget_attention', 'encoder.py')));
+    assert.match(fs.readFileSync(path.join(ws, 'resumed', 'README.md'), 'utf8'), /consent declined/);
   });
 
   await step('"Run Tests" in the summary runs the new repository\'s own tests, and they pass', async () => {

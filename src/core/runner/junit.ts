@@ -14,12 +14,13 @@ interface XmlElement {
 export function parseJUnit(xml: string, extra: { pytestExitCode?: number; durationMs?: number } = {}): TestRunResult | undefined {
   const root = readXml(xml);
   if (!root || (root.name !== 'testsuites' && root.name !== 'testsuite')) return undefined;
-  const tests: TestCaseResult[] = [];
+  const cases: TestCaseResult[] = [];
   const visit = (el: XmlElement) => {
-    if (el.name === 'testcase') tests.push(toResult(el));
+    if (el.name === 'testcase') cases.push(toResult(el));
     else for (const c of el.children) visit(c);
   };
   visit(root);
+  const tests = mergeSameId(cases);
   const count = (o: TestOutcome) => tests.filter((t) => t.outcome === o).length;
   return {
     passed: count('passed'),
@@ -30,6 +31,33 @@ export function parseJUnit(xml: string, extra: { pytestExitCode?: number; durati
     pytestExitCode: extra.pytestExitCode ?? 0,
     durationMs: extra.durationMs ?? 0,
   };
+}
+
+/**
+ * pytest writes a second <testcase> for a test that failed and then errored in teardown (JUnit
+ * allows one outcome per case). One test is one result: the failure, its message noting the
+ * teardown error, both tracebacks in the details.
+ */
+function mergeSameId(cases: TestCaseResult[]): TestCaseResult[] {
+  const byId = new Map<string, TestCaseResult>();
+  for (const c of cases) {
+    const seen = byId.get(c.id);
+    if (!seen) byId.set(c.id, c);
+    else byId.set(c.id, mergeTwo(seen, c));
+  }
+  return [...byId.values()];
+}
+
+const SEVERITY: Record<TestOutcome, number> = { passed: 0, skipped: 1, error: 2, failed: 3 };
+
+function mergeTwo(a: TestCaseResult, b: TestCaseResult): TestCaseResult {
+  const [main, other] = SEVERITY[b.outcome] > SEVERITY[a.outcome] ? [b, a] : [a, b];
+  const merged: TestCaseResult = { ...main, durationMs: a.durationMs + b.durationMs };
+  if (other.outcome !== 'passed') {
+    merged.message = main.message && other.message ? `${main.message}; then ${other.message}` : main.message || other.message;
+    merged.details = [main.details, other.details].filter(Boolean).join('\n\n');
+  }
+  return merged;
 }
 
 function toResult(tc: XmlElement): TestCaseResult {
@@ -59,7 +87,46 @@ function toResult(tc: XmlElement): TestCaseResult {
       }
     }
   }
+  if (isModuleCase(classname, name, result.file)) return moduleResult(result, problem);
   return result;
+}
+
+/**
+ * A collection report: pytest names the case after the module (`tests.test_x`, empty
+ * classname). Its node id is the file's; a module-level skip carries its reason and line in a
+ * printed tuple `('/abs/tests/test_x.py', 3, 'Skipped: why')`.
+ */
+function isModuleCase(classname: string, name: string, file: string): boolean {
+  if (classname || !name || name.includes('[')) return false;
+  return !file || name === dottedModule(file) || name === dottedModule(file).replace(/\.__init__$/, '');
+}
+
+function moduleResult(r: TestCaseResult, problem: XmlElement | undefined): TestCaseResult {
+  const file = r.file || `${r.name.replace(/\./g, '/')}.py`;
+  const out: TestCaseResult = { ...r, id: file, file };
+  if (r.outcome === 'skipped' && problem) {
+    // Python's repr quotes with ' unless the text holds one.
+    const m = /^\(\s*(['"])(?:(?!\1)[^\\]|\\.)*\1,\s*(\d+),\s*(['"])(?:Skipped: )?([\s\S]*?)\3\s*\)$/.exec(problem.text.trim());
+    if (m) {
+      out.message = m[4]!;
+      out.line = Number(m[2]);
+    }
+  }
+  if (r.outcome === 'error' && problem && out.message === 'collection failure') {
+    const last = lastErrorLine(problem.text);
+    if (last) out.message = `collection failure: ${last}`;
+  }
+  return out;
+}
+
+/** pytest's `E   ExcType: message` line (the last one), or '' when the text has none. */
+function lastErrorLine(text: string): string {
+  const lines = [...text.matchAll(/^E\s+(.+)$/gm)].map((m) => m[1]!.trim());
+  return lines.length ? lines[lines.length - 1]! : '';
+}
+
+function dottedModule(file: string): string {
+  return file.replace(/\.py$/, '').replace(/\//g, '.');
 }
 
 /**
@@ -67,16 +134,18 @@ function toResult(tc: XmlElement): TestCaseResult {
  * the class names, so the part after the file's own dotted path is the class chain.
  */
 function nodeId(file: string, classname: string, name: string): string {
-  // A module that failed to import has no file; pytest names the case after the module path.
+  // Older pytest writes no file for a module that failed to import (see moduleResult).
   if (!file) return classname ? `${classname.replace(/\./g, '/')}.py::${name}` : name;
-  const dotted = file.replace(/\.py$/, '').replace(/\//g, '.');
+  const dotted = dottedModule(file);
   const rest = classname.startsWith(dotted + '.') ? classname.slice(dotted.length + 1) : '';
   return [file, ...(rest ? rest.split('.') : []), name].join('::');
 }
 
 function problemMessage(el: XmlElement): string {
-  const m = el.attrs.message;
-  if (m) return m.trim();
+  const m = el.attrs.message?.trim();
+  // An expected failure is reported as a skip; say so, or it reads like any other skip.
+  if (el.name === 'skipped' && el.attrs.type === 'pytest.xfail') return m ? `xfail: ${m}` : 'xfail';
+  if (m) return m;
   // Without a message attribute, the last line of the traceback is the most telling one.
   const lines = el.text.trim().split('\n').filter((l) => l.trim());
   return lines.length ? lines[lines.length - 1]!.trim() : '';

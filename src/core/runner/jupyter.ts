@@ -1,15 +1,17 @@
 // Runs a repository's tests on a Jupyter server: sync through the Contents API, a kernel of our
 // own (one session per remote folder, reused across runs), pytest in a child of that kernel.
 import type { Kernel, KernelMessage, Session } from '@jupyterlab/services';
-import { ContentsManager, KernelAPI, KernelConnection, ServerConnection, SessionAPI } from '@jupyterlab/services';
+import { KernelAPI, KernelConnection, ServerConnection, SessionAPI } from '@jupyterlab/services';
 import path from 'node:path';
 import WebSocket from 'ws';
 import type { Result, UserError } from '../errors';
-import { fail, ok, userError } from '../errors';
+import { fail, isPaperTrailError, ok, userError } from '../errors';
+import { contentsRemote } from './contents';
+import type { JupyterHttp } from './http';
+import { apiUrl, jsonError, redactUrl, request, unexpectedAnswer } from './http';
 import { parseJUnit } from './junit';
 import { lineSplitter, pytestMissingMessage } from './local';
-import type { RemoteFiles } from './sync';
-import { readManifest, syncRepo, writeManifest } from './sync';
+import { MAX_SYNC_BYTES, readManifest, syncRepo, writeManifest } from './sync';
 import type { JupyterRunResult, RunJupyterOptions } from './types';
 
 /** The mime type our kernel code uses to hand structured facts back (device, JUnit XML). */
@@ -19,19 +21,7 @@ const SESSION_FILE = '.papertrail-tests';
 /** How often the kernel is checked on during a run, to notice that it died. */
 const WATCH_MS = 1000;
 
-/** The server URL with credentials removed (userinfo, `?token=`), safe for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.toString();
-  } catch {
-    return url.replace(/([?&]token=)[^&#\s]*/gi, '$1***');
-  }
-}
+export { redactUrl } from './http';
 
 /** The base URL (ending in `/`) and a token taken from `?token=` when none was given. */
 export function parseServerUrl(serverUrl: string, token: string): Result<{ baseUrl: string; token: string }> {
@@ -81,13 +71,27 @@ export function serverError(e: unknown, baseUrl: string, token: string): UserErr
   const where = redactUrl(baseUrl);
   const status = e instanceof ServerConnection.ResponseError ? e.response.status : undefined;
   let err: UserError;
-  if (status === 401 || status === 403) err = userError('bad-input', `the Jupyter server refused the token (${status}); check the token`);
+  if (isPaperTrailError(e)) err = { code: e.code, message: e.message };
+  else if (status === 401 || status === 403) err = userError('bad-input', `the Jupyter server refused the token (${status}); check the token`);
   else if (e instanceof ServerConnection.NetworkError || (e instanceof TypeError && /fetch failed/.test(e.message)) || isSocketError(e)) {
     err = userError('network', `could not reach the Jupyter server at ${where}; is it running?`);
-  } else if (status !== undefined) {
-    err = userError('network', `the Jupyter server at ${where} answered ${status}: ${(e as Error).message || 'no detail'}`);
+  } else if (e instanceof ServerConnection.ResponseError) {
+    err = responseError(e, where);
+  } else if (e instanceof SyntaxError) {
+    // The client library parsed a 2xx answer as JSON and it was not (a login or proxy page).
+    err = userError('network', `the Jupyter server at ${where} answered with something that is not JSON (a login or proxy page?); check that ${where} is the Jupyter server's base URL (for JupyterHub: https://<hub>/user/<name>/) and that the token is right`);
   } else err = userError('internal', `Jupyter: ${e instanceof Error ? e.message : String(e)}`);
   return redactError(err, token);
+}
+
+/** A non-2xx answer the client library turned into an error; its body is already read. */
+function responseError(e: ServerConnection.ResponseError, where: string): UserError {
+  const contentType = e.response.headers.get('content-type') ?? '';
+  if (!/json/i.test(contentType)) return unexpectedAnswer({ where, what: 'talking to it', status: e.response.status, contentType });
+  const status = e.response.status;
+  const detail = (e.message || 'no detail').replace(/\s+/g, ' ').slice(0, 200);
+  if (status >= 500) return userError('network', `the Jupyter server at ${where} failed (${status}: ${detail}); see the server's log, then try again`);
+  return userError('network', `the Jupyter server at ${where} answered ${status}: ${detail}`);
 }
 
 function isSocketError(e: unknown): boolean {
@@ -98,38 +102,6 @@ function isSocketError(e: unknown): boolean {
 function redactError(err: UserError, token: string): UserError {
   if (!token) return err;
   return { code: err.code, message: err.message.split(token).join('***') };
-}
-
-/** The Contents API as the sync sees it. */
-export function contentsRemote(settings: ServerConnection.ISettings): RemoteFiles {
-  const contents = new ContentsManager({ serverSettings: settings });
-  return {
-    async list(dir) {
-      try {
-        const m = await contents.get(dir, { content: true, type: 'directory' });
-        const out = new Map<string, { type: string; lastModified: string }>();
-        for (const c of (m.content ?? []) as { name: string; type: string; last_modified: string }[]) out.set(c.name, { type: c.type, lastModified: c.last_modified });
-        return out;
-      } catch (e) {
-        if (e instanceof ServerConnection.ResponseError && e.response.status === 404) return undefined;
-        throw e;
-      }
-    },
-    async mkdir(dir) {
-      await contents.save(dir, { type: 'directory' });
-    },
-    async upload(file, content) {
-      const m = await contents.save(file, { type: 'file', format: 'base64', content: content.toString('base64') });
-      return m.last_modified ?? '';
-    },
-    async remove(file) {
-      try {
-        await contents.delete(file);
-      } catch (e) {
-        if (!(e instanceof ServerConnection.ResponseError && e.response.status === 404)) throw e;
-      }
-    },
-  };
 }
 
 /**
@@ -147,20 +119,17 @@ export async function runJupyter(opts: RunJupyterOptions): Promise<Result<Jupyte
   const cancelled = () => fail('cancelled', 'the test run was cancelled');
   if (opts.signal?.aborted) return cancelled();
 
-  // Reachability and the token first: one cheap request with the clearest failure.
-  try {
-    const r = await ServerConnection.makeRequest(baseUrl + 'api/status', {}, settings);
-    if (!r.ok) throw new ServerConnection.ResponseError(r);
-  } catch (e) {
-    return failWith(e);
-  }
+  // Reachability, the base URL and the token first: one cheap request with the clearest failure.
+  const http: JupyterHttp = { baseUrl, token, fetch: settings.fetch };
+  const status = await checkServer(http);
+  if (!status.ok) return { ok: false, error: redactError(status.error, token) };
 
   const remoteDir = (opts.remoteDir ?? `papertrail/${path.basename(path.resolve(opts.dir))}`).replace(/^\/+|\/+$/g, '');
   const manifest = readManifest(opts.dir);
   const key = redactUrl(baseUrl);
   let sync;
   try {
-    sync = await syncRepo({ dir: opts.dir, remoteDir, remote: contentsRemote(settings), previous: manifest.servers[key] });
+    sync = await syncRepo({ dir: opts.dir, remoteDir, remote: contentsRemote(http, { onInfo: info }), previous: manifest.servers[key] });
   } catch (e) {
     return failWith(e);
   }
@@ -168,7 +137,7 @@ export async function runJupyter(opts: RunJupyterOptions): Promise<Result<Jupyte
   writeManifest(opts.dir, manifest);
   info(`synced ${opts.dir} to ${remoteDir} on ${key}: ${sync.uploaded.length} uploaded, ${sync.deleted.length} deleted`);
   if (sync.hidden.length) info(`left out ${sync.hidden.length} hidden file(s) (${sync.hidden.slice(0, 3).join(', ')}${sync.hidden.length > 3 ? ', …' : ''}): Jupyter refuses dot-files`);
-  if (sync.tooBig.length) info(`left out ${sync.tooBig.length} file(s) over 50 MB: ${sync.tooBig.slice(0, 3).join(', ')}`);
+  if (sync.tooBig.length) info(`left out ${sync.tooBig.length} file(s) over ${MAX_SYNC_BYTES / (1024 * 1024)} MB: ${sync.tooBig.slice(0, 3).join(', ')}`);
   if (opts.signal?.aborted) return cancelled();
 
   let session: Session.IModel;
@@ -183,7 +152,8 @@ export async function runJupyter(opts: RunJupyterOptions): Promise<Result<Jupyte
       session = await SessionAPI.startSession({ path: `${remoteDir}/${SESSION_FILE}`, type: 'console', name: 'PaperTrail tests', kernel: { name: opts.kernelName ?? 'python3' } } as Session.ISessionOptions, settings);
     }
   } catch (e) {
-    if (e instanceof ServerConnection.ResponseError && e.response.status >= 500) {
+    // Jupyter's own 500 (JSON) here means the kernel spec failed; a proxy's HTML page does not.
+    if (e instanceof ServerConnection.ResponseError && e.response.status >= 500 && /json/i.test(e.response.headers.get('content-type') ?? '')) {
       return fail('unsupported', `the Jupyter server could not start a ${opts.kernelName ?? 'python3'} kernel; is ipykernel installed there?`);
     }
     return failWith(e);
@@ -204,6 +174,16 @@ export async function runJupyter(opts: RunJupyterOptions): Promise<Result<Jupyte
     kernel.dispose();
     if (opts.shutdownKernel) await SessionAPI.shutdownSession(session.id, settings).catch(() => undefined);
   }
+}
+
+/** `GET api/status`: the server is there, at this base URL, and takes the token. */
+async function checkServer(http: JupyterHttp): Promise<Result<void>> {
+  const what = 'checking its status';
+  const reply = await request(http, 'GET', apiUrl(http.baseUrl, 'api/status'), what);
+  if (reply.kind === 'failed') return { ok: false, error: reply.error };
+  if (reply.kind === 'too-large') return fail('network', `the Jupyter server at ${redactUrl(http.baseUrl)} answered ${reply.status} to a status check; check the URL`);
+  if (reply.status >= 300) return { ok: false, error: jsonError(http, reply, what) };
+  return ok(undefined);
 }
 
 /** True when the kernel is gone, dead or restarting within the next ~3 s. */

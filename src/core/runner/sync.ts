@@ -8,7 +8,11 @@ import path from 'node:path';
 const ALWAYS_SKIPPED_DIRS = new Set(['.git', '__pycache__', '.venv', 'venv', 'node_modules', '.pytest_cache', '.mypy_cache', '.ipynb_checkpoints', '.hg', '.svn']);
 /** Relative paths never synced: run records and this very manifest. */
 const ALWAYS_SKIPPED_PATHS = new Set(['.papertrail/runs', '.papertrail/jupyter-sync.json']);
-/** Bigger files are left out of a sync (checkpoints, datasets): the Contents API sends them as one JSON body. */
+/**
+ * Bigger files are left out of a sync (checkpoints, datasets). Uploads go in chunks, so size is not
+ * a protocol limit; but base64 JSON through the Contents API is slow, and data that big belongs on
+ * the server already rather than being sent again whenever it changes.
+ */
 export const MAX_SYNC_BYTES = 50 * 1024 * 1024;
 
 export const MANIFEST_PATH = '.papertrail/jupyter-sync.json';
@@ -173,7 +177,10 @@ export interface RemoteFiles {
   /** The entries of a folder (name → last_modified), or undefined when the folder does not exist. */
   list(dir: string): Promise<Map<string, { type: string; lastModified: string }> | undefined>;
   mkdir(dir: string): Promise<void>;
-  /** Writes the file and returns the server's last_modified for it. */
+  /**
+   * Writes the file (in pieces when it is big, checked by size afterwards) and returns the
+   * server's last_modified for it.
+   */
   upload(file: string, content: Buffer): Promise<string>;
   remove(file: string): Promise<void>;
 }

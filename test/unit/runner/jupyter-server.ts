@@ -1,5 +1,6 @@
 // Starts Debian's jupyter-server on loopback with a fresh token and a temporary root, for tests
-// and the benchmark; stop() kills its whole process group.
+// and the benchmark (optionally under a hub-style base path, with extra flags); stop() kills its
+// whole process group.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -38,7 +39,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startJupyter(): Promise<JupyterServer> {
+export interface StartOptions {
+  /** A JupyterHub-style prefix such as `/user/me/`; the returned url includes it. */
+  basePath?: string;
+  /** More server flags, e.g. `--ServerApp.max_body_size=1048576`. */
+  args?: string[];
+}
+
+export async function startJupyter(opts: StartOptions = {}): Promise<JupyterServer> {
+  const basePath = opts.basePath ?? '/';
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
   const rootDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-jupyter-root-'));
@@ -48,6 +57,7 @@ export async function startJupyter(): Promise<JupyterServer> {
     SYSTEM_PYTHON,
     ['-m', 'jupyter_server', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0',
       `--ServerApp.root_dir=${rootDir}`, `--ServerApp.token=${token}`, '--ServerApp.password=', '--ServerApp.open_browser=False',
+      `--ServerApp.base_url=${basePath}`, ...(opts.args ?? []),
       // CI containers run as root, which jupyter-server refuses without this.
       ...(process.getuid?.() === 0 ? ['--allow-root'] : [])],
     {
@@ -62,7 +72,7 @@ export async function startJupyter(): Promise<JupyterServer> {
   child.stderr.on('data', (b) => (log += b));
   let exited = false;
   child.on('exit', () => (exited = true));
-  const url = `http://127.0.0.1:${port}/`;
+  const url = `http://127.0.0.1:${port}${basePath}`;
   const stop = async () => {
     if (!exited && child.pid) {
       try {

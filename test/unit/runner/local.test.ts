@@ -124,7 +124,7 @@ test('JUnit reader: entities, a module that failed to import, non-JUnit text', (
 E   ModuleNotFoundError: No module named 'missing_mod'</error></testcase></testsuite></testsuites>`;
   const r = parseJUnit(xml)!;
   assert.equal(r.errors, 1);
-  assert.deepEqual([r.tests[0]!.outcome, r.tests[0]!.message, r.tests[0]!.file, r.tests[0]!.line], ['error', 'collection failure', 'tests/test_broken.py', 1]);
+  assert.deepEqual([r.tests[0]!.id, r.tests[0]!.outcome, r.tests[0]!.message, r.tests[0]!.file, r.tests[0]!.line], ['tests/test_broken.py', 'error', "collection failure: ModuleNotFoundError: No module named 'missing_mod'", 'tests/test_broken.py', 1]);
   assert.equal(parseJUnit('<html><body>no</body></html>'), undefined);
   assert.equal(parseJUnit('not xml at all <'), undefined);
   assert.deepEqual(failureLocation('a/b.py:3: in f\nsrc/x.py:9: AssertionError', 'a/b.py'), { file: 'a/b.py', line: 3 });

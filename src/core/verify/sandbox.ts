@@ -1,5 +1,6 @@
 // How generated code is run on this machine. It is untrusted: a model wrote it after reading
 // an untrusted paper. What this promises, and what not: docs/verify.md.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -37,13 +38,14 @@ export interface Confined {
 export function confine(command: string, args: readonly string[], dir: string, env: NodeJS.ProcessEnv = process.env): Confined {
   const bwrap = findBwrap(env);
   if (!bwrap) return { command, args: [...args], note: `in ${dir}, without your secrets in its environment (bubblewrap is not installed: the network and your files are reachable)` };
-  const home = env.HOME;
+  // A private /tmp hides other programs' files; an interpreter (a venv) that lives there stays visible.
+  const tmpTop = topUnderTmp(command);
   const wrapped = [
     '--ro-bind', '/', '/',
     '--dev', '/dev',
     '--proc', '/proc',
     '--tmpfs', '/tmp',
-    ...(home && !dir.startsWith(home) ? ['--tmpfs', home] : []),
+    ...(tmpTop ? ['--ro-bind', tmpTop, tmpTop] : []),
     '--bind', dir, dir,
     '--chdir', dir,
     '--unshare-net',
@@ -53,19 +55,34 @@ export function confine(command: string, args: readonly string[], dir: string, e
     command,
     ...args,
   ];
-  return { command: bwrap, args: wrapped, note: `in ${dir} under bubblewrap: no network, a read-only file system, your home folder hidden, no secrets in its environment` };
+  return { command: bwrap, args: wrapped, note: `in ${dir} under bubblewrap: no network, the file system (your home folder included) read-only but that folder and a private /tmp, no secrets in its environment` };
 }
 
+/** `/tmp/venv` for `/tmp/venv/bin/python3`; undefined for a program outside /tmp. */
+function topUnderTmp(command: string): string | undefined {
+  if (!path.isAbsolute(command)) return undefined;
+  const rel = path.relative('/tmp', command);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return path.join('/tmp', rel.split(path.sep)[0]!);
+}
+
+const usable = new Map<string, boolean>();
+
+/** bubblewrap on PATH that can start here (a container without user namespaces cannot run it). */
 function findBwrap(env: NodeJS.ProcessEnv): string | undefined {
   if (env.PAPERTRAIL_NO_BWRAP === '1') return undefined;
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     const p = path.join(dir, 'bwrap');
     try {
       fs.accessSync(p, fs.constants.X_OK);
-      return p;
     } catch {
-      // not here
+      continue;
     }
+    if (!usable.has(p)) {
+      const probe = spawnSync(p, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-net', '--unshare-pid', '--die-with-parent', 'true'], { timeout: 5000, stdio: 'ignore' });
+      usable.set(p, probe.status === 0);
+    }
+    return usable.get(p) ? p : undefined;
   }
   return undefined;
 }

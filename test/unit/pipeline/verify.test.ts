@@ -168,3 +168,29 @@ test('ruff in-process: a syntax error and an undefined name are errors, an unuse
   assert.equal(r.files.get('a.py'), 'import os\nimport sys\n\nprint(undefined_name)\n');
   assert.equal(r.files.get('b.py'), 'def f(:\n    pass\n', 'a file that does not parse is left as written');
 });
+
+test('under bubblewrap, generated code reaches no network and cannot write outside its folder', async (t) => {
+  const { confine } = await import('../../../src/core/verify/sandbox');
+  const { spawnSync } = await import('node:child_process');
+  const net = await import('node:net');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-confine-'));
+  const c = confine(PYTHON, [], dir);
+  if (!c.note.includes('bubblewrap')) {
+    t.skip('bubblewrap is not installed or cannot start here (scripts/install-tools.sh installs it)');
+    return;
+  }
+  const server = net.createServer((s) => s.end('hello')).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as { port: number }).port;
+  const script = [
+    'import os, socket, sys',
+    `try:\n    socket.create_connection(("127.0.0.1", ${port}), timeout=2)\n    print("network: reached")\nexcept OSError:\n    print("network: none")`,
+    `try:\n    open(os.path.join(os.path.expanduser("~"), ".papertrail-probe"), "w")\n    print("home: written")\nexcept OSError:\n    print("home: read-only")`,
+    'open("inside.txt", "w").write("ok")\nprint("folder: written")',
+  ].join('\n');
+  const run = confine(PYTHON, ['-c', script], dir);
+  const r = spawnSync(run.command, run.args, { cwd: dir, encoding: 'utf8' });
+  server.close();
+  assert.equal(r.stdout.trim(), 'network: none\nhome: read-only\nfolder: written', r.stderr);
+  assert.equal(fs.readFileSync(path.join(dir, 'inside.txt'), 'utf8'), 'ok');
+});

@@ -35,12 +35,12 @@ const args = process.argv.slice(2);
 const latencyMs = Number(args[args.indexOf('--latency') + 1] ?? 0) || 500;
 const extraPapers = args.flatMap((a, i) => (args[i - 1] === '--paper' ? [a] : []));
 
-async function ours(paper: Paper, source: string, tmp: string, repairRounds: number): Promise<Measure> {
+async function ours(paper: Paper, source: string, tmp: string, repairRounds: number, verify = false): Promise<Measure> {
   const server = await startScriptedServer({ ...sampleScript(), latencyMs });
   const started = Date.now();
   const run = await startRun({ source, outDir: path.join(tmp, `ours-${Date.now()}`), options: { ...DEFAULT_OPTIONS, repairRounds, models: { default: 'scripted-model' } }, cwd: tmp });
   if (!run.ok) throw new Error(run.error.message);
-  const result = await runPipeline({ ...run.value, provider: createOpenAIProvider({ baseURL: server.url, apiKey: 'k' }), prices: DEFAULT_PRICES });
+  const result = await runPipeline({ ...run.value, provider: createOpenAIProvider({ baseURL: server.url, apiKey: 'k' }), prices: DEFAULT_PRICES, ...(verify ? { verify: { python: '/usr/bin/python3' } } : {}) });
   if (!result.ok) throw new Error(result.error.message);
   const wallMs = Date.now() - started;
   const totals = Object.values(result.value.totals);
@@ -120,6 +120,13 @@ async function main(): Promise<void> {
     console.log(row([name, 'PaperCoder', b.calls, (b.wallMs / 1000).toFixed(1), b.promptTokens, pct(b.cachedTokens / b.promptTokens), '—']));
     console.log(row([name, 'PaperTrail', a.calls, (a.wallMs / 1000).toFixed(1), a.promptTokens, pct(a.cachedTokens / a.promptTokens), pct(a.sharedPrefix!)]));
     console.log(row([name, 'ratio', '', `${(a.wallMs / b.wallMs).toFixed(2)}×`, `${(a.promptTokens / b.promptTokens).toFixed(2)}×`, '', '']));
+  }
+  // What the verify stage adds on the sample paper: ruff, the probe, imports and 19 tests with Debian's python3.
+  const parsedSample = await parsePaper(sample, { cwd: tmp });
+  if (parsedSample.ok && fs.existsSync('/usr/bin/python3')) {
+    const without = await ours(parsedSample.value, sample, tmp, 1);
+    const withVerify = await ours(parsedSample.value, sample, tmp, 1, true);
+    console.log(`\nverify (sample paper, /usr/bin/python3): ${(without.wallMs / 1000).toFixed(1)} s without, ${(withVerify.wallMs / 1000).toFixed(1)} s with: +${((withVerify.wallMs - without.wallMs) / 1000).toFixed(1)} s`);
   }
   console.log('\ngoals: wall ≤ 0.5×, prompt tokens ≤ 0.6×, shared prefix ≥ 70%');
   console.log('PaperTrail counts its docs call and citation repair too; PaperCoder here has neither.');

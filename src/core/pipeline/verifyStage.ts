@@ -66,6 +66,7 @@ export async function runVerifyStage(ctx: VerifyContext): Promise<VerifyReport> 
   const note = setup.jupyter
     ? `verify: lint here, then run the tests on the Jupyter server ${redactUrl(setup.jupyter.serverUrl)} (its kernel's environment; the repository is uploaded, nothing else)`
     : `verify: lint, then import every module and run the tests with ${setup.python} ${confinementNote(ctx.stagingDir, setup)}`;
+  ctx.progress(note);
   const consented = setup.consent ? await setup.consent(note) : true;
   const report: VerifyReport = { rounds: [], note, ran: consented, repaired: [], testsChanged: [], passed: false };
   const python = consented ? setup.python : '';

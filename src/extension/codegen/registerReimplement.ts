@@ -108,8 +108,10 @@ async function execute(services: Services, previews: PreviewContent, run: Prepar
       const sub = token.onCancellationRequested(() => ac.abort());
       const reporter = progressReporter(progress, log);
       try {
+        const verifyRounds = vscode.workspace.getConfiguration('papertrail', vscode.Uri.file(run.outDir)).get<number>('reimplement.verifyRounds', 2);
         return await runPipeline({
           ...run,
+          options: { ...run.options, verifyRounds },
           provider: model.provider,
           // Chat models in VS Code are not billed per token: their cost shows as unknown.
           prices: model.kind === 'vscode' ? {} : model.prices,

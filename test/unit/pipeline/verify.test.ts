@@ -108,7 +108,9 @@ test('verify finds a module that does not import and a wrong assertion; the repa
   assert.match(files.get('README.md')!, /## Implementation status\n\nFrom PaperTrail's last verify round \(round 3 of 3\): \d+\/\d+ tests passed\./);
   assert.match(files.get('README.md')!, /\| `budget_attention\/attention\.py` \| §2, Eq\. 1 .*\| \d+ \/ \d+ \|/);
   assert.match(files.get('README.md')!, /Tests changed by repair: tests\/test_attention\.py \(round 2\)\./);
-  assert.match(lines[0]!, /^verify round 1: lint 0 errors, imports \d\/5, tests \d+\/\d+ passed/);
+  // The first line says what runs and where, as the CLI prints it.
+  assert.match(lines[0]!, /^verify: lint, then import every module and run the tests with \/usr\/bin\/python3 in /);
+  assert.match(lines[1]!, /^verify round 1: lint 0 errors, imports \d\/5, tests \d+\/\d+ passed/);
   assert.ok(lines.some((l) => /^verify: repairing .*budget_attention\/attention\.py/.test(l)));
   // The run record keeps every round's output.
   const record = JSON.parse(fs.readFileSync(path.join(runDir, 'verify.json'), 'utf8'));

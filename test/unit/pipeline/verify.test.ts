@@ -196,3 +196,29 @@ test('under bubblewrap, generated code reaches no network and cannot write outsi
   assert.equal(r.stdout.trim(), 'network: none\nhome: read-only\nfolder: written', r.stderr);
   assert.equal(fs.readFileSync(path.join(dir, 'inside.txt'), 'utf8'), 'ok');
 });
+
+test('--verify jupyter: the tests run on a real Jupyter kernel, and a failure there goes to repair too', async (t) => {
+  const { jupyterUnavailable, startJupyter } = await import('../runner/jupyter-server');
+  const why = jupyterUnavailable();
+  if (why) {
+    t.skip(why);
+    return;
+  }
+  const server = await startJupyter();
+  try {
+    const script = defectiveScript();
+    // Only the wrong assertion this time: the module imports.
+    for (const r of script.replies) if (r.when === `## Task: code ${ATTENTION}`) r.content = { path: ATTENTION, content: repoFile(ATTENTION) };
+    const { result, asked } = await run('jupyter', { python: PYTHON, jupyter: { serverUrl: server.url, token: server.token } }, script);
+    const v = result.verify!;
+    assert.equal(v.rounds.length, 2);
+    assert.deepEqual(v.rounds[0]!.tests!.tests.filter((c) => c.outcome !== 'passed').map((c) => c.id), [`${TEST_ATTENTION}::test_eq1_shapes`]);
+    assert.ok(asked.includes(`fix ${TEST_ATTENTION}`));
+    assert.equal(v.rounds[1]!.tests!.failed, 0);
+    assert.equal(v.passed, true);
+    assert.match(v.note, /run the tests on the Jupyter server http:\/\/127\.0\.0\.1:\d+\//);
+    assert.doesNotMatch(v.note, new RegExp(server.token));
+  } finally {
+    await server.stop();
+  }
+});

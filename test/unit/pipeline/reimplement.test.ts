@@ -267,6 +267,23 @@ test('--dry-run plans, prints the estimate and writes no file; existing files ne
   assert.notEqual(fs.readFileSync(path.join(tmp, 'taken', 'README.md'), 'utf8'), 'mine\n');
 });
 
+test('--verify local: the note says what runs where, each round is one line, the summary says it passed', async () => {
+  const server = await serve();
+  const r = await cli(['reimplement', 'paper.pdf', '--out', 'verified', '--base-url', server.url, '--model', 'scripted-model', '--verify', 'local', '--python', PYTHON]);
+  assert.equal(r.code, 0, r.stderr);
+  const all = r.stdout + r.stderr;
+  assert.match(all, /verify: lint, then import every module and run the tests with \/usr\/bin\/python3 in .*verify/);
+  assert.match(r.stdout, /^verify round 1: lint 0 errors, imports 5\/5, tests 19\/19 passed$/m);
+  assert.match(r.stdout, /^verify: passed$/m);
+  assert.match(fs.readFileSync(path.join(tmp, 'verified', 'README.md'), 'utf8'), /## Implementation status/);
+  const plain = await cli(['reimplement', 'paper.pdf', '--out', 'unverified', '--base-url', server.url, '--model', 'scripted-model']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /^verify: not run \(add --verify local to lint, import and test the repository before it is written\)$/m);
+  const bad = await cli(['reimplement', 'paper.pdf', '--out', 'x', '--verify', 'docker', '--base-url', server.url]);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr, 'papertrail reimplement: --verify is one of local, jupyter, none\n');
+});
+
 test('bad input: one line that says what to do', async () => {
   const noKey = await cli(['reimplement', 'paper.pdf', '--out', 'x', '--base-url', 'https://api.example.com/v1']);
   assert.equal(noKey.code, 2);

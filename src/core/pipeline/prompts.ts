@@ -66,7 +66,7 @@ export function overviewPrompt(): string {
 }
 
 export function architecturePrompt(overview: Overview): string {
-  return `${taskHeading('plan-architecture')}\nThe overall plan:\n${json(overview)}\n\nDesign the repository: the list of code and test files (Python package plus tests/), a mermaid classDiagram, a mermaid sequenceDiagram, and the open questions the paper leaves.`;
+  return `${taskHeading('plan-architecture')}\nThe overall plan:\n${json(overview)}\n\nDesign the repository: the list of code and test files (Python package plus tests/), a mermaid classDiagram, a mermaid sequenceDiagram, and the open questions the paper leaves. Plan only what the mode asks for: count the files. Include tests/test_config.py, which loads configs/base.yaml through the package's own loader and checks that every key is read.`;
 }
 
 export function logicPrompt(overview: Overview, architecture: Architecture): string {

@@ -224,7 +224,7 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
   }
 
   const frontBlock: Block[] = frontRest.length ? [{ kind: 'other', lines: frontRest, texts: frontRest.map((l) => l.text), sectionId: '' }] : [];
-  const merged = [...frontBlock, ...mergeAcrossBreaks(tableBlocks(blocks))];
+  const merged = [...frontBlock, ...mergeAcrossBreaks(algorithmBlocks(tableBlocks(blocks), body))];
   const passages = merged.map((b, n) => toPassage(b, n + 1, oracle));
   const abstract = passages.filter((p) => p.kind === 'abstract').map((p) => p.text).join('\n\n');
   if (!sections.some((s) => s.number)) warnings.push('no numbered section headings found');
@@ -651,6 +651,35 @@ function tableBlocks(blocks: Block[]): Block[] {
   return out;
 }
 
+/**
+ * An algorithm caption's body: the lines right under it on its page, while each follows the
+ * one before at about the line pitch (a float ends at its rule and a larger skip), read as code
+ * with the indentation the layout shows.
+ */
+function algorithmBlocks(blocks: Block[], body: BodyStyle): Block[] {
+  const out = [...blocks];
+  for (let k = 0; k < out.length; k++) {
+    const cap = out[k]!;
+    if (cap.kind !== 'caption' || cap.caption?.kind !== 'algorithm') continue;
+    let last = cap.lines[cap.lines.length - 1];
+    const taken: number[] = [];
+    for (let j = k + 1; j < out.length && last; j++) {
+      const b = out[j]!;
+      const first = b.lines[0];
+      if (!first || (b.kind !== 'paragraph' && b.kind !== 'other' && b.kind !== 'list') || first.page !== last.page || first.segment !== last.segment) break;
+      if (last.y - first.y > 1.7 * Math.max(body.pitch, first.size * 1.2)) break;
+      taken.push(j);
+      last = b.lines[b.lines.length - 1];
+    }
+    if (!taken.length) continue;
+    const lines = taken.flatMap((j) => out[j]!.lines);
+    const left = Math.min(...lines.map((l) => l.x0));
+    const texts = lines.map((l) => `${'    '.repeat(Math.max(0, Math.round((l.x0 - left) / (l.size * 1.2))))}${normalizeText(l.text)}`);
+    out.splice(taken[0]!, taken.length, { kind: 'code', lines, texts, sectionId: out[taken[0]!]!.sectionId });
+  }
+  return out;
+}
+
 function mergeAcrossBreaks(blocks: Block[]): Block[] {
   const out: Block[] = [];
   let open: Block | undefined;
@@ -707,7 +736,8 @@ function toPassage(b: Block, n: number, oracle: HyphenOracle): Passage {
     anchors[anchors.length - 1]!.rects.push(r.rect);
   }
   if (b.kind !== 'equation') for (const a of anchors) a.rects = mergeLineRects(a.rects);
-  const text = b.kind === 'equation' ? normalizeText(b.texts.join(' ')) : normalizeText(joinLines(b.texts, oracle));
+  // Code keeps its lines and their indentation; prose is joined (hyphenation mended).
+  const text = b.kind === 'code' ? b.texts.join('\n') : b.kind === 'equation' ? normalizeText(b.texts.join(' ')) : normalizeText(joinLines(b.texts, oracle));
   return {
     id: `p:${n}`,
     kind: b.kind,

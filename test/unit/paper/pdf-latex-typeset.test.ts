@@ -94,3 +94,10 @@ test('display math rebuilt from the glyph layout: scripts, a fraction with a rad
   // Equation.latex stays the source's: a PDF alone has none.
   assert.ok(paper.equations.every((e) => e.latex === undefined));
 });
+
+test('an algorithm\'s lines under its caption are code, and the prose after the float is not', { skip }, () => {
+  const at = paper.passages.findIndex((p) => p.kind === 'caption' && p.text.startsWith('Algorithm 1'));
+  assert.ok(at >= 0);
+  assert.deepEqual([paper.passages[at + 1]!.kind, paper.passages[at + 1]!.text], ['code', 'initialise θ']);
+  assert.equal(paper.passages[at + 2]!.kind, 'paragraph');
+});

@@ -69,11 +69,11 @@ export function formatTotals(totals: Record<string, StageTotals>): string {
   const sum = rows.reduce((n, [, t]) => n + t.usage.promptTokens + t.usage.completionTokens, 0);
   const costs = rows.map(([, t]) => t.cost);
   const total = costs.every((c) => c !== undefined) ? costs.reduce((a, b) => a! + b!, 0) : undefined;
-  return `tokens: ${rows.map(([s, t]) => `${s} ${formatTokens(t.usage.promptTokens + t.usage.completionTokens)}${t.replayed ? ` (${t.replayed} replayed)` : ''}`).join(', ')}; total ${formatTokens(sum)}, cost ${formatCost(total)}`;
+  return `tokens: ${rows.map(([s, t]) => `${s} ${formatTokens(t.usage.promptTokens + t.usage.completionTokens)}${t.replayed ? ` (${t.replayed} replayed)` : ''}`).join(', ')}; total ${formatTokens(sum)}, ${total === undefined ? formatCost(total) : `cost ${formatCost(total)}`}`;
 }
 
 export function formatEstimate(e: CostEstimate): string {
-  return `estimate for the rest: ${e.calls} calls, ~${formatTokens(e.promptTokens)} prompt + ~${formatTokens(e.completionTokens)} answer tokens, ~${formatCost(e.cost)}`;
+  return `estimate for the rest: ${e.calls} calls, ~${formatTokens(e.promptTokens)} prompt + ~${formatTokens(e.completionTokens)} answer tokens, ${e.cost === undefined ? formatCost(e.cost) : `~${formatCost(e.cost)}`}`;
 }
 
 function formatUsage(u: ChatUsage | undefined): string {

@@ -66,7 +66,7 @@ for (let i = 0; lines.length < 5000; i++) {
     `# §${q.section} "${q.words}" — block ${i}`,
     `def block_${i}(x, y):`,
     // An equation is cited with the section it stands in (else the tag is rightly broken).
-    `    """Step ${i}. ${e && e.section ? `§${e.section}, Eq. ${e.number}` : `§${s.number}`}"""`,
+    `    """Step ${i}. ${e?.section ? `§${e.section}, Eq. ${e.number}` : `§${s.number}`}"""`,
     `    z = x * ${i % 97} + y  # ${t ? `Table ${t.number}` : `§${s.number}`}`,
     `    w = math.sqrt(abs(z))  # [ASSUMPTION] square root keeps the scale`,
     `    return z + w`,

@@ -161,7 +161,7 @@ async function reveal(target: RevealTarget): Promise<void> {
 function drawHighlight(target: RevealTarget): void {
   const pageView = viewer.getPageView(target.page - 1);
   if (!pageView?.div) return;
-  pageView.div.querySelectorAll('.pt-highlight').forEach((e: Element) => e.remove());
+  for (const e of pageView.div.querySelectorAll('.pt-highlight')) e.remove();
   const [x0, y0, x1, y1] = pageView.pdfPage?.view ?? [0, 0, pageView.viewport.width / pageView.scale, pageView.viewport.height / pageView.scale];
   const boxes = highlightBoxes(target.rects, { x0, y0, x1, y1 });
   boxes.forEach((b, i) => {
@@ -175,7 +175,7 @@ function drawHighlight(target: RevealTarget): void {
 
 function clearHighlight(): void {
   highlight = undefined;
-  document.querySelectorAll('.pt-highlight').forEach((e) => e.remove());
+  for (const e of document.querySelectorAll('.pt-highlight')) e.remove();
 }
 
 // ---- outline: the paper's own sections, parsed by PaperTrail ----

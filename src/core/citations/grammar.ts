@@ -243,7 +243,7 @@ function readRun(text: string, at: number): Run | undefined {
     CONNECTOR.lastIndex = end;
     const c = CONNECTOR.exec(text);
     const next = c ? end + c[0].length : end;
-    if (c && c[0].includes('\n')) break;
+    if (c?.[0].includes('\n')) break;
     if (!startsKindWord(text, next)) break;
     pos = next;
   }

@@ -120,7 +120,7 @@ export function chooseMainFile(tree: SourceTree): Result<{ main: string; others:
   const candidates: { rel: string; text: string }[] = [];
   for (const rel of files.filter((f) => /\.tex$/i.test(f)).slice(0, 500)) {
     const raw = tree.read(rel);
-    if (!raw || !raw.includes('\\documentclass')) continue;
+    if (!raw?.includes('\\documentclass')) continue;
     const text = stripComments(raw);
     const cls = /\\documentclass\s*(?:\[[^\]]*\])?\s*\{([^}]*)\}/.exec(text);
     if (!cls || !/\\begin\s*\{document\}/.test(text)) continue;

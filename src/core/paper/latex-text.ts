@@ -31,7 +31,7 @@ export function collectMacros(src: string, into: Macros): void {
       continue;
     }
     const name = readArg(src, i);
-    if (!name || !name.content.trim().startsWith('\\')) continue;
+    if (!name?.content.trim().startsWith('\\')) continue;
     const macroName = name.content.trim().slice(1);
     if (!/^[a-zA-Z@]+$/.test(macroName)) continue;
     i = name.end;

@@ -715,7 +715,7 @@ function capital(s: string): string {
 function assemble(scan: Scan, src: LatexSource, info: LatexInfo, macros: Macros, opts: RefOptions): Paper {
   const ref = (label: string, style: RefStyle): string => {
     const t = scan.labels.get(label);
-    if (!t || !t.number) return '??';
+    if (!t?.number) return '??';
     if (style === 'ref') return t.number;
     if (style === 'eqref') return `(${t.number})`;
     const names = REF_NAMES[t.kind];
@@ -831,7 +831,7 @@ function assemble(scan: Scan, src: LatexSource, info: LatexInfo, macros: Macros,
 export function bibliographyNumbers(bbl: string | undefined): Map<string, string> {
   const numbers = new Map<string, string>();
   if (!bbl) return numbers;
-  for (const m of bbl.matchAll(/\\bibitem\s*(?:\[(?:[^\[\]]|\[[^\]]*\])*\])?\s*\{([^}]+)\}/g)) {
+  for (const m of bbl.matchAll(/\\bibitem\s*(?:\[(?:[^[\]]|\[[^\]]*\])*\])?\s*\{([^}]+)\}/g)) {
     const key = m[1]!.trim();
     if (!numbers.has(key)) numbers.set(key, String(numbers.size + 1));
   }

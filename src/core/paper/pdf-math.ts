@@ -175,7 +175,7 @@ function composeRow(band: Band, small: readonly TextRun[], fractions: readonly {
     const it = items[k]!;
     const gap = it.x - prevEnd;
     const afterScripts = k > 0 && (items[k - 1]!.sub.length || items[k - 1]!.sup.length) && BIG_OPERATOR_SET.has(items[k - 1]!.text);
-    if (s && (gap > 0.2 * size || afterScripts) && !/[(\[{]$/.test(s) && !/^[)\]},.;:]/.test(it.text)) s += ' ';
+    if (s && (gap > 0.2 * size || afterScripts) && !/[([{]$/.test(s) && !/^[)\]},.;:]/.test(it.text)) s += ' ';
     s += it.text;
     if (it.sub.length) s += script('_', it.sub.join(''));
     if (it.sup.length) s += script('^', it.sup.join(''));

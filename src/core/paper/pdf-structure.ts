@@ -110,7 +110,7 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
     }
     if (role === 'abstract') {
       const text = i === abstractAt ? norm[i]!.replace(/^abstract\s*[-—–.:]?\s*/i, '') : l.text;
-      if (!block || block.kind !== 'abstract' || startsParagraph(l, lines[i - 1], body)) {
+      if (block?.kind !== 'abstract' || startsParagraph(l, lines[i - 1], body)) {
         close();
         block = { kind: 'abstract', lines: [], texts: [], sectionId: '' };
       }

@@ -328,7 +328,7 @@ export function runCode(args: string[]): string {
   return `${KERNEL_CODE}\n_papertrail_run(${JSON.stringify(args)})\n`;
 }
 
-const KERNEL_CODE = String.raw`
+const KERNEL_CODE = `
 def _papertrail_device():
     import importlib.util, shutil, subprocess
     cached = globals().get('_papertrail_device_cache')

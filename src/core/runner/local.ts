@@ -15,7 +15,7 @@ export function pytestArgs(junitPath: string, args: readonly string[] = []): str
 
 /** The interpreter to use: the one given, else `python3` on PATH, else `python`. */
 export function choosePython(python: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  if (python && python.trim()) return python.trim();
+  if (python?.trim()) return python.trim();
   return findOnPath('python3', env) ?? findOnPath('python', env) ?? 'python3';
 }
 

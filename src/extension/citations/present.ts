@@ -28,13 +28,13 @@ export function lensTitle(resolution: TagResolution): string {
 export function hoverMarkdown(resolution: TagResolution, openCommand?: (ref: ResolvedRef) => string): string {
   const out: string[] = [];
   if (!resolution.resolved) {
-    out.push(`$(warning) **Broken citation:** ${escape(resolution.reason ?? 'it points at nothing in the paper')}`);
-    if (resolution.suggestions.length) out.push(`Did you mean ${resolution.suggestions.map((s) => `**${escape(s.label)}** (${escape(s.why)})`).join(', ')}?`);
+    out.push(`$(warning) **Broken citation:** ${escapeMarkdown(resolution.reason ?? 'it points at nothing in the paper')}`);
+    if (resolution.suggestions.length) out.push(`Did you mean ${resolution.suggestions.map((s) => `**${escapeMarkdown(s.label)}** (${escapeMarkdown(s.why)})`).join(', ')}?`);
   }
   for (const ref of resolution.refs) {
     if (!ref.resolved) continue;
     const link = openCommand ? ` — [Open in paper](${openCommand(ref)})` : '';
-    out.push(`**${escape(ref.kind === 'section' ? `§${ref.heading}` : `${ref.label}${ref.title && ref.kind !== 'equation' ? ` ${ref.title}` : ''}`)}** · p. ${ref.page}${ref.kind !== 'section' && ref.section ? ` · in §${ref.section}` : ''}${link}`);
+    out.push(`**${escapeMarkdown(ref.kind === 'section' ? `§${ref.heading}` : `${ref.label}${ref.title && ref.kind !== 'equation' ? ` ${ref.title}` : ''}`)}** · p. ${ref.page}${ref.kind !== 'section' && ref.section ? ` · in §${ref.section}` : ''}${link}`);
     if (ref.kind === 'equation') out.push('```text\n' + ref.text.trim() + '\n```');
     else out.push(quoteBlock(excerpt(ref.text, resolution)));
   }
@@ -47,10 +47,10 @@ function excerpt(text: string, resolution: TagResolution): string {
   if (q?.found && q.passageText && q.start !== undefined && q.end !== undefined) {
     const from = Math.max(0, q.start - 200);
     const to = Math.min(q.passageText.length, q.end + 300);
-    return `${from > 0 ? '…' : ''}${escape(q.passageText.slice(from, q.start))}**${escape(q.passageText.slice(q.start, q.end))}**${escape(q.passageText.slice(q.end, to))}${to < q.passageText.length ? '…' : ''}`;
+    return `${from > 0 ? '…' : ''}${escapeMarkdown(q.passageText.slice(from, q.start))}**${escapeMarkdown(q.passageText.slice(q.start, q.end))}**${escapeMarkdown(q.passageText.slice(q.end, to))}${to < q.passageText.length ? '…' : ''}`;
   }
   const clipped = text.length > HOVER_TEXT_CHARS ? text.slice(0, HOVER_TEXT_CHARS).replace(/\s+\S*$/, '') + '…' : text;
-  return escape(clipped);
+  return escapeMarkdown(clipped);
 }
 
 function quoteBlock(s: string): string {
@@ -60,6 +60,6 @@ function quoteBlock(s: string): string {
     .join('\n>\n');
 }
 
-function escape(s: string): string {
+function escapeMarkdown(s: string): string {
   return s.replace(/([\\`*_{}[\]<>#|~$])/g, '\\$1');
 }

@@ -61,7 +61,7 @@ export function registerTestController(services: Services): void {
     for (const [rootId, items] of roots) {
       const root = ctrl.items.get(rootId)!;
       const leaves = items.flatMap(leavesOf);
-      leaves.forEach((l) => testRun.started(l));
+      for (const l of leaves) testRun.started(l);
       // A whole folder runs as one pytest call; a selection passes the chosen node ids.
       const args = items.some((i) => i.id === rootId) ? [] : items.map((i) => (i.parent?.parent ? i.id : i.id.split('::').slice(1).join('::')));
       const result = await runTests(services, {
@@ -74,7 +74,7 @@ export function registerTestController(services: Services): void {
       });
       if (!result.ok) {
         testRun.appendOutput(`PaperTrail: ${result.error.message}\r\n`);
-        leaves.forEach((l) => testRun.errored(l, new vscode.TestMessage(result.error.message)));
+        for (const l of leaves) testRun.errored(l, new vscode.TestMessage(result.error.message));
         continue;
       }
       const byId = new Map(result.value.tests.map((t) => [t.id, t]));
@@ -92,7 +92,9 @@ export function registerTestController(services: Services): void {
 function leavesOf(item: vscode.TestItem): vscode.TestItem[] {
   if (item.children.size === 0) return [item];
   const out: vscode.TestItem[] = [];
-  item.children.forEach((c) => out.push(...leavesOf(c)));
+  item.children.forEach((c) => {
+    out.push(...leavesOf(c));
+  });
   return out;
 }
 

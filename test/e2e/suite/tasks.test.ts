@@ -4,7 +4,7 @@ import { waitFor } from './wait';
 
 async function runTask(target: 'local' | 'jupyter'): Promise<number | undefined> {
   const tasks = await vscode.tasks.fetchTasks({ type: 'papertrail' });
-  const task = tasks.find((t) => t.definition['target'] === target);
+  const task = tasks.find((t) => t.definition.target === target);
   assert.ok(task, `a papertrail task for ${target}: ${tasks.map((t) => t.name).join(', ')}`);
   const ended = new Promise<number | undefined>((resolve) => {
     const sub = vscode.tasks.onDidEndTaskProcess((e) => {

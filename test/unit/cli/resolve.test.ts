@@ -85,7 +85,7 @@ test('a broken tag: exit 1, resolved false and the reason', async () => {
 test('the readable output shows heading, page and text', async () => {
   const r = await run('resolve', 'sample.pdf', '§2');
   assert.equal(r.code, 0);
-  assert.match(r.out, /^§2: resolved\n  §2 Model · p\. 1\n    We study a simple attention model/);
+  assert.match(r.out, /^§2: resolved\n {2}§2 Model · p\. 1\n {4}We study a simple attention model/);
 });
 
 test('no tag in the text, or no such paper: exit 2 and one line on stderr', async () => {

@@ -28,7 +28,7 @@ await esbuild.build({
   external: ['pdfjs-dist'],
   logLevel: 'warning',
 });
-process.on("exit", () => process.env.PAPERTRAIL_BENCH_KEEP || fs.rmSync(out, { force: true }));
+process.on('exit', () => process.env.PAPERTRAIL_BENCH_KEEP || fs.rmSync(out, { force: true }));
 const lib = createRequire(import.meta.url)(out);
 
 // ---- the paper -----------------------------------------------------------------------
@@ -54,7 +54,10 @@ const equations = paper.equations;
 const tables = paper.tables;
 const quotes = paper.passages
   .filter((p) => p.kind === 'paragraph' && p.text.length > 80)
-  .map((p) => ({ section: paper.sections.find((s) => s.id === p.sectionId)?.number ?? '', words: p.text.split(/\s+/).slice(3, 9).join(' ') }))
+  .map((p) => ({
+    section: paper.sections.find((s) => s.id === p.sectionId)?.number ?? '',
+    words: p.text.split(/\s+/).slice(3, 9).join(' '),
+  }))
   .filter((q) => q.section && !q.words.includes('"'));
 const lines = ['"""Generated benchmark module."""', 'import math', ''];
 for (let i = 0; lines.length < 5000; i++) {
@@ -134,7 +137,11 @@ for (let i = 0; i < 3000; i++) {
 const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 const ms = (x) => `${x.toFixed(x < 1 ? 3 : 1)} ms`;
 const rows = [
-  ['paper', `${path.basename(source)} (${paper.sections.length} sections, ${paper.equations.length} equations, ${paper.passages.length} passages)`, ''],
+  [
+    'paper',
+    `${path.basename(source)} (${paper.sections.length} sections, ${paper.equations.length} equations, ${paper.passages.length} passages)`,
+    '',
+  ],
   ['parse paper (once, not in the goals)', ms(parseMs), ''],
   ['tree-sitter init + Python grammar (once)', ms(initMs), ''],
   ['paper index (once)', ms(indexMs), ''],

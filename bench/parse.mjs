@@ -103,15 +103,46 @@ for (const file of inputs) {
   timed([cli, 'parse', file, '--json']); // fills the cache if --no-cache did not
   const cachedMs = [];
   for (let i = 0; i < n; i++) cachedMs.push(timed([cli, 'parse', file, '--json']).ms);
-  const row = { file: path.basename(file), pages, bare: median(bareMs), parse: median(parseMs), markdown: median(markdownMs), markdownChars, cached: median(cachedMs), summary };
+  const row = {
+    file: path.basename(file),
+    pages,
+    bare: median(bareMs),
+    parse: median(parseMs),
+    markdown: median(markdownMs),
+    markdownChars,
+    cached: median(cachedMs),
+    summary,
+  };
   row.ratio = row.parse / row.bare;
   row.mdRatio = row.markdown / row.bare;
   rows.push(row);
   console.error(`  ${row.file}: bare ${row.bare.toFixed(0)} ms, parse ${row.parse.toFixed(0)} ms, cached ${row.cached.toFixed(0)} ms`);
 }
 
-const header = ['file', 'pages', 'bare pdf.js (ms)', 'papertrail parse (ms)', 'ratio', 'parse --markdown (ms)', 'ratio', 'Markdown chars', 'cached re-parse (ms)', 'found'];
-const table = rows.map((r) => [r.file, String(r.pages), r.bare.toFixed(0), r.parse.toFixed(0), r.ratio.toFixed(2), r.markdown.toFixed(0), r.mdRatio.toFixed(2), String(r.markdownChars), r.cached.toFixed(0), r.summary]);
+const header = [
+  'file',
+  'pages',
+  'bare pdf.js (ms)',
+  'papertrail parse (ms)',
+  'ratio',
+  'parse --markdown (ms)',
+  'ratio',
+  'Markdown chars',
+  'cached re-parse (ms)',
+  'found',
+];
+const table = rows.map((r) => [
+  r.file,
+  String(r.pages),
+  r.bare.toFixed(0),
+  r.parse.toFixed(0),
+  r.ratio.toFixed(2),
+  r.markdown.toFixed(0),
+  r.mdRatio.toFixed(2),
+  String(r.markdownChars),
+  r.cached.toFixed(0),
+  r.summary,
+]);
 if (flag('--markdown')) {
   console.log(`| ${header.join(' | ')} |`);
   console.log(`| ${header.map(() => '---').join(' | ')} |`);
@@ -125,8 +156,12 @@ if (flag('--markdown')) {
 }
 const geo = Math.exp(rows.reduce((s, r) => s + Math.log(r.ratio), 0) / rows.length);
 const geoMd = Math.exp(rows.reduce((s, r) => s + Math.log(r.mdRatio), 0) / rows.length);
-console.log(`\nmedian of ${runs} runs each (3 for the 500-page document); structure overhead, geometric mean: ${((geo - 1) * 100).toFixed(0)}% over bare pdf.js for --json, ${((geoMd - 1) * 100).toFixed(0)}% for --markdown (goal: at most 30%)`);
-console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg()[0].toFixed(2)}`);
+console.log(
+  `\nmedian of ${runs} runs each (3 for the 500-page document); structure overhead, geometric mean: ${((geo - 1) * 100).toFixed(0)}% over bare pdf.js for --json, ${((geoMd - 1) * 100).toFixed(0)}% for --markdown (goal: at most 30%)`,
+);
+console.log(
+  `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg()[0].toFixed(2)}`,
+);
 
 /** The shared real papers when present, and documents the project generates itself. */
 async function defaultInputs() {
@@ -134,7 +169,14 @@ async function defaultInputs() {
   const shared = path.resolve('../shared/papers');
   if (fs.existsSync(shared)) for (const f of fs.readdirSync(shared).sort()) if (f.endsWith('.pdf')) out.push(path.join(shared, f));
   const gen = path.join(work, 'make-pdf.mjs');
-  await esbuild.build({ entryPoints: ['test/fixtures/synthetic/make-pdf.ts'], bundle: true, platform: 'node', format: 'esm', outfile: gen, logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: ['test/fixtures/synthetic/make-pdf.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: gen,
+    logLevel: 'warning',
+  });
   const make = await import(pathToFileURL(gen).href);
   const synthetic = path.join(work, 'synthetic.pdf');
   fs.writeFileSync(synthetic, (await make.makeSyntheticPaper()).bytes);

@@ -38,9 +38,19 @@ const extraPapers = args.flatMap((a, i) => (args[i - 1] === '--paper' ? [a] : []
 async function ours(paper: Paper, source: string, tmp: string, repairRounds: number, verify = false): Promise<Measure> {
   const server = await startScriptedServer({ ...sampleScript(), latencyMs });
   const started = Date.now();
-  const run = await startRun({ source, outDir: path.join(tmp, `ours-${Date.now()}`), options: { ...DEFAULT_OPTIONS, repairRounds, models: { default: 'scripted-model' } }, cwd: tmp });
+  const run = await startRun({
+    source,
+    outDir: path.join(tmp, `ours-${Date.now()}`),
+    options: { ...DEFAULT_OPTIONS, repairRounds, models: { default: 'scripted-model' } },
+    cwd: tmp,
+  });
   if (!run.ok) throw new Error(run.error.message);
-  const result = await runPipeline({ ...run.value, provider: createOpenAIProvider({ baseURL: server.url, apiKey: 'k' }), prices: DEFAULT_PRICES, ...(verify ? { verify: { python: '/usr/bin/python3' } } : {}) });
+  const result = await runPipeline({
+    ...run.value,
+    provider: createOpenAIProvider({ baseURL: server.url, apiKey: 'k' }),
+    prices: DEFAULT_PRICES,
+    ...(verify ? { verify: { python: '/usr/bin/python3' } } : {}),
+  });
   if (!result.ok) throw new Error(result.error.message);
   const wallMs = Date.now() - started;
   const totals = Object.values(result.value.totals);
@@ -89,7 +99,10 @@ async function paperCoder(paper: Paper): Promise<Measure> {
   for (let i = 0; i < SAMPLE_FILES.length; i++) {
     const file = SAMPLE_FILES[i]!;
     const earlier = written.map((c, j) => `${SAMPLE_FILES[j]}:\n\`\`\`\n${c}\n\`\`\``).join('\n\n');
-    const text = await ask([...conversation, { role: 'user', content: `## Task: code ${file}\nAnalysis:\n${analyses[i]}\n\nEvery file written so far:\n${earlier}` }]);
+    const text = await ask([
+      ...conversation,
+      { role: 'user', content: `## Task: code ${file}\nAnalysis:\n${analyses[i]}\n\nEvery file written so far:\n${earlier}` },
+    ]);
     written.push((JSON.parse(text) as { content: string }).content);
   }
   const wallMs = Date.now() - started;
@@ -106,7 +119,9 @@ async function main(): Promise<void> {
   const sample = path.join(tmp, 'sample-paper.pdf');
   await writeSamplePaper(sample);
   const papers = [sample, ...extraPapers.map((p) => path.resolve(p))];
-  console.log(`scripted server latency ${latencyMs} ms per call; ${SAMPLE_FILES.length} code and test files; concurrency ${DEFAULT_OPTIONS.concurrency}\n`);
+  console.log(
+    `scripted server latency ${latencyMs} ms per call; ${SAMPLE_FILES.length} code and test files; concurrency ${DEFAULT_OPTIONS.concurrency}\n`,
+  );
   console.log(row(['paper', 'schedule', 'calls', 'wall s', 'prompt tokens', 'cache-served', 'shared prefix']));
   console.log(row(['---', '---', '---:', '---:', '---:', '---:', '---:']));
   for (const file of papers) {
@@ -117,16 +132,32 @@ async function main(): Promise<void> {
     const b = await paperCoder(parsed.value);
     const name = file === sample ? 'sample (2 pp.)' : `${path.basename(file)} (${parsed.value.pageCount} pp.)`;
     const pct = (x: number): string => `${(100 * x).toFixed(0)}%`;
-    console.log(row([name, 'PaperCoder', b.calls, (b.wallMs / 1000).toFixed(1), b.promptTokens, pct(b.cachedTokens / b.promptTokens), '—']));
-    console.log(row([name, 'PaperTrail', a.calls, (a.wallMs / 1000).toFixed(1), a.promptTokens, pct(a.cachedTokens / a.promptTokens), pct(a.sharedPrefix!)]));
-    console.log(row([name, 'ratio', '', `${(a.wallMs / b.wallMs).toFixed(2)}×`, `${(a.promptTokens / b.promptTokens).toFixed(2)}×`, '', '']));
+    console.log(
+      row([name, 'PaperCoder', b.calls, (b.wallMs / 1000).toFixed(1), b.promptTokens, pct(b.cachedTokens / b.promptTokens), '—']),
+    );
+    console.log(
+      row([
+        name,
+        'PaperTrail',
+        a.calls,
+        (a.wallMs / 1000).toFixed(1),
+        a.promptTokens,
+        pct(a.cachedTokens / a.promptTokens),
+        pct(a.sharedPrefix!),
+      ]),
+    );
+    console.log(
+      row([name, 'ratio', '', `${(a.wallMs / b.wallMs).toFixed(2)}×`, `${(a.promptTokens / b.promptTokens).toFixed(2)}×`, '', '']),
+    );
   }
   // What the verify stage adds on the sample paper: ruff, the probe, imports and 19 tests with Debian's python3.
   const parsedSample = await parsePaper(sample, { cwd: tmp });
   if (parsedSample.ok && fs.existsSync('/usr/bin/python3')) {
     const without = await ours(parsedSample.value, sample, tmp, 1);
     const withVerify = await ours(parsedSample.value, sample, tmp, 1, true);
-    console.log(`\nverify (sample paper, /usr/bin/python3): ${(without.wallMs / 1000).toFixed(1)} s without, ${(withVerify.wallMs / 1000).toFixed(1)} s with: +${((withVerify.wallMs - without.wallMs) / 1000).toFixed(1)} s`);
+    console.log(
+      `\nverify (sample paper, /usr/bin/python3): ${(without.wallMs / 1000).toFixed(1)} s without, ${(withVerify.wallMs / 1000).toFixed(1)} s with: +${((withVerify.wallMs - without.wallMs) / 1000).toFixed(1)} s`,
+    );
   }
   console.log('\ngoals: wall ≤ 0.5×, prompt tokens ≤ 0.6×, shared prefix ≥ 70%');
   console.log('PaperTrail counts its docs call and citation repair too; PaperCoder here has neither.');

@@ -17,7 +17,10 @@ function writeRepo(dir: string): void {
     const pkg = path.join(dir, `pkg${p}`);
     fs.mkdirSync(pkg, { recursive: true });
     for (let m = 0; m < MODULES - 1; m++) {
-      const body = Array.from({ length: 40 }, (_, i) => `def f${i}(x):\n    # §${p + 1}.${m + 1} step ${i}\n    return x * ${i} + ${m}\n`).join('\n');
+      const body = Array.from(
+        { length: 40 },
+        (_, i) => `def f${i}(x):\n    # §${p + 1}.${m + 1} step ${i}\n    return x * ${i} + ${m}\n`,
+      ).join('\n');
       fs.writeFileSync(path.join(pkg, `mod${m}.py`), body);
     }
     fs.writeFileSync(path.join(pkg, '__init__.py'), '');

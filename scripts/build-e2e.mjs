@@ -5,7 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const ws = path.resolve(process.argv[2] ?? 'out/e2e/workspace');
-const suite = fs.readdirSync('test/e2e/suite').filter((f) => f.endsWith('.ts')).map((f) => path.join('test/e2e/suite', f));
+const suite = fs
+  .readdirSync('test/e2e/suite')
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => path.join('test/e2e/suite', f));
 fs.rmSync('out/e2e/suite', { recursive: true, force: true });
 await esbuild.build({
   entryPoints: suite,
@@ -22,11 +25,21 @@ await esbuild.build({
 
 // The sample paper is the project's own synthetic paper, generated, never downloaded.
 const gen = 'out/e2e/make-sample-paper.cjs';
-await esbuild.build({ entryPoints: ['test/fixtures/synthetic/sample-paper.ts'], outfile: gen, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+await esbuild.build({
+  entryPoints: ['test/fixtures/synthetic/sample-paper.ts'],
+  outfile: gen,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  logLevel: 'warning',
+});
 const { writeSamplePaper } = await import(path.resolve(gen));
 fs.mkdirSync(ws, { recursive: true });
 await writeSamplePaper(path.join(ws, 'paper.pdf'));
-fs.writeFileSync(path.join(ws, 'notes.tex'), '\\documentclass{article}\n\\begin{document}\n\\section{Method}\nA note on the method.\n\\end{document}\n');
+fs.writeFileSync(
+  path.join(ws, 'notes.tex'),
+  '\\documentclass{article}\n\\begin{document}\n\\section{Method}\nA note on the method.\n\\end{document}\n',
+);
 // A small tagged repository citing the sample paper: correct tags, one broken, flags.
 fs.mkdirSync(path.join(ws, '.papertrail'), { recursive: true });
 fs.writeFileSync(path.join(ws, '.papertrail', 'paper.json'), JSON.stringify({ source: 'paper.pdf' }, null, 2) + '\n');
@@ -78,5 +91,8 @@ fs.writeFileSync(
   ].join('\n'),
 );
 fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
-fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'papertrail.python.path': '/usr/bin/python3' }, null, 2) + '\n');
+fs.writeFileSync(
+  path.join(ws, '.vscode', 'settings.json'),
+  JSON.stringify({ 'papertrail.python.path': '/usr/bin/python3' }, null, 2) + '\n',
+);
 console.log(`sample workspace: ${ws}`);

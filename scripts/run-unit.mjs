@@ -39,15 +39,25 @@ fs.mkdirSync('test-results', { recursive: true });
 const outs = files.map((f) => path.join(outdir, path.relative(dir, f)).replace(/\.ts$/, '.cjs'));
 const r = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '--test', '--test-concurrency=2',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=test-results/${layer}.tap`, ...outs],
-  { stdio: 'inherit', env: {
-    ...process.env,
-    PAPERTRAIL_REPO_ROOT: process.cwd(),
-    PAPERTRAIL_CLI_BUNDLE: path.resolve('dist/cli.js'),
-    // Tests load pdf.js from node_modules, so a concurrent `npm run build` (which empties dist/) cannot break them.
-    PAPERTRAIL_PDFJS_DIR: path.resolve('node_modules/pdfjs-dist/legacy/build'),
-  } },
+  [
+    '--enable-source-maps',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=test-results/${layer}.tap`,
+    ...outs,
+  ],
+  {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      PAPERTRAIL_REPO_ROOT: process.cwd(),
+      PAPERTRAIL_CLI_BUNDLE: path.resolve('dist/cli.js'),
+      // Tests load pdf.js from node_modules, so a concurrent `npm run build` (which empties dist/) cannot break them.
+      PAPERTRAIL_PDFJS_DIR: path.resolve('node_modules/pdfjs-dist/legacy/build'),
+    },
+  },
 );
 process.exit(r.status ?? 1);

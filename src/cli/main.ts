@@ -10,13 +10,7 @@ import type { Verb } from './verb';
 
 const VERSION = '0.1.0';
 
-export const verbs: Verb[] = [
-  parseVerb,
-  resolveVerb,
-  auditVerb,
-  reimplementVerb,
-  testVerb,
-];
+export const verbs: Verb[] = [parseVerb, resolveVerb, auditVerb, reimplementVerb, testVerb];
 
 export function helpText(): string {
   const width = Math.max(...verbs.map((v) => v.name.length));

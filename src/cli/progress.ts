@@ -30,7 +30,10 @@ export function progressPrinter(io: CliIo, json: boolean): ProgressPrinter {
   const draw = (): void => {
     if (!tty) return;
     const files = [...inFlight].map((k) => k.replace(/^[a-z0-9-]+:/, '')).join(', ');
-    status = `[${stage}] ${files || '…'} · ${formatTokens(tokens)} tokens · ${formatCost(cost)} · ${elapsed(started)}`.slice(0, (process.stderr.columns || 100) - 1);
+    status = `[${stage}] ${files || '…'} · ${formatTokens(tokens)} tokens · ${formatCost(cost)} · ${elapsed(started)}`.slice(
+      0,
+      (process.stderr.columns || 100) - 1,
+    );
     io.stderr(`\r${status}`);
   };
   return {

@@ -1,14 +1,6 @@
 // Errors a user can act on travel as values; only programming errors throw.
 
-export type ErrorCode =
-  | 'not-found'
-  | 'bad-input'
-  | 'unsupported'
-  | 'network'
-  | 'timeout'
-  | 'model'
-  | 'cancelled'
-  | 'internal';
+export type ErrorCode = 'not-found' | 'bad-input' | 'unsupported' | 'network' | 'timeout' | 'model' | 'cancelled' | 'internal';
 
 /** One line that says what is wrong and what to do about it. Never a stack trace. */
 export interface UserError {
@@ -32,7 +24,10 @@ export function userError(code: ErrorCode, message: string): UserError {
 
 /** Thrown only across boundaries that cannot return values (callbacks, streams). */
 export class PaperTrailError extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
     super(oneLine(message));
     this.name = 'PaperTrailError';
   }

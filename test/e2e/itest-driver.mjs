@@ -12,14 +12,23 @@ const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'papertrail-chromium-'));
 const ctx = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.PAPERTRAIL_CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = ctx.pages()[0] ?? (await ctx.newPage());
 let done;
 const exited = new Promise((r) => (done = r));
 // The workbench's own chatter; everything else from the extension host is shown.
-const noise = /ChatModelSelection|AgentHost|AccountPolicyGate|open-vsx|queryGallery|Canceled|^\s+at |Creating a socket|connection token|\[Extension Host\] *$/;
+const noise =
+  /ChatModelSelection|AgentHost|AccountPolicyGate|open-vsx|queryGallery|Canceled|^\s+at |Creating a socket|connection token|\[Extension Host\] *$/;
 await page.exposeFunction('codeAutomationLog', (_type, args) => {
   const line = format(...(args ?? []));
   if (process.env.PAPERTRAIL_VERBOSE || !noise.test(line)) console.log('  ' + line);

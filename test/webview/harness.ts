@@ -42,15 +42,24 @@ export async function startHarness(): Promise<Harness> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'viewer.js'))) throw new Error('dist/webview/viewer.js is missing: run `node esbuild.mjs` first');
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'viewer.js')))
+    throw new Error('dist/webview/viewer.js is missing: run `node esbuild.mjs` first');
 
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'papertrail-viewer-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.PAPERTRAIL_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1000, height: 800 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
 
@@ -117,4 +126,3 @@ function contentType(file: string): string {
   if (file.endsWith('.gif')) return 'image/gif';
   return 'application/octet-stream';
 }
-

@@ -96,9 +96,17 @@ const PLAN: Plan = {
       'affine maps h = W x + b (Eq. 2, §4). The paper gives no sizes, so a minimal reproduction implements the two equations ' +
       'and the encoder, and flags every size.',
     components: [
-      { name: 'Scaled dot-product attention', purpose: 'softmax(QK^T / sqrt(d_k)) V with an optional key mask', cite: '§2, Eq. 1 "Attention(Q, K, V) = softmax(QK^T / sqrt(d_k)) V"' },
+      {
+        name: 'Scaled dot-product attention',
+        purpose: 'softmax(QK^T / sqrt(d_k)) V with an optional key mask',
+        cite: '§2, Eq. 1 "Attention(Q, K, V) = softmax(QK^T / sqrt(d_k)) V"',
+      },
       { name: 'Affine projection', purpose: 'h = W x + b on the last axis', cite: '§4, Eq. 2 "h_2 = W_2 x + b_2"' },
-      { name: 'Encoder', purpose: 'symbol ids → embeddings → Q, K, V → attention → output projection', cite: '§2 "The encoder maps an input sequence"' },
+      {
+        name: 'Encoder',
+        purpose: 'symbol ids → embeddings → Q, K, V → attention → output projection',
+        cite: '§2 "The encoder maps an input sequence"',
+      },
     ],
     training: '',
     evaluation: '',
@@ -116,20 +124,63 @@ const PLAN: Plan = {
     classDiagram: CLASS_DIAGRAM,
     sequenceDiagram: SEQUENCE_DIAGRAM,
     openQuestions: [
-      { question: 'What are the model sizes (d_model, d_k, d_v, vocabulary)?', options: ['d_model = d_k = d_v = 64', 'd_model = d_k = d_v = 512'], cite: '[PARTIALLY_SPECIFIED] Eq. 1 "sqrt(d_k)" names the key width but no value is given' },
-      { question: 'Does the encoder add residual connections or normalisation?', options: ['none (only what the paper describes)', 'residual + layer norm'], cite: '[UNSPECIFIED] the paper describes none of them' },
+      {
+        question: 'What are the model sizes (d_model, d_k, d_v, vocabulary)?',
+        options: ['d_model = d_k = d_v = 64', 'd_model = d_k = d_v = 512'],
+        cite: '[PARTIALLY_SPECIFIED] Eq. 1 "sqrt(d_k)" names the key width but no value is given',
+      },
+      {
+        question: 'Does the encoder add residual connections or normalisation?',
+        options: ['none (only what the paper describes)', 'residual + layer norm'],
+        cite: '[UNSPECIFIED] the paper describes none of them',
+      },
     ],
   },
   logic: {
     // Not quite in dependency order, as models sometimes answer: the encoder comes before projection.py.
     files: [
-      { path: 'budget_attention/config.py', responsibilities: ['ModelConfig frozen dataclass', 'load_config(path=None, **overrides)'], dependsOn: [], cites: ['§2 "simple attention model"', '[UNSPECIFIED] every size'] },
-      { path: 'budget_attention/attention.py', responsibilities: ['scaled_dot_product_attention(q, k, v, mask=None) -> (output, weights)'], dependsOn: [], cites: ['§2, Eq. 1 "QK^T / sqrt(d_k)"', '[ASSUMPTION] finite mask value instead of -inf'] },
-      { path: 'budget_attention/encoder.py', responsibilities: ['Encoder(cfg): embedding, q/k/v projections, output projection', 'forward(ids, mask=None) -> (states, weights)'], dependsOn: ['budget_attention/config.py', 'budget_attention/attention.py', 'budget_attention/projection.py'], cites: ['§2', '§2, Eq. 1', '§4, Eq. 2'] },
-      { path: 'budget_attention/projection.py', responsibilities: ['AffineProjection(d_in, d_out, bias=True)'], dependsOn: [], cites: ['§4, Eq. 2 "h_2 = W_2 x + b_2"', '[UNSPECIFIED] initialisation'] },
-      { path: 'budget_attention/__init__.py', responsibilities: ['re-export the public names'], dependsOn: ['budget_attention/encoder.py'], cites: ['§2'] },
-      { path: 'tests/test_attention.py', responsibilities: ['Eq. 1: shapes, rows sum to 1, gradient flow, large logits, masking'], dependsOn: ['budget_attention/attention.py'], cites: ['§2, Eq. 1'] },
-      { path: 'tests/test_encoder.py', responsibilities: ['encoder shapes, padding mask, gradients, seeding'], dependsOn: ['budget_attention/__init__.py', 'tests/conftest.py'], cites: ['§2 "a sequence of continuous representations"'] },
+      {
+        path: 'budget_attention/config.py',
+        responsibilities: ['ModelConfig frozen dataclass', 'load_config(path=None, **overrides)'],
+        dependsOn: [],
+        cites: ['§2 "simple attention model"', '[UNSPECIFIED] every size'],
+      },
+      {
+        path: 'budget_attention/attention.py',
+        responsibilities: ['scaled_dot_product_attention(q, k, v, mask=None) -> (output, weights)'],
+        dependsOn: [],
+        cites: ['§2, Eq. 1 "QK^T / sqrt(d_k)"', '[ASSUMPTION] finite mask value instead of -inf'],
+      },
+      {
+        path: 'budget_attention/encoder.py',
+        responsibilities: ['Encoder(cfg): embedding, q/k/v projections, output projection', 'forward(ids, mask=None) -> (states, weights)'],
+        dependsOn: ['budget_attention/config.py', 'budget_attention/attention.py', 'budget_attention/projection.py'],
+        cites: ['§2', '§2, Eq. 1', '§4, Eq. 2'],
+      },
+      {
+        path: 'budget_attention/projection.py',
+        responsibilities: ['AffineProjection(d_in, d_out, bias=True)'],
+        dependsOn: [],
+        cites: ['§4, Eq. 2 "h_2 = W_2 x + b_2"', '[UNSPECIFIED] initialisation'],
+      },
+      {
+        path: 'budget_attention/__init__.py',
+        responsibilities: ['re-export the public names'],
+        dependsOn: ['budget_attention/encoder.py'],
+        cites: ['§2'],
+      },
+      {
+        path: 'tests/test_attention.py',
+        responsibilities: ['Eq. 1: shapes, rows sum to 1, gradient flow, large logits, masking'],
+        dependsOn: ['budget_attention/attention.py'],
+        cites: ['§2, Eq. 1'],
+      },
+      {
+        path: 'tests/test_encoder.py',
+        responsibilities: ['encoder shapes, padding mask, gradients, seeding'],
+        dependsOn: ['budget_attention/__init__.py', 'tests/conftest.py'],
+        cites: ['§2 "a sequence of continuous representations"'],
+      },
     ],
     packages: [
       { name: 'torch', version: '>=1.13' },
@@ -188,11 +239,16 @@ const files = new Map<string, Buffer>();
 const problems: string[] = [];
 
 before(async () => {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'planReview.js'))) throw new Error('dist/webview/planReview.js is missing: run `node esbuild.mjs` first');
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'planReview.js')))
+    throw new Error('dist/webview/planReview.js is missing: run `node esbuild.mjs` first');
   server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const file = path.join(ROOT, path.normalize(url.pathname));
-    const body = files.get(url.pathname) ?? (url.pathname.startsWith('/dist/webview/') && file.startsWith(path.join(ROOT, 'dist', 'webview')) && fs.existsSync(file) ? fs.readFileSync(file) : undefined);
+    const body =
+      files.get(url.pathname) ??
+      (url.pathname.startsWith('/dist/webview/') && file.startsWith(path.join(ROOT, 'dist', 'webview')) && fs.existsSync(file)
+        ? fs.readFileSync(file)
+        : undefined);
     if (!body) {
       res.writeHead(404).end();
       return;
@@ -207,8 +263,16 @@ before(async () => {
     executablePath: process.env.PAPERTRAIL_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1000, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = context.pages()[0] ?? (await context.newPage());
   // Anything the CSP blocks (an eval in mermaid, a stray inline script) or a script error fails the tests.
@@ -242,7 +306,10 @@ async function open(view: PlanReviewView): Promise<void> {
   window.__papertrailHost = { post: (m) => window.__posted.push(m), onMessage: (h) => { handler = h; } };
   window.__send = (m) => handler(m);
 </script>`;
-  const html = planReviewHtml({ cspSource: origin, asset: (p) => `${origin}/${p}`, nonce, title: view.title }).replace('<script nonce=', `${fakeHost}\n<script nonce=`);
+  const html = planReviewHtml({ cspSource: origin, asset: (p) => `${origin}/${p}`, nonce, title: view.title }).replace(
+    '<script nonce=',
+    `${fakeHost}\n<script nonce=`,
+  );
   files.set('/plan.html', Buffer.from(html));
   await page.goto(`${origin}/plan.html`);
   await waitForPosted('ready');
@@ -262,7 +329,11 @@ async function waitForPosted(type: PlanReviewToHost['type']): Promise<PlanReview
 
 const posted = () => page.evaluate(() => (window as unknown as { __posted: PlanReviewToHost[] }).__posted);
 const diagramsDone = () =>
-  page.waitForFunction(() => ['class-diagram', 'sequence-diagram'].every((id) => document.getElementById(id)!.querySelector('svg, pre')), undefined, { timeout: 30000 });
+  page.waitForFunction(
+    () => ['class-diagram', 'sequence-diagram'].every((id) => document.getElementById(id)!.querySelector('svg, pre')),
+    undefined,
+    { timeout: 30000 },
+  );
 
 test('planView: files in dependency order, with their purpose and unknown dependencies marked', () => {
   const files = filesInOrder(PLAN);
@@ -270,24 +341,39 @@ test('planView: files in dependency order, with their purpose and unknown depend
   assert.ok(order.indexOf('budget_attention/projection.py') < order.indexOf('budget_attention/encoder.py'), order.join(', '));
   // Otherwise the plan's own order stands.
   assert.deepEqual(order.slice(0, 2), ['budget_attention/config.py', 'budget_attention/attention.py']);
-  assert.equal(files.find((f) => f.path === 'budget_attention/attention.py')!.purpose, 'scaled_dot_product_attention: Eq. 1 with an optional key mask');
+  assert.equal(
+    files.find((f) => f.path === 'budget_attention/attention.py')!.purpose,
+    'scaled_dot_product_attention: Eq. 1 with an optional key mask',
+  );
   assert.deepEqual(files.find((f) => f.path === 'tests/test_encoder.py')!.dependsOn, [
     { path: 'budget_attention/__init__.py', known: true },
     { path: 'tests/conftest.py', known: false },
   ]);
   // A cycle does not lose files.
-  const cyclic: Plan = { ...PLAN, logic: { ...PLAN.logic, files: [
-    { path: 'a.py', responsibilities: [], dependsOn: ['b.py'], cites: [] },
-    { path: 'b.py', responsibilities: [], dependsOn: ['a.py'], cites: [] },
-  ] } };
-  assert.deepEqual(filesInOrder(cyclic).map((f) => f.path), ['a.py', 'b.py']);
+  const cyclic: Plan = {
+    ...PLAN,
+    logic: {
+      ...PLAN.logic,
+      files: [
+        { path: 'a.py', responsibilities: [], dependsOn: ['b.py'], cites: [] },
+        { path: 'b.py', responsibilities: [], dependsOn: ['a.py'], cites: [] },
+      ],
+    },
+  };
+  assert.deepEqual(
+    filesInOrder(cyclic).map((f) => f.path),
+    ['a.py', 'b.py'],
+  );
 });
 
 test('planView: the estimate says calls, tokens and dollars, or that the cost is unknown', () => {
   const v = planView(INPUT);
   assert.equal(v.estimate.text, '≈ 15 calls · 147k tokens · ≈ $0.07');
   assert.equal(v.estimate.stages[0], 'analysis: 7 calls, 58k in / 4.9k out, $0.02');
-  const unknown = planView({ ...INPUT, estimate: { ...ESTIMATE, cost: undefined, stages: { coding: { calls: 1, promptTokens: 900, completionTokens: 1400 } } } });
+  const unknown = planView({
+    ...INPUT,
+    estimate: { ...ESTIMATE, cost: undefined, stages: { coding: { calls: 1, promptTokens: 900, completionTokens: 1400 } } },
+  });
   assert.equal(unknown.estimate.text, '≈ 15 calls · 147k tokens · cost unknown');
   assert.equal(unknown.estimate.costKnown, false);
   assert.deepEqual(unknown.estimate.stages, ['coding: 1 call, 900 in / 1.4k out, cost unknown']);
@@ -297,18 +383,27 @@ test('planView: config comments cut into citations, quotes and flags by the tag 
   const { lines, flags } = highlightConfig(CONFIG);
   assert.deepEqual(flags, { UNSPECIFIED: 4, PARTIALLY_SPECIFIED: 1, ASSUMPTION: 1 });
   const bias = lines.find((l) => l.some((s) => s.text === 'bias'))!;
-  assert.deepEqual(bias.filter((s) => s.kind && s.kind !== 'comment'), [
-    { text: 'bias', kind: 'key' },
-    { text: '§4', kind: 'cite' },
-    { text: 'Eq. 2', kind: 'cite' },
-    { text: '"h_2 = W_2 x + b_2"', kind: 'quote' },
-  ]);
+  assert.deepEqual(
+    bias.filter((s) => s.kind && s.kind !== 'comment'),
+    [
+      { text: 'bias', kind: 'key' },
+      { text: '§4', kind: 'cite' },
+      { text: 'Eq. 2', kind: 'cite' },
+      { text: '"h_2 = W_2 x + b_2"', kind: 'quote' },
+    ],
+  );
   const dk = lines.find((l) => l.some((s) => s.text === 'd_k'))!;
-  assert.deepEqual(dk.filter((s) => s.kind === 'flag' || s.kind === 'cite').map((s) => s.text), ['[PARTIALLY_SPECIFIED]', 'Eq. 1']);
+  assert.deepEqual(
+    dk.filter((s) => s.kind === 'flag' || s.kind === 'cite').map((s) => s.text),
+    ['[PARTIALLY_SPECIFIED]', 'Eq. 1'],
+  );
   // Every character survives the cut; a # inside quotes or a block scalar is not a comment.
   assert.equal(lines.map((l) => l.map((s) => s.text).join('')).join('\n'), CONFIG);
   const tricky = highlightConfig('name: "a # b"  # §3\nnote: |\n  # not a comment\nx: 1');
-  assert.deepEqual(tricky.lines[0]!.filter((s) => s.kind === 'comment' || s.kind === 'cite').map((s) => s.text), ['# ', '§3']);
+  assert.deepEqual(
+    tricky.lines[0]!.filter((s) => s.kind === 'comment' || s.kind === 'cite').map((s) => s.text),
+    ['# ', '§3'],
+  );
   assert.deepEqual(tricky.lines[2], [{ text: '  # not a comment' }]);
   assert.deepEqual(tricky.lines[3]![0], { text: 'x', kind: 'key' });
 });
@@ -321,19 +416,27 @@ test('the page shows the plan; both diagrams render as SVG with their classes an
   assert.match(meta, /gpt-4\.1-mini \(planning: gpt-4\.1\)/);
   assert.match(meta, /≈ 15 calls · 147k tokens · ≈ \$0\.07/);
   assert.equal(await page.locator('#files > li').count(), 7);
-  assert.match(await page.locator('#files > li').nth(3).innerText(), /budget_attention\/encoder\.py[\s\S]*Needs budget_attention\/config\.py budget_attention\/attention\.py budget_attention\/projection\.py\s+Cites §2 §2, Eq\. 1 §4, Eq\. 2/i);
+  assert.match(
+    await page.locator('#files > li').nth(3).innerText(),
+    /budget_attention\/encoder\.py[\s\S]*Needs budget_attention\/config\.py budget_attention\/attention\.py budget_attention\/projection\.py\s+Cites §2 §2, Eq\. 1 §4, Eq\. 2/i,
+  );
   assert.equal(await page.locator('#files .chip.missing').innerText(), 'tests/conftest.py');
 
   const classSvg = page.locator('#class-diagram svg');
   assert.equal(await classSvg.count(), 1);
   const classText = await classSvg.textContent();
-  for (const name of ['ModelConfig', 'AffineProjection', 'Encoder', 'attention', 'scaled_dot_product_attention']) assert.ok(classText!.includes(name), `class diagram shows ${name}`);
+  for (const name of ['ModelConfig', 'AffineProjection', 'Encoder', 'attention', 'scaled_dot_product_attention'])
+    assert.ok(classText!.includes(name), `class diagram shows ${name}`);
   const seqSvg = page.locator('#sequence-diagram svg');
   assert.equal(await seqSvg.count(), 1);
   const seqText = await seqSvg.textContent();
-  for (const name of ['User', 'Encoder', 'Embedding', 'AffineProjection (Eq. 2)', 'forward(ids)']) assert.ok(seqText!.includes(name), `sequence diagram shows ${name}`);
+  for (const name of ['User', 'Encoder', 'Embedding', 'AffineProjection (Eq. 2)', 'forward(ids)'])
+    assert.ok(seqText!.includes(name), `sequence diagram shows ${name}`);
   // The page's own styles stay out of the diagrams (mermaid's classes are generic: label, note, ...).
-  assert.equal(await classSvg.evaluate((svg) => [...svg.querySelectorAll('*')].filter((e) => getComputedStyle(e).textTransform !== 'none').length), 0);
+  assert.equal(
+    await classSvg.evaluate((svg) => [...svg.querySelectorAll('*')].filter((e) => getComputedStyle(e).textTransform !== 'none').length),
+    0,
+  );
   const box = await classSvg.boundingBox();
   assert.ok(box && box.width > 200 && box.height > 150, `the class diagram has a size (${JSON.stringify(box)})`);
   assert.match(await page.locator('#refused').innerText(), /\.\.\/\.\.\/\.ssh\/authorized_keys — it leaves the output folder/);
@@ -347,7 +450,11 @@ test('config flags and citations are highlighted in their own colours', async ()
   assert.equal(await page.locator('#config .flag-assumption').count(), 1);
   assert.equal(await page.locator('#config .flag-unspecified').first().innerText(), '[UNSPECIFIED]');
   assert.deepEqual(await page.locator('#config .cite').allInnerTexts(), ['§2', 'Eq. 1', 'Eq. 1', '§4', 'Eq. 2', 'Eq. 1']);
-  const colour = (selector: string) => page.locator(selector).first().evaluate((e) => getComputedStyle(e).color);
+  const colour = (selector: string) =>
+    page
+      .locator(selector)
+      .first()
+      .evaluate((e) => getComputedStyle(e).color);
   assert.equal(await colour('#config .flag-unspecified'), 'rgb(209, 134, 22)');
   assert.equal(await colour('#config .flag-assumption'), 'rgb(55, 148, 255)');
   assert.equal(await colour('#config .cite'), 'rgb(77, 170, 252)');
@@ -384,7 +491,10 @@ test('Edit config, change it, Continue: the edited text goes to the host', async
   assert.equal(await page.locator('#cancel').isDisabled(), true);
   // One decision only.
   await page.locator('#cancel').click({ force: true });
-  assert.deepEqual((await posted()).map((m) => m.type), ['ready', 'continue']);
+  assert.deepEqual(
+    (await posted()).map((m) => m.type),
+    ['ready', 'continue'],
+  );
 });
 
 test('Continue without an edit sends no config; Discard edits goes back to the plan', async () => {
@@ -412,7 +522,10 @@ test('a diagram that does not parse shows its source and a note; the other still
   await diagramsDone();
   assert.equal(await page.locator('#class-diagram svg').count(), 0);
   assert.equal(await page.locator('#class-diagram pre.diagram-source').textContent(), broken);
-  assert.match(await page.locator('#class-diagram .diagram-error').innerText(), /^Could not draw the class diagram \(Parse error on line 4\); its source is shown instead\.$/);
+  assert.match(
+    await page.locator('#class-diagram .diagram-error').innerText(),
+    /^Could not draw the class diagram \(Parse error on line 4\); its source is shown instead\.$/,
+  );
   assert.equal(await page.locator('#sequence-diagram svg').count(), 1);
   // Mermaid's scratch elements and error graphics do not pile up in the page.
   assert.equal(await page.locator('body > [id^="dpt-mermaid"], body > svg').count(), 0);
@@ -422,7 +535,10 @@ test('a diagram that does not parse shows its source and a note; the other still
   await open(planView({ ...INPUT, plan: { ...PLAN, architecture: { ...PLAN.architecture, sequenceDiagram: gantt } } }));
   await diagramsDone();
   assert.equal(await page.locator('#sequence-diagram pre.diagram-source').textContent(), gantt);
-  assert.match(await page.locator('#sequence-diagram .diagram-error').innerText(), /^Could not draw the sequence diagram \(.+\); its source is shown instead\.$/);
+  assert.match(
+    await page.locator('#sequence-diagram .diagram-error').innerText(),
+    /^Could not draw the sequence diagram \(.+\); its source is shown instead\.$/,
+  );
   assert.equal(await page.locator('#class-diagram svg').count(), 1);
   problems.length = 0;
 });

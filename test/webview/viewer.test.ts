@@ -59,7 +59,10 @@ test('reveal scrolls to the equation and highlights exactly its rectangle', asyn
   assert.ok(Math.abs(el.y - pageBox.y - expected.top) < 2, `top ${el.y - pageBox.y} ≈ ${expected.top}`);
   assert.ok(Math.abs(el.width - expected.width) < 2, `width ${el.width} ≈ ${expected.width}`);
   // The highlight is in view and covers the equation's own text in the text layer.
-  const text = await h.page.locator(`.page[data-page-number="${eq.page}"] .textLayer span`, { hasText: eq.text.slice(0, 8) }).first().boundingBox();
+  const text = await h.page
+    .locator(`.page[data-page-number="${eq.page}"] .textLayer span`, { hasText: eq.text.slice(0, 8) })
+    .first()
+    .boundingBox();
   assert.ok(text && text.y >= el.y - 1 && text.y + text.height <= el.y + el.height + 1, 'the highlight covers the equation text');
   const view = await h.page.locator('#viewerContainer').boundingBox();
   assert.ok(view && el.y >= view.y && el.y + el.height <= view.y + view.height, 'the highlight is scrolled into view');
@@ -78,13 +81,20 @@ test('a reveal outside the paper is answered with an error, not a silent no-op',
   await h.send({ type: 'reveal', id: 9, target: { page: 99, rects: [], label: '§9' } });
   const reply = await h.waitForPosted('reply', 3);
   assert.equal(reply.type === 'reply' && reply.ok, false);
-  assert.match(reply.type === 'reply' ? reply.error ?? '' : '', /page 99 is not in this paper \(6 pages\)/);
+  assert.match(reply.type === 'reply' ? (reply.error ?? '') : '', /page 99 is not in this paper \(6 pages\)/);
 });
 
 test('outline entries from the parsed sections jump to their page', async () => {
   await h.send({
     type: 'outline',
-    entries: layout.sections.map((s) => ({ number: s.number, title: s.title, level: 1, page: s.page, top: s.y + s.height, sectionId: `sec:${s.number}` })),
+    entries: layout.sections.map((s) => ({
+      number: s.number,
+      title: s.title,
+      level: 1,
+      page: s.page,
+      top: s.y + s.height,
+      sectionId: `sec:${s.number}`,
+    })),
   });
   await h.page.locator('#toggle-outline').click();
   const entries = h.page.locator('#outline a');
@@ -92,7 +102,10 @@ test('outline entries from the parsed sections jump to their page', async () => 
   const target = layout.sections.find((s) => s.page === 5)!;
   await h.page.locator(`#outline a[data-section-id="sec:${target.number}"]`).click();
   await h.page.waitForFunction(() => (document.getElementById('page-number') as HTMLInputElement).value === '5');
-  const heading = await h.page.locator('.page[data-page-number="5"] .textLayer span', { hasText: `${target.number} ${target.title}` }).first().boundingBox();
+  const heading = await h.page
+    .locator('.page[data-page-number="5"] .textLayer span', { hasText: `${target.number} ${target.title}` })
+    .first()
+    .boundingBox();
   const view = await h.page.locator('#viewerContainer').boundingBox();
   assert.ok(heading && view && heading.y >= view.y && heading.y < view.y + view.height, 'the heading is in view');
   await screenshot('viewer-outline');

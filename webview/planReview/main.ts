@@ -2,7 +2,13 @@
 // edited config, if any) or Cancel. Everything the model wrote is inserted as text, never as
 // HTML; only mermaid's SVG is markup, and mermaid sanitises it (securityLevel 'strict').
 import mermaid from 'mermaid';
-import type { ConfigSegment, HostToPlanReview, PlanFileView, PlanReviewToHost, PlanReviewView } from '../../src/extension/codegen/planReviewProtocol';
+import type {
+  ConfigSegment,
+  HostToPlanReview,
+  PlanFileView,
+  PlanReviewToHost,
+  PlanReviewView,
+} from '../../src/extension/codegen/planReviewProtocol';
 import './planReview.css';
 
 /** The page's only link to VS Code; tests install a fake one as window.__papertrailHost first. */
@@ -44,7 +50,10 @@ host.onMessage((m) => {
 continueButton.addEventListener('click', () => {
   if (!view) return;
   const edited = editing && configEditor.value !== view.config.content ? configEditor.value : undefined;
-  decide(edited !== undefined ? { type: 'continue', config: edited } : { type: 'continue' }, edited !== undefined ? 'Continuing with the edited config…' : 'Continuing…');
+  decide(
+    edited !== undefined ? { type: 'continue', config: edited } : { type: 'continue' },
+    edited !== undefined ? 'Continuing with the edited config…' : 'Continuing…',
+  );
 });
 cancelButton.addEventListener('click', () => decide({ type: 'cancel' }, 'Cancelled.'));
 editButton.addEventListener('click', () => setEditing(!editing));
@@ -100,11 +109,13 @@ async function show(v: PlanReviewView): Promise<void> {
   renderMeta(v);
   renderRefused(v);
   $('summary').textContent = v.summary;
-  $('components').replaceChildren(
-    ...v.components.map((c) => el('li', {}, el('strong', {}, c.name), ` — ${c.purpose} `, citeChip(c.cite))),
-  );
+  $('components').replaceChildren(...v.components.map((c) => el('li', {}, el('strong', {}, c.name), ` — ${c.purpose} `, citeChip(c.cite))));
   renderFiles(v.files);
-  $('packages').replaceChildren(...(v.packages.length ? [el('span', { class: 'pt-label' }, 'Packages'), ' ', ...spaced(v.packages.map((p) => el('code', { class: 'chip' }, p)))] : []));
+  $('packages').replaceChildren(
+    ...(v.packages.length
+      ? [el('span', { class: 'pt-label' }, 'Packages'), ' ', ...spaced(v.packages.map((p) => el('code', { class: 'chip' }, p)))]
+      : []),
+  );
   $('shared').textContent = v.shared;
   $('shared-details').hidden = !v.shared;
   renderConfig(v);
@@ -118,11 +129,19 @@ async function show(v: PlanReviewView): Promise<void> {
 }
 
 function renderMeta(v: PlanReviewView): void {
-  const estimate = el('span', { class: v.estimate.costKnown ? 'estimate' : 'estimate unknown', title: v.estimate.stages.join('\n') }, v.estimate.text);
+  const estimate = el(
+    'span',
+    { class: v.estimate.costKnown ? 'estimate' : 'estimate unknown', title: v.estimate.stages.join('\n') },
+    v.estimate.text,
+  );
   $('meta').replaceChildren(
-    el('span', { class: 'pt-label' }, 'Models'), ' ', el('span', { class: 'models' }, v.models),
+    el('span', { class: 'pt-label' }, 'Models'),
+    ' ',
+    el('span', { class: 'models' }, v.models),
     el('span', { class: 'sep', 'aria-hidden': 'true' }, ' · '),
-    el('span', { class: 'pt-label' }, 'Estimate for the rest'), ' ', estimate,
+    el('span', { class: 'pt-label' }, 'Estimate for the rest'),
+    ' ',
+    estimate,
   );
 }
 
@@ -138,7 +157,12 @@ function renderFiles(files: PlanFileView[]): void {
       el(
         'li',
         { class: 'file' },
-        el('div', { class: 'file-head' }, el('code', { class: 'path' }, f.path), f.purpose ? el('span', { class: 'purpose' }, f.purpose) : ''),
+        el(
+          'div',
+          { class: 'file-head' },
+          el('code', { class: 'path' }, f.path),
+          f.purpose ? el('span', { class: 'purpose' }, f.purpose) : '',
+        ),
         f.responsibilities.length ? el('ul', { class: 'responsibilities' }, ...f.responsibilities.map((r) => el('li', {}, r))) : '',
         el(
           'div',
@@ -146,10 +170,16 @@ function renderFiles(files: PlanFileView[]): void {
           el('span', { class: 'pt-label' }, 'Needs'),
           ' ',
           ...(f.dependsOn.length
-            ? spaced(f.dependsOn.map((d) => el('code', d.known ? { class: 'chip' } : { class: 'chip missing', title: 'Not among the planned files' }, d.path)))
+            ? spaced(
+                f.dependsOn.map((d) =>
+                  el('code', d.known ? { class: 'chip' } : { class: 'chip missing', title: 'Not among the planned files' }, d.path),
+                ),
+              )
             : [el('span', { class: 'muted' }, 'no other file')]),
         ),
-        f.cites.length ? el('div', { class: 'cites' }, el('span', { class: 'pt-label' }, 'Cites'), ' ', ...spaced(f.cites.map(citeChip))) : '',
+        f.cites.length
+          ? el('div', { class: 'cites' }, el('span', { class: 'pt-label' }, 'Cites'), ' ', ...spaced(f.cites.map(citeChip)))
+          : '',
       ),
     ),
   );
@@ -192,12 +222,19 @@ function citeChip(cite: string): HTMLElement {
   const m = /^\s*\[\s*(UNSPECIFIED|PARTIALLY[_ -]SPECIFIED|ASSUMPTION|FROM[_ -]OFFICIAL[_ -]CODE)\s*\]\s*/i.exec(cite);
   if (!m) return el('span', { class: 'chip cite' }, cite);
   const flag = m[1]!.toUpperCase().replace(/[ -]/g, '_');
-  return el('span', { class: 'chip cite' }, el('span', { class: `flag flag-${flag.toLowerCase()}` }, `[${flag}]`), cite.slice(m[0].length) ? ` ${cite.slice(m[0].length)}` : '');
+  return el(
+    'span',
+    { class: 'chip cite' },
+    el('span', { class: `flag flag-${flag.toLowerCase()}` }, `[${flag}]`),
+    cite.slice(m[0].length) ? ` ${cite.slice(m[0].length)}` : '',
+  );
 }
 
 function mermaidTheme(): 'dark' | 'default' {
   const c = document.body.classList;
-  return c.contains('vscode-dark') || (c.contains('vscode-high-contrast') && !c.contains('vscode-high-contrast-light')) ? 'dark' : 'default';
+  return c.contains('vscode-dark') || (c.contains('vscode-high-contrast') && !c.contains('vscode-high-contrast-light'))
+    ? 'dark'
+    : 'default';
 }
 
 async function renderDiagrams(v: PlanReviewView): Promise<void> {
@@ -233,7 +270,11 @@ async function renderDiagram(target: HTMLElement, source: string, name: string):
     const reason = firstLine(e instanceof Error ? e.message : String(e));
     target.classList.add('failed');
     target.replaceChildren(
-      el('p', { class: 'diagram-error', role: 'note' }, `Could not draw the ${name}${reason ? ` (${reason})` : ''}; its source is shown instead.`),
+      el(
+        'p',
+        { class: 'diagram-error', role: 'note' },
+        `Could not draw the ${name}${reason ? ` (${reason})` : ''}; its source is shown instead.`,
+      ),
       el('pre', { class: 'diagram-source', tabindex: '0' }, source),
     );
   }

@@ -137,10 +137,13 @@ eventBus.on('updateviewarea', () => saveStateSoon());
 eventBus.on('updatefindmatchescount', ({ matchesCount }: { matchesCount: { current: number; total: number } }) => {
   showFindCount(matchesCount);
 });
-eventBus.on('updatefindcontrolstate', ({ matchesCount, state: found }: { matchesCount: { current: number; total: number }; state: number }) => {
-  findInput.classList.toggle('not-found', found === 1 && findInput.value !== '');
-  showFindCount(matchesCount);
-});
+eventBus.on(
+  'updatefindcontrolstate',
+  ({ matchesCount, state: found }: { matchesCount: { current: number; total: number }; state: number }) => {
+    findInput.classList.toggle('not-found', found === 1 && findInput.value !== '');
+    showFindCount(matchesCount);
+  },
+);
 
 function showFindCount(c: { current: number; total: number }): void {
   $('find-count').textContent = findInput.value ? (c.total ? `${c.current} of ${c.total}` : 'No results') : '';
@@ -162,7 +165,12 @@ function drawHighlight(target: RevealTarget): void {
   const pageView = viewer.getPageView(target.page - 1);
   if (!pageView?.div) return;
   for (const e of pageView.div.querySelectorAll('.pt-highlight')) e.remove();
-  const [x0, y0, x1, y1] = pageView.pdfPage?.view ?? [0, 0, pageView.viewport.width / pageView.scale, pageView.viewport.height / pageView.scale];
+  const [x0, y0, x1, y1] = pageView.pdfPage?.view ?? [
+    0,
+    0,
+    pageView.viewport.width / pageView.scale,
+    pageView.viewport.height / pageView.scale,
+  ];
   const boxes = highlightBoxes(target.rects, { x0, y0, x1, y1 });
   boxes.forEach((b, i) => {
     const el = document.createElement('div');

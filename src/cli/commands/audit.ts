@@ -22,14 +22,19 @@ export const auditVerb: Verb = {
 exit: 0 every tag resolves, 1 some tag is broken, 2 bad usage or no paper could be read
 (one line on stderr says what to do)`,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseVerbArgs('audit', argv, { paper: { type: 'string' }, 'no-cache': { type: 'boolean' }, 'cache-dir': { type: 'string' } });
+    const args = parseVerbArgs('audit', argv, {
+      paper: { type: 'string' },
+      'no-cache': { type: 'boolean' },
+      'cache-dir': { type: 'string' },
+    });
     if (!args.ok) return usageError(io, args.error.message);
     if (args.value.values.help) {
       io.stdout(this.usage + '\n');
       return EXIT_OK;
     }
     const [dir, ...extra] = args.value.positionals;
-    if (!dir || extra.length) return usageError(io, 'papertrail audit: give exactly one repository folder, e.g. papertrail audit . (see --help)');
+    if (!dir || extra.length)
+      return usageError(io, 'papertrail audit: give exactly one repository folder, e.g. papertrail audit . (see --help)');
     const paper = args.value.values.paper;
     const cacheDir = args.value.values['cache-dir'];
     const report = await auditRepository(dir, {
@@ -52,17 +57,36 @@ export function auditText(r: AuditReport): string {
   const out: string[] = [];
   const papers = r.papers.map((p) => `"${p.title}" (${p.source})`).join(', ') || 'no paper';
   out.push(`audited ${r.counts.files} files, ${r.counts.tags} tags against ${papers}`);
-  out.push(`references: ${Object.entries(r.counts.refs).map(([k, n]) => `${n} ${k}`).join(', ')}`);
-  out.push(`flags: ${Object.entries(r.counts.flags).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  out.push(
+    `references: ${Object.entries(r.counts.refs)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ')}`,
+  );
+  out.push(
+    `flags: ${Object.entries(r.counts.flags)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ')}`,
+  );
   const pct = (100 * r.coverage.ratio).toFixed(1);
   out.push(`coverage: ${r.coverage.coveredLines} of ${r.coverage.codeLines} code lines under a tag (${pct}%)`);
   out.push('');
   out.push(r.broken.length ? `broken (${r.broken.length}):` : 'broken: none');
-  if (r.broken.length) out.push(table(['where', 'tag', 'reason'], r.broken.map((b) => [`${b.file}:${b.line}`, b.tag, b.reason])));
+  if (r.broken.length)
+    out.push(
+      table(
+        ['where', 'tag', 'reason'],
+        r.broken.map((b) => [`${b.file}:${b.line}`, b.tag, b.reason]),
+      ),
+    );
   if (r.flags.length) {
     out.push('');
     out.push(`flags (${r.flags.length}):`);
-    out.push(table(['where', 'flag', 'text'], r.flags.map((f) => [`${f.file}:${f.line}`, f.flag, f.text])));
+    out.push(
+      table(
+        ['where', 'flag', 'text'],
+        r.flags.map((f) => [`${f.file}:${f.line}`, f.flag, f.text]),
+      ),
+    );
   }
   return out.join('\n');
 }

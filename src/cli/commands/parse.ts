@@ -22,7 +22,12 @@ export const parseVerb: Verb = {
 
 exit: 0 parsed, 2 the source could not be read (one line on stderr says why)`,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseVerbArgs('parse', argv, { markdown: { type: 'boolean' }, references: { type: 'boolean' }, 'no-cache': { type: 'boolean' }, 'cache-dir': { type: 'string' } });
+    const args = parseVerbArgs('parse', argv, {
+      markdown: { type: 'boolean' },
+      references: { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
+      'cache-dir': { type: 'string' },
+    });
     if (!args.ok) return usageError(io, args.error.message);
     if (args.value.values.help) {
       io.stdout(this.usage + '\n');

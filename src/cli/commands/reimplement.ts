@@ -97,7 +97,11 @@ citations are still broken or verification still fails,
     const positionals = args.value.positionals;
     const out = str('out');
     if (!out) return usage(io, 'papertrail reimplement: give the folder for the new repository with --out DIR');
-    if (!resume && positionals.length !== 1) return usage(io, 'papertrail reimplement: give one paper (a PDF, .tex, LaTeX folder, arXiv id or URL), e.g. papertrail reimplement paper.pdf --out repro');
+    if (!resume && positionals.length !== 1)
+      return usage(
+        io,
+        'papertrail reimplement: give one paper (a PDF, .tex, LaTeX folder, arXiv id or URL), e.g. papertrail reimplement paper.pdf --out repro',
+      );
     if (resume && positionals.length > 1) return usage(io, 'papertrail reimplement --resume: give at most one run folder');
 
     const options = runOptions(v, io);
@@ -108,7 +112,10 @@ citations are still broken or verification still fails,
     const keyEnv = str('api-key-env') ?? 'OPENAI_API_KEY';
     const apiKey = io.env[keyEnv] ?? '';
     if (!apiKey && !isLocal(baseURL)) {
-      return usage(io, `papertrail reimplement: no API key in $${keyEnv}; export it, name another variable with --api-key-env, or use a local endpoint with --base-url`);
+      return usage(
+        io,
+        `papertrail reimplement: no API key in $${keyEnv}; export it, name another variable with --api-key-env, or use a local endpoint with --base-url`,
+      );
     }
 
     const verify = verifySetup(v, io);
@@ -121,7 +128,14 @@ citations are still broken or verification still fails,
     if (!prepared.ok) return fail(io, prepared.error.message);
     const run = prepared.value;
     // A resumed run keeps its options, except how it talks to the model.
-    const runOptionsFinal: RunOptions = resume ? { ...run.options, concurrency: options.concurrency, maxTokens: options.maxTokens ?? run.options.maxTokens, models: explicitModels(v) ? options.models : run.options.models } : options;
+    const runOptionsFinal: RunOptions = resume
+      ? {
+          ...run.options,
+          concurrency: options.concurrency,
+          maxTokens: options.maxTokens ?? run.options.maxTokens,
+          models: explicitModels(v) ? options.models : run.options.models,
+        }
+      : options;
 
     const ac = new AbortController();
     const onSigint = (): void => ac.abort();
@@ -154,23 +168,52 @@ citations are still broken or verification still fails,
     }
     const r = result.value;
     if (r.status === 'planned') {
-      if (json) io.stdout(JSON.stringify({ type: 'result', status: 'planned', runDir: run.store.dir, plan: r.plan, estimate: r.estimate, refused: r.refused, totals: r.totals }) + '\n');
+      if (json)
+        io.stdout(
+          JSON.stringify({
+            type: 'result',
+            status: 'planned',
+            runDir: run.store.dir,
+            plan: r.plan,
+            estimate: r.estimate,
+            refused: r.refused,
+            totals: r.totals,
+          }) + '\n',
+        );
       else {
         const refusedLines = r.refused.map((x) => `refused path ${displayPath(x.path)}: ${x.reason}\n`).join('');
-        io.stdout(`planned ${r.plan.logic.files.length} files: ${r.plan.logic.files.map((f) => f.path).join(', ')}\n${refusedLines}${formatTotals(r.totals)}\n${formatEstimate(r.estimate)}\nContinue with: ${resumeHint}\n`);
+        io.stdout(
+          `planned ${r.plan.logic.files.length} files: ${r.plan.logic.files.map((f) => f.path).join(', ')}\n${refusedLines}${formatTotals(r.totals)}\n${formatEstimate(r.estimate)}\nContinue with: ${resumeHint}\n`,
+        );
       }
       return EXIT_OK;
     }
     const written = writeFiles(run.outDir, r.files, { force: Boolean(v.force), allowToolDirs: true });
     if (!written.ok) {
       run.store.update({ status: 'generated' });
-      return fail(io, `${written.error.message}. The generated files are kept in ${path.relative(io.cwd, run.store.dir)}; ${resumeHint} --force writes them without asking the model again`);
+      return fail(
+        io,
+        `${written.error.message}. The generated files are kept in ${path.relative(io.cwd, run.store.dir)}; ${resumeHint} --force writes them without asking the model again`,
+      );
     }
     run.store.update({ status: 'written' });
     const w = written.value;
     const broken = r.citations.broken;
     if (json) {
-      io.stdout(JSON.stringify({ type: 'result', status: 'written', outDir: run.outDir, runDir: run.store.dir, written: w.written, unchanged: w.unchanged, refused: [...r.refused, ...w.refused], citations: r.citations, totals: r.totals, warnings: r.warnings }) + '\n');
+      io.stdout(
+        JSON.stringify({
+          type: 'result',
+          status: 'written',
+          outDir: run.outDir,
+          runDir: run.store.dir,
+          written: w.written,
+          unchanged: w.unchanged,
+          refused: [...r.refused, ...w.refused],
+          citations: r.citations,
+          totals: r.totals,
+          warnings: r.warnings,
+        }) + '\n',
+      );
     } else {
       const rel = path.relative(io.cwd, run.outDir) || '.';
       io.stdout(
@@ -197,10 +240,19 @@ function runOptions(v: Record<string, unknown>, io: CliIo): RunOptions | string 
   const concurrency = v.concurrency === undefined ? DEFAULT_OPTIONS.concurrency : Number(v.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return '--concurrency is a whole number from 1 to 64';
   const maxTokens = v['max-tokens'] === undefined ? undefined : Number(v['max-tokens']);
-  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < 256)) return '--max-tokens is a whole number of tokens, at least 256';
-  const scope = typeof v.scope === 'string' ? v.scope.split(',').map((s) => s.trim().replace(/^§/, '')).filter(Boolean) : [];
+  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < 256))
+    return '--max-tokens is a whole number of tokens, at least 256';
+  const scope =
+    typeof v.scope === 'string'
+      ? v.scope
+          .split(',')
+          .map((s) => s.trim().replace(/^§/, ''))
+          .filter(Boolean)
+      : [];
   if (scope.some((s) => !/^[A-Z0-9]+(\.[0-9]+)*$/i.test(s))) return '--scope takes section numbers, e.g. --scope 3.1,3.2';
-  const models: RunOptions['models'] = { default: (v.model as string | undefined) ?? io.env.PAPERTRAIL_MODEL ?? DEFAULT_OPTIONS.models.default };
+  const models: RunOptions['models'] = {
+    default: (v.model as string | undefined) ?? io.env.PAPERTRAIL_MODEL ?? DEFAULT_OPTIONS.models.default,
+  };
   for (const stage of ['planning', 'analysis', 'coding', 'docs'] as const) {
     const m = v[`${stage}-model`];
     if (typeof m === 'string') models[stage] = m;
@@ -226,12 +278,19 @@ function verifySummary(r: PipelineResult, rel: string): string[] {
   const last = v.rounds.at(-1);
   const lines = v.rounds.map((x) => `verify ${roundLine(x)}`);
   for (const t of last?.tests?.tests ?? []) {
-    if (t.outcome === 'failed' || t.outcome === 'error') lines.push(`  ${path.join(rel, t.file)}:${t.line}: ${t.id} ${t.outcome}: ${t.message.replace(/\s+/g, ' ').slice(0, 160)}`);
+    if (t.outcome === 'failed' || t.outcome === 'error')
+      lines.push(`  ${path.join(rel, t.file)}:${t.line}: ${t.id} ${t.outcome}: ${t.message.replace(/\s+/g, ' ').slice(0, 160)}`);
   }
   for (const i of last?.imports ?? []) lines.push(`  ${path.join(rel, i.file)}: does not import: ${i.message}`);
   if (v.testsChanged.length) lines.push(`  tests changed by repair: ${v.testsChanged.join(', ')}`);
-  if (last?.missing.length) lines.push(`verify: not run: the interpreter lacks ${last.missing.join(', ')}; choose another with --python and resume with --verify local`);
-  else lines.push(v.passed ? 'verify: passed' : 'verify: still failing after the last round (listed above and in the README\'s Implementation status)');
+  if (last?.missing.length)
+    lines.push(
+      `verify: not run: the interpreter lacks ${last.missing.join(', ')}; choose another with --python and resume with --verify local`,
+    );
+  else
+    lines.push(
+      v.passed ? 'verify: passed' : "verify: still failing after the last round (listed above and in the README's Implementation status)",
+    );
   return lines;
 }
 
@@ -239,7 +298,8 @@ function verifySummary(r: PipelineResult, rel: string): string[] {
 function verifySetup(v: Record<string, unknown>, io: CliIo): VerifySetup | undefined | string {
   const mode = typeof v.verify === 'string' ? v.verify : 'none';
   if (!['local', 'jupyter', 'none'].includes(mode)) return '--verify is one of local, jupyter, none';
-  if (v['verify-rounds'] !== undefined && !/^\d{1,2}$/.test(String(v['verify-rounds']))) return '--verify-rounds is a whole number from 0 to 99';
+  if (v['verify-rounds'] !== undefined && !/^\d{1,2}$/.test(String(v['verify-rounds'])))
+    return '--verify-rounds is a whole number from 0 to 99';
   if (mode === 'none') {
     if (v.python !== undefined || v.jupyter !== undefined) return '--python and --jupyter go with --verify local or --verify jupyter';
     return undefined;
@@ -249,7 +309,8 @@ function verifySetup(v: Record<string, unknown>, io: CliIo): VerifySetup | undef
   if (typeof v.jupyter !== 'string') return '--verify jupyter needs the server: --jupyter URL';
   const tokenEnv = typeof v['token-env'] === 'string' ? v['token-env'] : 'JUPYTER_TOKEN';
   const token = io.env[tokenEnv] ?? '';
-  if (!token && !/[?&]token=/.test(v.jupyter)) return `no Jupyter token in $${tokenEnv}; export it or name another variable with --token-env`;
+  if (!token && !/[?&]token=/.test(v.jupyter))
+    return `no Jupyter token in $${tokenEnv}; export it or name another variable with --token-env`;
   return { python, env: io.env, jupyter: { serverUrl: v.jupyter, token } };
 }
 

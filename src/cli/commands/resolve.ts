@@ -33,10 +33,17 @@ text, or the paper could not be read (one line on stderr says why)`,
     }
     const [source, text, ...extra] = args.value.positionals;
     if (!source || text === undefined || extra.length) {
-      return usageError(io, 'papertrail resolve: give a paper and one tag in quotes, e.g. papertrail resolve paper.pdf "§3.2, Eq. 4" (see --help)');
+      return usageError(
+        io,
+        'papertrail resolve: give a paper and one tag in quotes, e.g. papertrail resolve paper.pdf "§3.2, Eq. 4" (see --help)',
+      );
     }
     const tags = parseTagText(text);
-    if (!tags.length) return usageError(io, `papertrail resolve: no citation tag in "${text}"; write one like "§3.2", "Eq. (4)", "Table 1" or "[UNSPECIFIED] ..."`);
+    if (!tags.length)
+      return usageError(
+        io,
+        `papertrail resolve: no citation tag in "${text}"; write one like "§3.2", "Eq. (4)", "Table 1" or "[UNSPECIFIED] ..."`,
+      );
     const cacheDir = args.value.values['cache-dir'];
     const paper = await parsePaper(source, {
       cwd: io.cwd,
@@ -85,7 +92,8 @@ function resolutionText(r: TagResolution): string {
       out.push(indent(clip(ref.kind === 'section' ? ref.text.split('\n\n').slice(1).join(' ') || ref.text : ref.text, 400)));
     } else out.push(`  ${ref.label}: not found`);
   }
-  if (r.quote) out.push(r.quote.found ? `  quote found in ${r.quote.in || 'the paper'} · p. ${r.quote.page}` : '  quote not found where cited');
+  if (r.quote)
+    out.push(r.quote.found ? `  quote found in ${r.quote.in || 'the paper'} · p. ${r.quote.page}` : '  quote not found where cited');
   if (r.tag.flag) out.push(`  ${r.tag.flag}${r.tag.note ? ': ' + r.tag.note : ''}`);
   for (const reason of r.reasons) out.push(`  reason: ${reason}`);
   if (r.suggestions.length) out.push(`  did you mean: ${r.suggestions.map((s) => s.label).join('; ')}`);

@@ -42,7 +42,8 @@ stderr says why)`,
       return EXIT_OK;
     }
     const [dirArg, ...extra] = args.value.positionals;
-    if (!dirArg || extra.length) return usageError(io, 'papertrail test: give exactly one repository folder, e.g. papertrail test . (pytest arguments go after --)');
+    if (!dirArg || extra.length)
+      return usageError(io, 'papertrail test: give exactly one repository folder, e.g. papertrail test . (pytest arguments go after --)');
     const dir = path.resolve(io.cwd, dirArg);
     const json = Boolean(v.json);
     const jupyter = typeof v.jupyter === 'string' ? v.jupyter : undefined;
@@ -63,7 +64,10 @@ stderr says why)`,
         const tokenEnv = typeof v['token-env'] === 'string' ? v['token-env'] : 'JUPYTER_TOKEN';
         const token = io.env[tokenEnv] ?? '';
         if (!token && !/[?&]token=/.test(jupyter)) {
-          return usageError(io, `papertrail test: no token in $${tokenEnv}; set it (export ${tokenEnv}=...) or name another variable with --token-env`);
+          return usageError(
+            io,
+            `papertrail test: no token in $${tokenEnv}; set it (export ${tokenEnv}=...) or name another variable with --token-env`,
+          );
         }
         where = 'jupyter';
         result = await runJupyter({
@@ -86,7 +90,11 @@ stderr says why)`,
     }
     if (!result.ok) return usageError(io, `papertrail test: ${result.error.message}`);
     const r = result.value;
-    if (r.tests.length === 0) return usageError(io, `papertrail test: pytest found no tests in ${dirArg}${pytestArgs.length ? ` with ${pytestArgs.join(' ')}` : ''}`);
+    if (r.tests.length === 0)
+      return usageError(
+        io,
+        `papertrail test: pytest found no tests in ${dirArg}${pytestArgs.length ? ` with ${pytestArgs.join(' ')}` : ''}`,
+      );
     if (json) io.stdout(JSON.stringify({ target: jupyter ? 'jupyter' : 'local', ...r }) + '\n');
     else io.stdout(summaryText(r, 'device' in r ? `jupyter: ${r.device}` : where) + '\n');
     return r.failed + r.errors > 0 ? EXIT_PROBLEMS : EXIT_OK;
@@ -95,7 +103,9 @@ stderr says why)`,
 
 /** The readable summary: counts, then each failure, error and skip with where it happened. */
 export function summaryText(r: TestRunResult, where: string): string {
-  const counts = [`${r.passed} passed`, `${r.failed} failed`, `${r.skipped} skipped`, `${r.errors} error${r.errors === 1 ? '' : 's'}`].join(', ');
+  const counts = [`${r.passed} passed`, `${r.failed} failed`, `${r.skipped} skipped`, `${r.errors} error${r.errors === 1 ? '' : 's'}`].join(
+    ', ',
+  );
   const out = [`${counts} in ${(r.durationMs / 1000).toFixed(1)} s (${where})`];
   for (const outcome of ['failed', 'error', 'skipped'] as const) {
     const tests = r.tests.filter((t) => t.outcome === outcome);

@@ -92,13 +92,29 @@ export interface AuditReport {
 }
 
 /** Never walked into: tooling, caches, environments. */
-const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.ipynb_checkpoints', '.papertrail']);
+const SKIP_DIRS = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  '__pycache__',
+  '.venv',
+  'venv',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.ipynb_checkpoints',
+  '.papertrail',
+]);
 
 /** Audits every supported file under `dir`. Fails (as a value) only when no paper can be had at all. */
 export async function auditRepository(dir: string, options: AuditOptions = {}): Promise<Result<AuditReport>> {
   const cwd = options.cwd ?? process.cwd();
   const root = path.resolve(cwd, dir);
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) return fail('not-found', `${dir}: no such folder; give the repository folder to audit`);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
+    return fail('not-found', `${dir}: no such folder; give the repository folder to audit`);
 
   // The repository's paper (or the one given): needed unless every file names its own.
   let defaultRef: PaperRef | undefined;
@@ -136,7 +152,13 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
     papers: [],
     files: [],
     tags: [],
-    counts: { files: 0, tags: 0, broken: 0, refs: { section: 0, equation: 0, table: 0, figure: 0, algorithm: 0 }, flags: Object.fromEntries(FLAGS.map((f) => [f, 0])) as Record<Flag, number> },
+    counts: {
+      files: 0,
+      tags: 0,
+      broken: 0,
+      refs: { section: 0, equation: 0, table: 0, figure: 0, algorithm: 0 },
+      flags: Object.fromEntries(FLAGS.map((f) => [f, 0])) as Record<Flag, number>,
+    },
     coverage: { codeLines: 0, coveredLines: 0, ratio: 0 },
     broken: [],
     flags: [],
@@ -175,7 +197,10 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
   }
 
   if (needsPaper && !defaultRef && !usedPapers.size) {
-    return fail('not-found', `${dir}: no paper to check citations against; add .papertrail/paper.json ({"source": "paper.pdf"}) or pass --paper <pdf or arXiv id>`);
+    return fail(
+      'not-found',
+      `${dir}: no paper to check citations against; add .papertrail/paper.json ({"source": "paper.pdf"}) or pass --paper <pdf or arXiv id>`,
+    );
   }
   for (const [source, { paper, origin }] of usedPapers) report.papers.push({ source, id: paper.id, title: paper.title, origin });
   report.coverage.ratio = report.coverage.codeLines ? report.coverage.coveredLines / report.coverage.codeLines : 0;
@@ -295,7 +320,17 @@ function gitignore(root: string): (rel: string, isDir: boolean) => boolean {
       '^' +
         p
           .split('')
-          .map((c, i, a) => (c === '*' ? (a[i + 1] === '*' ? '' : a[i - 1] === '*' ? '.*' : '[^/]*') : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+          .map((c, i, a) =>
+            c === '*'
+              ? a[i + 1] === '*'
+                ? ''
+                : a[i - 1] === '*'
+                  ? '.*'
+                  : '[^/]*'
+              : c === '?'
+                ? '[^/]'
+                : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
+          )
           .join('') +
         '$',
     );

@@ -146,7 +146,15 @@ function place(text: string, lines: Lines, b: Block, t: ParsedTag, inner: Uint8A
   const refs: FoundRef[] = [];
   for (const r of t.refs) {
     const p = lines.position(r.start + shift);
-    refs.push({ kind: r.kind, number: r.number, start: r.start + shift, end: r.end + shift, line: p.line, column: p.column, endColumn: p.column + (r.end - r.start) });
+    refs.push({
+      kind: r.kind,
+      number: r.number,
+      start: r.start + shift,
+      end: r.end + shift,
+      line: p.line,
+      column: p.column,
+      endColumn: p.column + (r.end - r.start),
+    });
   }
   // Built field by field, not spread: thousands of tags a file, and one object shape.
   const found: FoundTag = {
@@ -236,7 +244,10 @@ function parseIncrementally(spec: TreeSitterLanguage, file: string, parser: Pars
 }
 
 /** The single edit that turns `before` into `after`: the span between their common prefix and suffix. */
-function editBetween(before: string, after: string): Pick<Edit, 'startIndex' | 'oldEndIndex' | 'newEndIndex' | 'startPosition' | 'oldEndPosition' | 'newEndPosition'> {
+function editBetween(
+  before: string,
+  after: string,
+): Pick<Edit, 'startIndex' | 'oldEndIndex' | 'newEndIndex' | 'startPosition' | 'oldEndPosition' | 'newEndPosition'> {
   let p = 0;
   const max = Math.min(before.length, after.length);
   while (p < max && before.charCodeAt(p) === after.charCodeAt(p)) p++;
@@ -343,7 +354,8 @@ function juliaBlocks(text: string, lines: Lines, blocks: Block[]): void {
   }
 }
 
-const JULIA_DEF = /^\s*(?:@\w+\s+)*(?:function|macro|struct|mutable\s+struct|abstract\s+type|primitive\s+type|module|baremodule|const)\b|^\s*[\w.!]+(?:\{[^}]*\})?\([^)]*\)\s*(?:where\b.*)?=/;
+const JULIA_DEF =
+  /^\s*(?:@\w+\s+)*(?:function|macro|struct|mutable\s+struct|abstract\s+type|primitive\s+type|module|baremodule|const)\b|^\s*[\w.!]+(?:\{[^}]*\})?\([^)]*\)\s*(?:where\b.*)?=/;
 
 /** A string standing alone on its lines with a definition on the next line: the definition's lines. */
 function docstringOf(text: string, lines: Lines, start: number, end: number): { startLine: number; endLine: number } | undefined {

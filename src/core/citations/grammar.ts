@@ -109,7 +109,13 @@ export function parseTagText(text: string): ParsedTag[] {
     const lineEnd = endOfLine(text, f.end);
     let start = f.start;
     // "§3.2 [ASSUMPTION] ..." — a run just before the flag on its line belongs to it.
-    const before = runs.find((r) => !used.has(r) && r.end <= f.start && /^[\s,;:—–-]*$/.test(text.slice(r.end, f.start)) && !text.slice(r.start, f.start).includes('\n'));
+    const before = runs.find(
+      (r) =>
+        !used.has(r) &&
+        r.end <= f.start &&
+        /^[\s,;:—–-]*$/.test(text.slice(r.end, f.start)) &&
+        !text.slice(r.start, f.start).includes('\n'),
+    );
     // Only a run right after the flag is its citation ("[ASSUMPTION] §3.2 — …"); references
     // later in its reasoning are mentions, each its own tag, not a compound citation.
     const own = runs.find((r) => !used.has(r) && r.start >= f.end && r.start < lineEnd && /^[\s:—–-]*$/.test(text.slice(f.end, r.start)));
@@ -402,6 +408,9 @@ function endOfLine(text: string, pos: number): number {
 
 /** End of the meaningful text before `limit`: no trailing spaces, comment closers or separators. */
 function trimEnd(text: string, from: number, limit: number): number {
-  const slice = text.slice(from, limit).replace(TRAILING_CLOSERS, '').replace(/[\s,;]+$/, '');
+  const slice = text
+    .slice(from, limit)
+    .replace(TRAILING_CLOSERS, '')
+    .replace(/[\s,;]+$/, '');
   return from + slice.length;
 }

@@ -48,7 +48,13 @@ const LANGUAGES: Record<LanguageId, LanguageSpec> = {
   tsx: { id: 'tsx', kind: 'tree-sitter', wasm: 'tree-sitter-tsx.wasm', query: C_LIKE_QUERY, definitions: [] },
   // One grammar for C and C++: comments are the same, and it spares shipping a second one.
   cpp: { id: 'cpp', kind: 'tree-sitter', wasm: 'tree-sitter-cpp.wasm', query: C_LIKE_QUERY, definitions: [] },
-  rust: { id: 'rust', kind: 'tree-sitter', wasm: 'tree-sitter-rust.wasm', query: '(line_comment) @comment (block_comment) @comment', definitions: [] },
+  rust: {
+    id: 'rust',
+    kind: 'tree-sitter',
+    wasm: 'tree-sitter-rust.wasm',
+    query: '(line_comment) @comment (block_comment) @comment',
+    definitions: [],
+  },
   // No tree-sitter grammar for Julia small enough to ship (the npm one is 6 MB): a lexer does.
   julia: { id: 'julia', kind: 'julia' },
   yaml: { id: 'yaml', kind: 'hash' },

@@ -28,7 +28,13 @@ export function locateAt(paper: Paper, page: number, x: number, y: number): Pape
   if (!section && equation?.section) section = paper.sections.find((s) => s.number === equation.section);
   if (!section && caption?.section) section = paper.sections.find((s) => s.number === caption.section);
   if (!section) section = sectionBefore(paper, page, y);
-  return { page, ...(section ? { section } : {}), ...(equation ? { equation } : {}), ...(caption ? { caption } : {}), ...(passage ? { passage } : {}) };
+  return {
+    page,
+    ...(section ? { section } : {}),
+    ...(equation ? { equation } : {}),
+    ...(caption ? { caption } : {}),
+    ...(passage ? { passage } : {}),
+  };
 }
 
 /** The last heading at or above the point in reading order (headings are listed in that order). */
@@ -61,6 +67,7 @@ export function citationScore(tag: Pick<AuditTag, 'refs'>, where: PaperLocation)
 export function describeLocation(where: PaperLocation): string {
   const sec = where.section ? `§${where.section.number ? where.section.number + ' ' : ''}${where.section.title}` : `page ${where.page}`;
   if (where.equation) return `Eq. ${where.equation.number} (${sec})`;
-  if (where.caption) return `${where.caption.kind === 'figure' ? 'Fig.' : where.caption.kind === 'table' ? 'Table' : 'Alg.'} ${where.caption.number} (${sec})`;
+  if (where.caption)
+    return `${where.caption.kind === 'figure' ? 'Fig.' : where.caption.kind === 'table' ? 'Table' : 'Alg.'} ${where.caption.number} (${sec})`;
   return sec;
 }

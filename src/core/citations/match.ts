@@ -20,22 +20,101 @@ export interface PhraseMatch {
 }
 
 const LATEX_SYMBOLS: Record<string, string> = {
-  alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', zeta: 'ζ', eta: 'η',
-  theta: 'θ', iota: 'ι', kappa: 'κ', lambda: 'λ', mu: 'μ', nu: 'ν', xi: 'ξ', pi: 'π', rho: 'ρ',
-  sigma: 'σ', tau: 'τ', phi: 'φ', varphi: 'φ', chi: 'χ', psi: 'ψ', omega: 'ω',
-  Gamma: 'γ', Delta: 'δ', Theta: 'θ', Lambda: 'λ', Pi: 'π', Sigma: 'σ', Phi: 'φ', Psi: 'ψ', Omega: 'ω',
-  sqrt: '√', cdot: '·', times: '×', leq: '≤', le: '≤', geq: '≥', ge: '≥', neq: '≠', ne: '≠',
-  in: '∈', sum: '∑', prod: '∏', infty: '∞', to: '→', rightarrow: '→', approx: '≈', pm: '±',
+  alpha: 'α',
+  beta: 'β',
+  gamma: 'γ',
+  delta: 'δ',
+  epsilon: 'ε',
+  varepsilon: 'ε',
+  zeta: 'ζ',
+  eta: 'η',
+  theta: 'θ',
+  iota: 'ι',
+  kappa: 'κ',
+  lambda: 'λ',
+  mu: 'μ',
+  nu: 'ν',
+  xi: 'ξ',
+  pi: 'π',
+  rho: 'ρ',
+  sigma: 'σ',
+  tau: 'τ',
+  phi: 'φ',
+  varphi: 'φ',
+  chi: 'χ',
+  psi: 'ψ',
+  omega: 'ω',
+  Gamma: 'γ',
+  Delta: 'δ',
+  Theta: 'θ',
+  Lambda: 'λ',
+  Pi: 'π',
+  Sigma: 'σ',
+  Phi: 'φ',
+  Psi: 'ψ',
+  Omega: 'ω',
+  sqrt: '√',
+  cdot: '·',
+  times: '×',
+  leq: '≤',
+  le: '≤',
+  geq: '≥',
+  ge: '≥',
+  neq: '≠',
+  ne: '≠',
+  in: '∈',
+  sum: '∑',
+  prod: '∏',
+  infty: '∞',
+  to: '→',
+  rightarrow: '→',
+  approx: '≈',
+  pm: '±',
 };
 
-const GREEK_NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'pi', 'rho', 'sigma', 'tau', 'phi', 'varphi', 'chi', 'psi', 'omega'];
+const GREEK_NAMES = [
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'epsilon',
+  'varepsilon',
+  'zeta',
+  'eta',
+  'theta',
+  'iota',
+  'kappa',
+  'lambda',
+  'mu',
+  'nu',
+  'xi',
+  'pi',
+  'rho',
+  'sigma',
+  'tau',
+  'phi',
+  'varphi',
+  'chi',
+  'psi',
+  'omega',
+];
 const GREEK_WORDS = new Map(GREEK_NAMES.map((g) => [g, LATEX_SYMBOLS[g]!]));
 const GREEK_FIRST = new Set(GREEK_NAMES.map((g) => g.charCodeAt(0)));
 
 /** Symbols that carry meaning in a formula and are kept; everything else that is not a letter or digit goes. */
 const KEEP = new Set(['=', '+', '<', '>', '≤', '≥', '≠', '×', '·', '/', '√', '∑', '∏', '∈', '%', '*', '→', '≈', '±', '∞', '-']);
 const FOLD: Record<string, string> = {
-  '−': '-', '–': '-', '‐': '-', '‑': '-', '∗': '*', '⋅': '·', '∙': '·', 'ϵ': 'ε', 'ϕ': 'φ', 'ϑ': 'θ', 'ς': 'σ',
+  '−': '-',
+  '–': '-',
+  '‐': '-',
+  '‑': '-',
+  '∗': '*',
+  '⋅': '·',
+  '∙': '·',
+  ϵ: 'ε',
+  ϕ: 'φ',
+  ϑ: 'θ',
+  ς: 'σ',
   '\u00ad': '',
 };
 
@@ -57,7 +136,8 @@ export function normalizeForMatch(input: string): Normalized {
       if (!isLetterAt(input, i - 1) && GREEK_FIRST.has(lower)) {
         let j = i;
         while (j < n && j - i < 11 && isAsciiLetter(input.charCodeAt(j))) j++;
-        const sym = j - i >= 2 && j - i <= 10 && !isAsciiLetter(input.charCodeAt(j)) ? GREEK_WORDS.get(input.slice(i, j).toLowerCase()) : undefined;
+        const sym =
+          j - i >= 2 && j - i <= 10 && !isAsciiLetter(input.charCodeAt(j)) ? GREEK_WORDS.get(input.slice(i, j).toLowerCase()) : undefined;
         if (sym) {
           emit(sym, i);
           i = j - 1;

@@ -65,7 +65,10 @@ export function readPaperJson(file: string): Result<PaperRef> {
   try {
     data = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    return fail('bad-input', `${file}: not valid JSON (${(e as Error).message}); it should be {"source": "<pdf path or arXiv id>", "id": "..."}`);
+    return fail(
+      'bad-input',
+      `${file}: not valid JSON (${(e as Error).message}); it should be {"source": "<pdf path or arXiv id>", "id": "..."}`,
+    );
   }
   const d = data as { source?: unknown; id?: unknown };
   if (typeof d?.source !== 'string' || !d.source.trim()) {

@@ -137,7 +137,11 @@ export function indexPaper(paper: Paper): PaperIndex {
     if (s.number && !index.sectionsByNumber.has(s.number)) index.sectionsByNumber.set(s.number, s);
   }
   for (const e of paper.equations) if (!index.equations.has(e.number)) index.equations.set(e.number, e);
-  for (const [kind, list] of [['table', paper.tables], ['figure', paper.figures], ['algorithm', paper.algorithms]] as const) {
+  for (const [kind, list] of [
+    ['table', paper.tables],
+    ['figure', paper.figures],
+    ['algorithm', paper.algorithms],
+  ] as const) {
     for (const c of list) if (!index.captions[kind].has(c.number)) index.captions[kind].set(c.number, c);
   }
   for (const p of paper.passages) {
@@ -174,7 +178,13 @@ export function resolveRef(paper: Paper, ref: RefQuery, refIndex = 0): RefResolu
     }
     case 'equation': {
       const e = index.equations.get(ref.number);
-      if (!e) return broken(ref, label, `no ${label} in the paper (${itemsNear('equation', [...index.equations.keys()])})`, nearest(paper, ref, refIndex));
+      if (!e)
+        return broken(
+          ref,
+          label,
+          `no ${label} in the paper (${itemsNear('equation', [...index.equations.keys()])})`,
+          nearest(paper, ref, refIndex),
+        );
       const sec = e.section ? index.sectionsByNumber.get(e.section) : undefined;
       return {
         resolved: true,
@@ -195,7 +205,8 @@ export function resolveRef(paper: Paper, ref: RefQuery, refIndex = 0): RefResolu
       const map = index.captions[ref.kind];
       // "Figure 2b" is a panel of Figure 2.
       const c = map.get(ref.number) ?? map.get(ref.number.replace(/(?<=\d)[a-z]$/, ''));
-      if (!c) return broken(ref, label, `no ${label} in the paper (${itemsNear(ref.kind, [...map.keys()])})`, nearest(paper, ref, refIndex));
+      if (!c)
+        return broken(ref, label, `no ${label} in the paper (${itemsNear(ref.kind, [...map.keys()])})`, nearest(paper, ref, refIndex));
       const sec = c.section ? index.sectionsByNumber.get(c.section) : undefined;
       return {
         resolved: true,
@@ -235,7 +246,15 @@ export function resolveTag(paper: Paper, tag: ParsedTag): TagResolution {
       if (!res.resolved || res.kind !== 'equation' || !res.section) return;
       if (sectionRefs.some(({ r }) => within(res.section, r.number))) return;
       // "§2.5 (Equation 1)": a section whose text uses the equation ("… pooled output (Equation 1)") may cite it.
-      if (sectionRefs.some(({ r }) => mentionsEquation(index.sectionsByNumber.has(r.number) ? sectionBody(index, index.sectionsByNumber.get(r.number)!).text : '', res.number))) return;
+      if (
+        sectionRefs.some(({ r }) =>
+          mentionsEquation(
+            index.sectionsByNumber.has(r.number) ? sectionBody(index, index.sectionsByNumber.get(r.number)!).text : '',
+            res.number,
+          ),
+        )
+      )
+        return;
       const cited = sectionRefs.map(({ r }) => refLabel(r)).join(' or ');
       reasons.push(`${res.label} is in §${res.section}, not ${cited}`);
       const sec = index.sectionsByNumber.get(res.section);
@@ -265,13 +284,27 @@ export function resolveTag(paper: Paper, tag: ParsedTag): TagResolution {
         const secNum = elsewhere.replace(/^§/, '');
         const secRefIndex = tag.refs.findIndex((r) => r.kind === 'section');
         const cap = /^(Table|Fig\.|Alg\.) (\S+)$/.exec(elsewhere);
-        const capKind: RefKind | undefined = cap ? ({ Table: 'table', 'Fig.': 'figure', 'Alg.': 'algorithm' } as const)[cap[1] as 'Table' | 'Fig.' | 'Alg.'] : undefined;
+        const capKind: RefKind | undefined = cap
+          ? ({ Table: 'table', 'Fig.': 'figure', 'Alg.': 'algorithm' } as const)[cap[1] as 'Table' | 'Fig.' | 'Alg.']
+          : undefined;
         const capRefIndex = capKind ? tag.refs.findIndex((r) => r.kind === capKind) : -1;
         if (cap && capKind && capRefIndex >= 0) {
-          suggestions.push({ refIndex: capRefIndex, kind: capKind, number: cap[2]!, label: elsewhere, why: `the quote is in ${elsewhere}` });
+          suggestions.push({
+            refIndex: capRefIndex,
+            kind: capKind,
+            number: cap[2]!,
+            label: elsewhere,
+            why: `the quote is in ${elsewhere}`,
+          });
         } else if (secRefIndex >= 0 && index.sectionsByNumber.has(secNum)) {
           const s = index.sectionsByNumber.get(secNum)!;
-          suggestions.push({ refIndex: secRefIndex, kind: 'section', number: secNum, label: `§${s.number} ${s.title}`, why: `the quote is in §${secNum}` });
+          suggestions.push({
+            refIndex: secRefIndex,
+            kind: 'section',
+            number: secNum,
+            label: `§${s.number} ${s.title}`,
+            why: `the quote is in §${secNum}`,
+          });
         }
       } else if (quote.passageText !== undefined && quote.start !== undefined) {
         reason += `; the paper says "${quote.passageText.slice(quote.start, quote.end)}"`;
@@ -312,10 +345,22 @@ export function nearest(paper: Paper, ref: RefQuery, refIndex = 0, limit = 3): S
     .map((n) => ({ n, d: Math.abs(numericValue(n) - target) + (n === ref.number ? -1 : 0) }))
     .sort((a, b) => a.d - b.d)
     .slice(0, limit)
-    .map(({ n }) => ({ refIndex, kind: ref.kind, number: n, label: refLabel({ kind: ref.kind, number: n }), why: `closest ${KIND_NAME[ref.kind].toLowerCase()} number` }));
+    .map(({ n }) => ({
+      refIndex,
+      kind: ref.kind,
+      number: n,
+      label: refLabel({ kind: ref.kind, number: n }),
+      why: `closest ${KIND_NAME[ref.kind].toLowerCase()} number`,
+    }));
 }
 
-const KIND_NAME: Record<RefKind, string> = { section: 'Section', equation: 'Equation', table: 'Table', figure: 'Figure', algorithm: 'Algorithm' };
+const KIND_NAME: Record<RefKind, string> = {
+  section: 'Section',
+  equation: 'Equation',
+  table: 'Table',
+  figure: 'Figure',
+  algorithm: 'Algorithm',
+};
 
 function broken(ref: RefQuery, label: string, reason: string, suggestions: Suggestion[]): BrokenRef {
   return { resolved: false, kind: ref.kind, number: ref.number, label, reason, suggestions };
@@ -368,7 +413,8 @@ function quoteScope(index: PaperIndex, refs: RefResolution[]): Haystack[] {
     } else {
       out.push({ passageId: r.id, page: r.page, anchors: r.anchors, text: r.text, section: r.section });
       // A table's cells and an algorithm's lines are part of it, not only its caption.
-      for (const p of floatBody(index.paper, r.text)) out.push({ passageId: p.id, page: p.page, anchors: p.anchors, text: p.text, section: r.section });
+      for (const p of floatBody(index.paper, r.text))
+        out.push({ passageId: p.id, page: p.page, anchors: p.anchors, text: p.text, section: r.section });
     }
   }
   return out;
@@ -403,7 +449,13 @@ function allHaystacks(index: PaperIndex): Haystack[] {
       ref: { kind: c.kind as RefKind, number: c.number },
     })),
     ...index.paper.passages.map((p) => ({ passageId: p.id, page: p.page, anchors: p.anchors, text: p.text, section: secNum(p.sectionId) })),
-    ...index.paper.equations.map((e) => ({ passageId: e.id, page: e.page, anchors: [{ page: e.page, rects: e.rects }], text: e.text, section: e.section })),
+    ...index.paper.equations.map((e) => ({
+      passageId: e.id,
+      page: e.page,
+      anchors: [{ page: e.page, rects: e.rects }],
+      text: e.text,
+      section: e.section,
+    })),
   ];
   return index.allHay;
 }
@@ -427,23 +479,46 @@ function checkQuote(index: PaperIndex, tag: ParsedTag, refs: RefResolution[]): Q
   const scope = tag.refs.length ? quoteScope(index, refs) : allHaystacks(index);
   const found = search(scope, q);
   if (found) {
-    const owner = refs.find((r) => r.resolved && (r.kind === 'section' ? within(found.h.section, r.number) : r.id === found.h.passageId || r.section === found.h.section));
+    const owner = refs.find(
+      (r) =>
+        r.resolved &&
+        (r.kind === 'section' ? within(found.h.section, r.number) : r.id === found.h.passageId || r.section === found.h.section),
+    );
     return hit(true, found, owner ? owner.label : '');
   }
   if (tag.refs.length) {
     // Not where it was cited: is it anywhere else? That tells the reader which section to cite.
     const elsewhere = search(allHaystacks(index), q);
-    if (elsewhere) return hit(false, elsewhere, elsewhere.h.ref ? refLabel(elsewhere.h.ref) : elsewhere.h.section ? `§${elsewhere.h.section}` : placeOf(index, elsewhere.h.passageId));
+    if (elsewhere)
+      return hit(
+        false,
+        elsewhere,
+        elsewhere.h.ref
+          ? refLabel(elsewhere.h.ref)
+          : elsewhere.h.section
+            ? `§${elsewhere.h.section}`
+            : placeOf(index, elsewhere.h.passageId),
+      );
   }
   // The same words with other numbers: the reason can show what the paper says instead.
   for (const h of scope.length ? scope : allHaystacks(index)) {
     const m = findWithOtherNumbers(norm(h), q);
-    if (m) return { found: false, passageId: h.passageId, page: h.page, anchors: h.anchors, start: m.start, end: m.end, passageText: h.text };
+    if (m)
+      return { found: false, passageId: h.passageId, page: h.page, anchors: h.anchors, start: m.start, end: m.end, passageText: h.text };
   }
   return { found: false };
 
   function hit(ok: boolean, f: { h: Haystack; start: number; end: number }, where: string): QuoteResolution {
-    return { found: ok, passageId: f.h.passageId, in: where, page: f.h.page, anchors: f.h.anchors, start: f.start, end: f.end, passageText: f.h.text };
+    return {
+      found: ok,
+      passageId: f.h.passageId,
+      in: where,
+      page: f.h.page,
+      anchors: f.h.anchors,
+      start: f.start,
+      end: f.end,
+      passageText: f.h.text,
+    };
   }
 }
 

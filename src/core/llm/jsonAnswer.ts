@@ -49,7 +49,10 @@ export function extractJsonObject(text: string): string | undefined {
     if (!/^\s*```[\w-]*\s*$/.test(lines[i]!)) continue;
     let j = i + 1;
     while (j < lines.length && !/^\s*```\s*$/.test(lines[j]!)) j++;
-    const body = lines.slice(i + 1, j).join('\n').trim();
+    const body = lines
+      .slice(i + 1, j)
+      .join('\n')
+      .trim();
     if (body.startsWith('{')) return body;
     i = j;
   }
@@ -64,13 +67,63 @@ export function extractJsonObject(text: string): string | undefined {
 // \b, \f and \r before a letter are always LaTeX (no model means backspace, form feed or a
 // bare carriage return there); \n and \t are LaTeX only before one of these names.
 const LATEX_AFTER_N = new Set([
-  'nabla', 'neq', 'newline', 'newcommand', 'not', 'notin', 'nonumber', 'norm', 'neg', 'nolimits', 'noindent',
-  'nearrow', 'nwarrow', 'nleq', 'ngeq', 'nmid', 'nsubseteq', 'natural', 'nparallel', 'nu', 'ni', 'ne',
+  'nabla',
+  'neq',
+  'newline',
+  'newcommand',
+  'not',
+  'notin',
+  'nonumber',
+  'norm',
+  'neg',
+  'nolimits',
+  'noindent',
+  'nearrow',
+  'nwarrow',
+  'nleq',
+  'ngeq',
+  'nmid',
+  'nsubseteq',
+  'natural',
+  'nparallel',
+  'nu',
+  'ni',
+  'ne',
 ]);
 const LATEX_AFTER_T = new Set([
-  'tau', 'theta', 'vartheta', 'tanh', 'tan', 'text', 'textbf', 'textit', 'texttt', 'textrm', 'textsc', 'textsf', 'textnormal',
-  'times', 'top', 'tilde', 'widetilde', 'triangle', 'triangleq', 'tfrac', 'tag', 'tr', 'trace', 'therefore', 'textstyle',
-  'tiny', 'to', 'twoheadrightarrow', 'top', 'textsuperscript', 'textsubscript', 'thinspace', 'tbinom',
+  'tau',
+  'theta',
+  'vartheta',
+  'tanh',
+  'tan',
+  'text',
+  'textbf',
+  'textit',
+  'texttt',
+  'textrm',
+  'textsc',
+  'textsf',
+  'textnormal',
+  'times',
+  'top',
+  'tilde',
+  'widetilde',
+  'triangle',
+  'triangleq',
+  'tfrac',
+  'tag',
+  'tr',
+  'trace',
+  'therefore',
+  'textstyle',
+  'tiny',
+  'to',
+  'twoheadrightarrow',
+  'top',
+  'textsuperscript',
+  'textsubscript',
+  'thinspace',
+  'tbinom',
 ]);
 /** Two-letter names that are also common right after a real newline or tab in code (`\ni = 0`): LaTeX only in math context. */
 const SHORT_AMBIGUOUS = new Set(['nu', 'ni', 'ne', 'to', 'tr']);

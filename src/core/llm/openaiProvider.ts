@@ -100,13 +100,19 @@ function toProviderError(e: unknown, signal: AbortSignal | undefined, baseURL: s
   if (e instanceof APIConnectionError) {
     const code = causeCode(e);
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
-      return new ProviderError('unreachable', `nothing answers at ${baseURL || 'https://api.openai.com/v1'} (${code}): start the model server or check the base URL`);
+      return new ProviderError(
+        'unreachable',
+        `nothing answers at ${baseURL || 'https://api.openai.com/v1'} (${code}): start the model server or check the base URL`,
+      );
     }
     return new ProviderError('connection', `cannot reach the model endpoint (${code ?? e.message})`);
   }
   if (e instanceof APIError && typeof e.status === 'number') {
     const retryAfterMs = retryAfter(e.headers);
-    return new ProviderError(kindOf(e.status), `${e.status} ${apiMessage(e)}`, { status: e.status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+    return new ProviderError(kindOf(e.status), `${e.status} ${apiMessage(e)}`, {
+      status: e.status,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   }
   // A socket reset mid-stream surfaces as a plain Error ("terminated", ECONNRESET).
   const message = e instanceof Error ? e.message : String(e);

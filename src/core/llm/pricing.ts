@@ -43,11 +43,13 @@ export function priceFor(model: string, prices: PriceTable): ModelPrice | undefi
 
 /** Checks a user-supplied table: { "model": { "input": n, "output": n, "cachedInput"?: n } }. */
 export function parsePriceTable(data: unknown): PriceTable | string {
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return 'a price table is an object of model names to {"input", "output"} prices per million tokens';
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    return 'a price table is an object of model names to {"input", "output"} prices per million tokens';
   const table: PriceTable = {};
   for (const [model, value] of Object.entries(data as Record<string, unknown>)) {
     const v = value as Partial<ModelPrice> | null;
-    if (!v || typeof v.input !== 'number' || typeof v.output !== 'number') return `price for "${model}" needs numeric "input" and "output" (dollars per million tokens)`;
+    if (!v || typeof v.input !== 'number' || typeof v.output !== 'number')
+      return `price for "${model}" needs numeric "input" and "output" (dollars per million tokens)`;
     table[model] = { input: v.input, output: v.output, ...(typeof v.cachedInput === 'number' ? { cachedInput: v.cachedInput } : {}) };
   }
   return table;

@@ -50,7 +50,16 @@ export interface ChatProvider {
 }
 
 /** `unreachable`: nothing listens there (refused, unknown host): retrying will not help. */
-export type ProviderErrorKind = 'rate-limit' | 'server' | 'connection' | 'unreachable' | 'auth' | 'bad-request' | 'not-found' | 'cancelled' | 'other';
+export type ProviderErrorKind =
+  | 'rate-limit'
+  | 'server'
+  | 'connection'
+  | 'unreachable'
+  | 'auth'
+  | 'bad-request'
+  | 'not-found'
+  | 'cancelled'
+  | 'other';
 
 export class ProviderError extends Error {
   constructor(

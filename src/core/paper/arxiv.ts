@@ -28,7 +28,7 @@ export function parseArxivRef(input: string): ArxivRef | undefined {
   const id = m[1]!;
   // Since 2015 (1501.xxxxx) the number after the dot has five digits; before, four.
   const dotted = /^(\d{4})\.(\d+)$/.exec(id);
-  if (dotted && (Number(dotted[1]) >= 1501) !== (dotted[2]!.length === 5)) return undefined;
+  if (dotted && Number(dotted[1]) >= 1501 !== (dotted[2]!.length === 5)) return undefined;
   const version = NEW_STYLE.test(s) ? m[3] : m[2];
   return { id, ...(version ? { version } : {}) };
 }
@@ -89,13 +89,19 @@ export async function downloadArxiv(ref: ArxivRef, opts: DownloadOptions): Promi
   const pdfRes = await get(`${base}/pdf/${shown}`);
   if (!pdfRes.ok) {
     if (pdfRes.error.code === 'cancelled') return pdfRes;
-    if (pdfRes.error.code === 'unsupported') return fail('unsupported', `arXiv's PDF of ${shown} is too large (${pdfRes.error.message}); pass a downloaded PDF`);
+    if (pdfRes.error.code === 'unsupported')
+      return fail('unsupported', `arXiv's PDF of ${shown} is too large (${pdfRes.error.message}); pass a downloaded PDF`);
     return fail(pdfRes.error.code, `could not reach arXiv (${pdfRes.error.message}); check your connection or pass a downloaded PDF`);
   }
   const res = pdfRes.value;
   if (res.status === 404 || res.status === 410) return fail('not-found', `arXiv has no paper ${shown}; check the id`);
-  if (res.status !== 200) return fail('network', `arXiv answered HTTP ${res.status} for ${shown}; try again later or pass a downloaded PDF`);
-  if (!isPdf(res.bytes)) return fail('bad-input', `arXiv sent something other than a PDF for ${shown} (${res.headers['content-type'] ?? 'no type'}); try again later or pass a downloaded PDF`);
+  if (res.status !== 200)
+    return fail('network', `arXiv answered HTTP ${res.status} for ${shown}; try again later or pass a downloaded PDF`);
+  if (!isPdf(res.bytes))
+    return fail(
+      'bad-input',
+      `arXiv sent something other than a PDF for ${shown} (${res.headers['content-type'] ?? 'no type'}); try again later or pass a downloaded PDF`,
+    );
   const version = ref.version ?? versionFrom(res.url, res.headers['content-disposition']);
   const arxivId = ref.id + (version ?? '');
   const warnings: string[] = [];
@@ -119,7 +125,10 @@ export async function downloadArxiv(ref: ArxivRef, opts: DownloadOptions): Promi
  * names the e-print). Cached beside downloads as `eprint-<id>.bin`; a failed fetch is a warning.
  * @returns the source bytes (undefined when arXiv has none, or sends a PDF), and warnings.
  */
-export async function downloadEprint(arxivId: string, opts: DownloadOptions): Promise<Result<{ source?: Uint8Array; fromCache: boolean; warnings: string[] }>> {
+export async function downloadEprint(
+  arxivId: string,
+  opts: DownloadOptions,
+): Promise<Result<{ source?: Uint8Array; fromCache: boolean; warnings: string[] }>> {
   const file = opts.cacheRoot ? path.join(opts.cacheRoot, 'arxiv', `eprint-${arxivId.replace(/\//g, '_')}.bin`) : undefined;
   if (file && !opts.noCache) {
     const hit = readBytes(file);
@@ -128,14 +137,24 @@ export async function downloadEprint(arxivId: string, opts: DownloadOptions): Pr
   const base = (opts.baseUrl || ARXIV_BASE_URL).replace(/\/+$/, '');
   const url = `${base}/e-print/${arxivId}`;
   opts.onRequest?.(url);
-  const res = await opts.fetcher({ url, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+  const res = await opts.fetcher({
+    url,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  });
   if (!res.ok) {
     if (res.error.code === 'cancelled') return res;
-    return ok({ fromCache: false, warnings: [`arXiv:${arxivId}: the e-print source was not fetched (${res.error.message}); structure from this PDF alone`] });
+    return ok({
+      fromCache: false,
+      warnings: [`arXiv:${arxivId}: the e-print source was not fetched (${res.error.message}); structure from this PDF alone`],
+    });
   }
   const source = res.value.status === 200 && !isPdf(res.value.bytes) && res.value.bytes.length > 0 ? res.value.bytes : undefined;
   if (res.value.status !== 200 && res.value.status !== 404) {
-    return ok({ fromCache: false, warnings: [`arXiv:${arxivId}: arXiv answered HTTP ${res.value.status} for the e-print; structure from this PDF alone`] });
+    return ok({
+      fromCache: false,
+      warnings: [`arXiv:${arxivId}: arXiv answered HTTP ${res.value.status} for the e-print; structure from this PDF alone`],
+    });
   }
   // An empty file records "arXiv has no source": it is not asked again.
   if (file) writeFileAtomic(file, source ?? new Uint8Array());

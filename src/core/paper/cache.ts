@@ -112,6 +112,8 @@ function isPaper(p: unknown): p is Paper {
     typeof o.title === 'string' &&
     !!o.source &&
     typeof o.source === 'object' &&
-    ['sections', 'equations', 'figures', 'tables', 'algorithms', 'passages', 'warnings', 'authors', 'pages'].every((k) => Array.isArray(o[k]))
+    ['sections', 'equations', 'figures', 'tables', 'algorithms', 'passages', 'warnings', 'authors', 'pages'].every((k) =>
+      Array.isArray(o[k]),
+    )
   );
 }

@@ -48,7 +48,9 @@ export function latexAlgorithms(body: string): AlgorithmLine[][] {
 
 /** A listing as written; escapeinside delimiters such as `(@$\alpha$@)` become LaTeX in `$…$`. */
 function listingLines(text: string, options: string): AlgorithmLine[] {
-  const esc = /escapeinside\s*=\s*\{?([^{},\s]{1,3})\}?\s*\{?([^{},\s]{1,3})\}?/.exec(options) ?? /escapeinside\s*=\s*\{(.{1,3})\}\{(.{1,3})\}/.exec(options);
+  const esc =
+    /escapeinside\s*=\s*\{?([^{},\s]{1,3})\}?\s*\{?([^{},\s]{1,3})\}?/.exec(options) ??
+    /escapeinside\s*=\s*\{(.{1,3})\}\{(.{1,3})\}/.exec(options);
   let t = text.replace(/^\s*\n/, '').replace(/\s+$/, '');
   const marks: string[] = [];
   if (esc) {
@@ -85,7 +87,8 @@ const KEYWORDS: Record<string, [before: string, after: string, indent: number]> 
 function pseudoLines(text: string): AlgorithmLine[] {
   const lines: AlgorithmLine[] = [];
   let indent = 0;
-  const re = /\\(State|Statex|STATE|If|IF|ElsIf|ELSIF|Else|ELSE|EndIf|ENDIF|For|FOR|ForAll|FORALL|ForEach|EndFor|ENDFOR|While|WHILE|EndWhile|ENDWHILE|Repeat|REPEAT|Until|UNTIL|Loop|LOOP|EndLoop|ENDLOOP|Require|REQUIRE|Ensure|ENSURE|Input|Output|Return|RETURN|Procedure|EndProcedure|Function|EndFunction|Call|Comment|COMMENT|PRINT|Print)(?![a-zA-Z])/g;
+  const re =
+    /\\(State|Statex|STATE|If|IF|ElsIf|ELSIF|Else|ELSE|EndIf|ENDIF|For|FOR|ForAll|FORALL|ForEach|EndFor|ENDFOR|While|WHILE|EndWhile|ENDWHILE|Repeat|REPEAT|Until|UNTIL|Loop|LOOP|EndLoop|ENDLOOP|Require|REQUIRE|Ensure|ENSURE|Input|Output|Return|RETURN|Procedure|EndProcedure|Function|EndFunction|Call|Comment|COMMENT|PRINT|Print)(?![a-zA-Z])/g;
   const hits = [...text.matchAll(re)].filter((m) => !isEscaped(text, m.index!));
   for (let k = 0; k < hits.length; k++) {
     const m = hits[k]!;
@@ -129,7 +132,8 @@ function pseudoLines(text: string): AlgorithmLine[] {
       indent++;
       continue;
     }
-    const label = { Require: 'Require: ', Ensure: 'Ensure: ', Input: 'Input: ', Output: 'Output: ', Return: 'return ', Print: 'print ' }[name] ?? '';
+    const label =
+      { Require: 'Require: ', Ensure: 'Ensure: ', Input: 'Input: ', Output: 'Output: ', Return: 'return ', Print: 'print ' }[name] ?? '';
     lines.push({ indent, latex: `${label}${rest}` });
   }
   // Text outside any command (a bare algorithmic body) is still shown.
@@ -138,7 +142,28 @@ function pseudoLines(text: string): AlgorithmLine[] {
 }
 
 function canonical(cmd: string): string {
-  const map: Record<string, string> = { STATE: 'State', Statex: 'State', IF: 'If', ELSIF: 'ElsIf', ELSE: 'Else', ENDIF: 'EndIf', FOR: 'For', FORALL: 'ForAll', ENDFOR: 'EndFor', WHILE: 'While', ENDWHILE: 'EndWhile', REPEAT: 'Repeat', UNTIL: 'Until', LOOP: 'Loop', ENDLOOP: 'EndLoop', REQUIRE: 'Require', ENSURE: 'Ensure', RETURN: 'Return', COMMENT: 'Comment', PRINT: 'Print' };
+  const map: Record<string, string> = {
+    STATE: 'State',
+    Statex: 'State',
+    IF: 'If',
+    ELSIF: 'ElsIf',
+    ELSE: 'Else',
+    ENDIF: 'EndIf',
+    FOR: 'For',
+    FORALL: 'ForAll',
+    ENDFOR: 'EndFor',
+    WHILE: 'While',
+    ENDWHILE: 'EndWhile',
+    REPEAT: 'Repeat',
+    UNTIL: 'Until',
+    LOOP: 'Loop',
+    ENDLOOP: 'EndLoop',
+    REQUIRE: 'Require',
+    ENSURE: 'Ensure',
+    RETURN: 'Return',
+    COMMENT: 'Comment',
+    PRINT: 'Print',
+  };
   return map[cmd] ?? cmd;
 }
 
@@ -148,12 +173,20 @@ function algorithm2eLines(text: string, indent = 0): AlgorithmLine[] {
   let i = 0;
   let buf = '';
   const push = (): void => {
-    const t = buf.replace(/\\caption\s*\{[^}]*\}|\\label\s*\{[^}]*\}|\\(SetAlgoLined|DontPrintSemicolon|LinesNumbered|SetKwInOut|SetKwFunction|SetKw)[^\n]*/g, '').trim();
+    const t = buf
+      .replace(
+        /\\caption\s*\{[^}]*\}|\\label\s*\{[^}]*\}|\\(SetAlgoLined|DontPrintSemicolon|LinesNumbered|SetKwInOut|SetKwFunction|SetKw)[^\n]*/g,
+        '',
+      )
+      .trim();
     if (t) lines.push({ indent, latex: t });
     buf = '';
   };
   while (i < text.length) {
-    const m = /^\\(For|ForEach|ForAll|While|If|uIf|ElseIf|uElseIf|Else|uElse|eIf|Repeat|KwIn|KwOut|KwData|KwResult|Return|KwRet)(?![a-zA-Z])/.exec(text.slice(i));
+    const m =
+      /^\\(For|ForEach|ForAll|While|If|uIf|ElseIf|uElseIf|Else|uElse|eIf|Repeat|KwIn|KwOut|KwData|KwResult|Return|KwRet)(?![a-zA-Z])/.exec(
+        text.slice(i),
+      );
     if (text.startsWith('\\;', i)) {
       push();
       i += 2;
@@ -163,13 +196,29 @@ function algorithm2eLines(text: string, indent = 0): AlgorithmLine[] {
       let at = i + m[0].length;
       if (/^(KwIn|KwOut|KwData|KwResult|Return|KwRet)$/.test(name)) {
         const a = readArg(text, at);
-        lines.push({ indent, latex: `${{ KwIn: 'Input: ', KwOut: 'Output: ', KwData: 'Data: ', KwResult: 'Result: ', Return: 'return ', KwRet: 'return ' }[name]}${a?.content ?? ''}` });
+        lines.push({
+          indent,
+          latex: `${{ KwIn: 'Input: ', KwOut: 'Output: ', KwData: 'Data: ', KwResult: 'Result: ', Return: 'return ', KwRet: 'return ' }[name]}${a?.content ?? ''}`,
+        });
         i = a ? a.end : at;
         continue;
       }
       const cond = /Else$|^uElse$/.test(name) ? undefined : readArg(text, at);
       if (cond) at = cond.end;
-      const word = { For: 'for', ForEach: 'for each', ForAll: 'for all', While: 'while', If: 'if', uIf: 'if', ElseIf: 'else if', uElseIf: 'else if', Else: 'else', uElse: 'else', eIf: 'if', Repeat: 'repeat' }[name]!;
+      const word = {
+        For: 'for',
+        ForEach: 'for each',
+        ForAll: 'for all',
+        While: 'while',
+        If: 'if',
+        uIf: 'if',
+        ElseIf: 'else if',
+        uElseIf: 'else if',
+        Else: 'else',
+        uElse: 'else',
+        eIf: 'if',
+        Repeat: 'repeat',
+      }[name]!;
       const suffix = /If$/.test(name) || name === 'eIf' ? ' then' : /^(For|ForEach|ForAll|While)$/.test(name) ? ' do' : '';
       lines.push({ indent, latex: cond ? `${word} ${cond.content}${suffix}` : word });
       const block = readArg(text, at);

@@ -89,8 +89,12 @@ export function theCounter(c: Counters, name: string, depth = 0): string {
   const template = c.templates.get(n) ?? `\\arabic{${n}}`;
   if (depth > 6) return String(getCounter(c, n));
   const rendered = template
-    .replace(/\\(arabic|alph|Alph|roman|Roman|fnsymbol)\s*\{([a-zA-Z@*]+)\}/g, (_all, style: string, counter: string) => format(style, getCounter(c, counter)))
-    .replace(/\\@(arabic|alph|Alph|roman|Roman)\s*\\c@([a-zA-Z]+)/g, (_all, style: string, counter: string) => format(style, getCounter(c, counter)))
+    .replace(/\\(arabic|alph|Alph|roman|Roman|fnsymbol)\s*\{([a-zA-Z@*]+)\}/g, (_all, style: string, counter: string) =>
+      format(style, getCounter(c, counter)),
+    )
+    .replace(/\\@(arabic|alph|Alph|roman|Roman)\s*\\c@([a-zA-Z]+)/g, (_all, style: string, counter: string) =>
+      format(style, getCounter(c, counter)),
+    )
     .replace(/\\the([a-zA-Z]+)/g, (_all, counter: string) => theCounter(c, counter, depth + 1))
     .replace(/\\[a-zA-Z@]+\s*/g, '')
     .replace(/[{}]/g, '')
@@ -124,7 +128,21 @@ function letters(n: number): string {
 
 function roman(n: number): string {
   if (n <= 0 || n >= 4000) return String(n);
-  const table: [number, string][] = [[1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+  const table: [number, string][] = [
+    [1000, 'M'],
+    [900, 'CM'],
+    [500, 'D'],
+    [400, 'CD'],
+    [100, 'C'],
+    [90, 'XC'],
+    [50, 'L'],
+    [40, 'XL'],
+    [10, 'X'],
+    [9, 'IX'],
+    [5, 'V'],
+    [4, 'IV'],
+    [1, 'I'],
+  ];
   let out = '';
   let v = n;
   for (const [value, sym] of table) {

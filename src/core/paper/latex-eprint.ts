@@ -48,7 +48,10 @@ export async function readEprint(bytes: Uint8Array, name: string): Promise<Resul
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-        return fail('unsupported', `${name}: the e-print unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MB; give the main .tex file of an unpacked copy`);
+        return fail(
+          'unsupported',
+          `${name}: the e-print unpacks to more than ${MAX_UNPACKED_BYTES / 1024 / 1024} MB; give the main .tex file of an unpacked copy`,
+        );
       }
       return fail('bad-input', `${name}: the e-print archive is damaged (${(e as Error).message}); download it again`);
     }
@@ -56,7 +59,10 @@ export async function readEprint(bytes: Uint8Array, name: string): Promise<Resul
   if (isTar(raw)) return readTar(raw, name);
   const text = Buffer.from(raw.subarray(0, 4 * 1024 * 1024)).toString('utf8');
   if (looksLikeTex(text)) return ok({ files: new Map([['main.tex', raw]]), kind: 'single', warnings: [] });
-  return fail('bad-input', `${name}: neither a .tar.gz of LaTeX sources nor a gzipped .tex file; give the paper's PDF or its unpacked sources`);
+  return fail(
+    'bad-input',
+    `${name}: neither a .tar.gz of LaTeX sources nor a gzipped .tex file; give the paper's PDF or its unpacked sources`,
+  );
 }
 
 /** Why an entry is refused, or undefined when it may be kept. */
@@ -84,7 +90,8 @@ function readTar(raw: Uint8Array, name: string): Promise<Result<EprintFiles>> {
     };
     const parser = new Parser({
       onwarn: (code: string, message: string) => {
-        if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ABORT') failed ??= fail('bad-input', `${name}: the e-print archive is damaged (${message}); download it again`);
+        if (code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ABORT')
+          failed ??= fail('bad-input', `${name}: the e-print archive is damaged (${message}); download it again`);
         else warnings.push(`${name}: ${message}`);
       },
     });
@@ -98,7 +105,10 @@ function readTar(raw: Uint8Array, name: string): Promise<Result<EprintFiles>> {
       }
       total += entry.size;
       if (entries > MAX_ENTRIES || total > MAX_UNPACKED_BYTES) {
-        failed ??= fail('unsupported', `${name}: the e-print holds more than ${MAX_ENTRIES} files or ${MAX_UNPACKED_BYTES / 1024 / 1024} MB; give the main .tex file of an unpacked copy`);
+        failed ??= fail(
+          'unsupported',
+          `${name}: the e-print holds more than ${MAX_ENTRIES} files or ${MAX_UNPACKED_BYTES / 1024 / 1024} MB; give the main .tex file of an unpacked copy`,
+        );
         entry.resume();
         return;
       }
@@ -111,7 +121,9 @@ function readTar(raw: Uint8Array, name: string): Promise<Result<EprintFiles>> {
       entry.on('data', (c: Buffer) => chunks.push(c));
       entry.on('end', () => files.set(key, new Uint8Array(Buffer.concat(chunks))));
     });
-    parser.on('error', (e: Error) => finish(fail('bad-input', `${name}: the e-print archive is damaged (${e.message}); download it again`)));
+    parser.on('error', (e: Error) =>
+      finish(fail('bad-input', `${name}: the e-print archive is damaged (${e.message}); download it again`)),
+    );
     parser.on('end', () => {
       if (failed) return finish(failed);
       if (!files.size) return finish(fail('bad-input', `${name}: the e-print archive holds no readable files; download it again`));

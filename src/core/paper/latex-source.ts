@@ -111,7 +111,9 @@ export function chooseMainFile(tree: SourceTree): Result<{ main: string; others:
   const readme = tree.read('00README.json');
   if (readme) {
     try {
-      const top = (JSON.parse(readme) as { sources?: { filename?: string; usage?: string }[] }).sources?.find((s) => s.usage === 'toplevel');
+      const top = (JSON.parse(readme) as { sources?: { filename?: string; usage?: string }[] }).sources?.find(
+        (s) => s.usage === 'toplevel',
+      );
       if (top?.filename && tree.read(top.filename) !== undefined) return ok({ main: top.filename, others: [] });
     } catch {
       // Not the JSON we expected: fall back to looking at the files.
@@ -127,7 +129,8 @@ export function chooseMainFile(tree: SourceTree): Result<{ main: string; others:
     if (/^(standalone|subfiles)$/.test(cls[1]!.trim())) continue;
     candidates.push({ rel, text });
   }
-  if (!candidates.length) return fail('bad-input', `no main .tex file (with \\documentclass) in ${tree.name}; give the main .tex file itself`);
+  if (!candidates.length)
+    return fail('bad-input', `no main .tex file (with \\documentclass) in ${tree.name}; give the main .tex file itself`);
   if (candidates.length === 1) return ok({ main: candidates[0]!.rel, others: [] });
   const inputted = new Set<string>();
   const inputsOthers = new Set<string>();
@@ -144,7 +147,10 @@ export function chooseMainFile(tree: SourceTree): Result<{ main: string; others:
   // A conventional name first, then a file nobody inputs, then one that inputs the others.
   const hasBbl = (rel: string) => known.has(rel.replace(/\.tex$/i, '.bbl'));
   const score = (c: { rel: string }) =>
-    (hasBbl(c.rel) ? 0 : 8) + (PREFERRED_MAIN.test(path.posix.basename(c.rel)) ? 0 : 4) + (inputted.has(c.rel) ? 2 : 0) + (inputsOthers.has(c.rel) ? 0 : 1);
+    (hasBbl(c.rel) ? 0 : 8) +
+    (PREFERRED_MAIN.test(path.posix.basename(c.rel)) ? 0 : 4) +
+    (inputted.has(c.rel) ? 2 : 0) +
+    (inputsOthers.has(c.rel) ? 0 : 1);
   const ranked = [...candidates].sort((a, b) => score(a) - score(b) || depth(a.rel) - depth(b.rel) || b.text.length - a.text.length);
   return ok({ main: ranked[0]!.rel, others: ranked.slice(1).map((c) => c.rel) });
 }
@@ -206,7 +212,10 @@ export function loadLatex(tree: SourceTree, mainFile: string): Result<LatexSourc
   const cls = /\\documentclass\s*(?:\[([^\]]*)\])?\s*\{([^}]*)\}/.exec(preamble);
   let localPackages = '';
   for (const m of preamble.matchAll(/\\(?:usepackage|RequirePackage)\s*(?:\[[^\]]*\])?\s*\{([^}]*)\}/g)) {
-    for (const name of m[1]!.split(',').map((n) => n.trim()).filter(Boolean)) {
+    for (const name of m[1]!
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean)) {
       const sty = tree.read(path.posix.join(state.mainDir, `${name}.sty`));
       if (sty !== undefined && localPackages.length < 2 * 1024 * 1024) localPackages += '\n' + clean(sty);
     }

@@ -7,7 +7,8 @@ import { findEnvEnd, isEscaped, readArg, readOptArg, splitRows } from './latex-s
 const TABULARS = ['tabular', 'tabular*', 'tabularx', 'tabulary', 'longtable', 'array', 'tblr', 'NiceTabular'];
 /** Mandatory arguments before the column spec (the width of tabular* and tabularx). */
 const WIDTH_ARGS: Record<string, number> = { 'tabular*': 1, tabularx: 1, tabulary: 1 };
-const RULES = /\\(hline|toprule|midrule|bottomrule|cline|cmidrule|specialrule|addlinespace|arrayrulecolor|rowcolor|hhline|Xhline|morecmidrules)(?![a-zA-Z])(?:\s*\[[^\]]*\]|\s*\([^)]*\))*(?:\s*\{[^}]*\})*/g;
+const RULES =
+  /\\(hline|toprule|midrule|bottomrule|cline|cmidrule|specialrule|addlinespace|arrayrulecolor|rowcolor|hhline|Xhline|morecmidrules)(?![a-zA-Z])(?:\s*\[[^\]]*\]|\s*\([^)]*\))*(?:\s*\{[^}]*\})*/g;
 
 /**
  * The grids of every tabular-like environment in `body`, in order.

@@ -4,7 +4,17 @@
 import type { Result } from '../errors';
 import { ok } from '../errors';
 import type { Counters } from './latex-counters';
-import { format, newCounters, numberWithin, numberWithout, setCounter, setTemplate, stepCounter, getCounter, theCounter } from './latex-counters';
+import {
+  format,
+  newCounters,
+  numberWithin,
+  numberWithout,
+  setCounter,
+  setTemplate,
+  stepCounter,
+  getCounter,
+  theCounter,
+} from './latex-counters';
 import { findEnvEnd, isEscaped, matchBrace, readArg, readOptArg, readStarOptArg, splitRows } from './latex-scan';
 import type { LatexSource, SourceTree } from './latex-source';
 import { chooseMainFile, loadLatex, otherMainsWarning } from './latex-source';
@@ -113,7 +123,15 @@ interface Scan {
 }
 
 /** LaTeX sectioning levels (\part -1 … \subparagraph 5). */
-const LATEX_LEVEL: Record<string, number> = { part: -1, chapter: 0, section: 1, subsection: 2, subsubsection: 3, paragraph: 4, subparagraph: 5 };
+const LATEX_LEVEL: Record<string, number> = {
+  part: -1,
+  chapter: 0,
+  section: 1,
+  subsection: 2,
+  subsubsection: 3,
+  paragraph: 4,
+  subparagraph: 5,
+};
 
 /** Environments that get one number for the whole display. */
 const SINGLE = new Set(['equation', 'multline', 'dmath', 'dgroup', 'math', 'displaymath']);
@@ -121,13 +139,35 @@ const SINGLE = new Set(['equation', 'multline', 'dmath', 'dgroup', 'math', 'disp
 const ROWS = new Set(['align', 'flalign', 'alignat', 'gather', 'eqnarray', 'xalignat', 'xxalignat', 'IEEEeqnarray']);
 
 const FLOATS: Record<string, CaptionKind> = {
-  figure: 'figure', wrapfigure: 'figure', SCfigure: 'figure', sidewaysfigure: 'figure', figwindow: 'figure',
-  table: 'table', wraptable: 'table', SCtable: 'table', sidewaystable: 'table', longtable: 'table', tabwindow: 'table',
-  algorithm: 'algorithm', algorithm2e: 'algorithm',
+  figure: 'figure',
+  wrapfigure: 'figure',
+  SCfigure: 'figure',
+  sidewaysfigure: 'figure',
+  figwindow: 'figure',
+  table: 'table',
+  wraptable: 'table',
+  SCtable: 'table',
+  sidewaystable: 'table',
+  longtable: 'table',
+  tabwindow: 'table',
+  algorithm: 'algorithm',
+  algorithm2e: 'algorithm',
 };
 
 /** Environments whose content is not prose. */
-const OPAQUE = new Set(['verbatim', 'Verbatim', 'lstlisting', 'minted', 'comment', 'tikzpicture', 'pgfpicture', 'picture', 'filecontents', 'tikzcd', 'forest']);
+const OPAQUE = new Set([
+  'verbatim',
+  'Verbatim',
+  'lstlisting',
+  'minted',
+  'comment',
+  'tikzpicture',
+  'pgfpicture',
+  'picture',
+  'filecontents',
+  'tikzcd',
+  'forest',
+]);
 
 const LISTS = new Set(['itemize', 'enumerate', 'description', 'compactitem', 'compactenum', 'inparaenum']);
 
@@ -162,7 +202,8 @@ export function latexToPaper(src: LatexSource, info: LatexInfo): Paper {
   };
   collectTheorems(scan, src.localPackages + '\n' + src.preamble);
   // Shorthands such as \be → \begin{equation} must be seen by the scanner.
-  const structural = (_n: string, m: { body: string }) => /\\(begin|end|section|subsection|subsubsection|label|caption|appendix|tag|nonumber|notag|\[|\])(?![a-zA-Z])|\$\$/.test(m.body);
+  const structural = (_n: string, m: { body: string }) =>
+    /\\(begin|end|section|subsection|subsubsection|label|caption|appendix|tag|nonumber|notag|\[|\])(?![a-zA-Z])|\$\$/.test(m.body);
   const preamble = expandMacros(src.localPackages + '\n' + src.preamble, macros, structural);
   const body = expandMacros(src.body, macros, structural);
   readSettings(scan, preamble);
@@ -184,7 +225,8 @@ function collectTheorems(scan: Scan, preamble: string): void {
   }
 }
 
-const SETTINGS = /\\(numberwithin|counterwithin|counterwithout|renewcommand|setcounter|addtocounter|stepcounter|refstepcounter|@addtoreset|title|icmltitle|author|icmlauthor|abstract)(?![a-zA-Z])(\*?)/g;
+const SETTINGS =
+  /\\(numberwithin|counterwithin|counterwithout|renewcommand|setcounter|addtocounter|stepcounter|refstepcounter|@addtoreset|title|icmltitle|author|icmlauthor|abstract)(?![a-zA-Z])(\*?)/g;
 
 /** Numbering settings, title and authors in the preamble (or a local package). */
 function readSettings(scan: Scan, text: string): void {
@@ -464,7 +506,14 @@ function environment(scan: Scan, s: string, which: 'begin' | 'end', rawName: str
       {
         const parent = theCounter(scan.counters, 'equation');
         const group: RawEquation = { number: parent, section: sectionNumber(scan), latex: '' };
-        scan.subeq = { parent, count: 0, saved: getCounter(scan.counters, 'equation'), group, at: scan.equations.length, ...(scan.target ? { outer: scan.target } : {}) };
+        scan.subeq = {
+          parent,
+          count: 0,
+          saved: getCounter(scan.counters, 'equation'),
+          group,
+          at: scan.equations.length,
+          ...(scan.target ? { outer: scan.target } : {}),
+        };
         scan.target = { kind: 'equation', number: parent, item: group };
       }
       return at;
@@ -591,7 +640,8 @@ function nextEquationNumber(scan: Scan): string {
  * inside another (an algorithm in a wrapfigure) takes its own counter, as LaTeX counts it.
  */
 function floatEnvironment(scan: Scan, kind: CaptionKind, body: string): void {
-  const re = /\\(caption|captionof|label|subcaption|subcaptionbox|subfloat|subref)(?![a-zA-Z@])|\\begin\s*\{(subfigure|subtable|subfloat|minipage|algorithm|algorithm2e|table|figure)\*?\}/g;
+  const re =
+    /\\(caption|captionof|label|subcaption|subcaptionbox|subfloat|subref)(?![a-zA-Z@])|\\begin\s*\{(subfigure|subtable|subfloat|minipage|algorithm|algorithm2e|table|figure)\*?\}/g;
   let own = '';
   let last = 0;
   for (let m = re.exec(body); m; m = re.exec(body)) {
@@ -668,7 +718,12 @@ function flush(scan: Scan): void {
     const { rest, notes } = extractFootnotes(chunk);
     const runIn = scan.runIn;
     scan.runIn = undefined;
-    scan.passages.push({ kind: /\\item(?![a-zA-Z])/.test(rest) ? 'list' : 'paragraph', heading, raw: rest, ...(runIn !== undefined ? { runIn } : {}) });
+    scan.passages.push({
+      kind: /\\item(?![a-zA-Z])/.test(rest) ? 'list' : 'paragraph',
+      heading,
+      raw: rest,
+      ...(runIn !== undefined ? { runIn } : {}),
+    });
     for (const n of notes) scan.passages.push({ kind: 'footnote', heading, raw: n });
   }
 }
@@ -768,7 +823,8 @@ function assemble(scan: Scan, src: LatexSource, info: LatexInfo, macros: Macros,
   const mdCtx: TextContext = { ...ctx, keepMath: true };
   const push = (kind: PassageKind, sectionId: string, t: string, extra: Partial<Passage> = {}) => {
     // A stray bracket or rule left from layout commands is not a passage.
-    if (/[\p{L}\p{N}]/u.test(t)) passages.push({ id: `p:${passages.length + 1}`, kind, sectionId, text: t, page: 0, anchors: [], ...extra });
+    if (/[\p{L}\p{N}]/u.test(t))
+      passages.push({ id: `p:${passages.length + 1}`, kind, sectionId, text: t, page: 0, anchors: [], ...extra });
   };
   if (abstract) push('abstract', '', abstract, markdownOf(scan.abstract!, abstract));
   const equationIds = new Map(equations.map((e) => [e.number, e.id]));
@@ -789,16 +845,28 @@ function assemble(scan: Scan, src: LatexSource, info: LatexInfo, macros: Macros,
       push('table', sectionId, rows.map((r) => r.filter(Boolean).join(' ')).join('\n'), { rows });
     } else if (p.kind === 'code') {
       const lines = (p.code ?? []).map(
-        (l) => '    '.repeat(l.indent) + (l.code !== undefined ? l.code.replace(/\u0000(\d+)\u0000/g, (_all, k: string) => flattenText(l.marks?.[Number(k)] ?? '', ctx)) : flattenText(l.latex ?? '', mdCtx)),
+        (l) =>
+          '    '.repeat(l.indent) +
+          (l.code !== undefined
+            ? l.code.replace(/\u0000(\d+)\u0000/g, (_all, k: string) => flattenText(l.marks?.[Number(k)] ?? '', ctx))
+            : flattenText(l.latex ?? '', mdCtx)),
       );
       push('code', sectionId, lines.join('\n'));
     } else if (p.caption !== undefined) {
-      push(p.kind, sectionId, captionText[p.caption]!, markdownOf(scan.captions[p.caption]!.raw, captionText[p.caption]!, captionPrefix(scan.captions[p.caption]!, scan.algorithm2e)));
+      push(
+        p.kind,
+        sectionId,
+        captionText[p.caption]!,
+        markdownOf(scan.captions[p.caption]!.raw, captionText[p.caption]!, captionPrefix(scan.captions[p.caption]!, scan.algorithm2e)),
+      );
     } else {
       const body = text(p.raw);
       const runIn = p.runIn !== undefined ? text(p.runIn) : '';
       const md = markdownOf(p.raw, body);
-      push(p.kind, sectionId, runIn ? `${runIn} ${body}` : body, { ...(runIn ? { runIn } : {}), ...(md.markdown !== undefined && runIn ? { markdown: `${runIn} ${md.markdown}` } : md) });
+      push(p.kind, sectionId, runIn ? `${runIn} ${body}` : body, {
+        ...(runIn ? { runIn } : {}),
+        ...(md.markdown !== undefined && runIn ? { markdown: `${runIn} ${md.markdown}` } : md),
+      });
     }
   }
 
@@ -877,7 +945,10 @@ export function splitAuthors(raws: string[], ctx: TextContext): string[] {
       for (const piece of cleaned.split(/\\(?:quad|qquad|hspace\*?\s*\{[^}]*\}|hfill|newline)(?![a-zA-Z])/)) {
         const flat = flattenText(piece, ctx);
         for (const name of flat.split(/\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*/)) {
-          const n = name.replace(/[*†‡§¶#∗⋆\d]+$/u, '').replace(/^[*†‡§¶#∗⋆\d]+/u, '').trim();
+          const n = name
+            .replace(/[*†‡§¶#∗⋆\d]+$/u, '')
+            .replace(/^[*†‡§¶#∗⋆\d]+/u, '')
+            .trim();
           if (n && n.length <= 80 && /\p{L}/u.test(n) && !n.includes('@') && !names.includes(n)) names.push(n);
         }
       }

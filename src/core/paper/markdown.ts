@@ -10,7 +10,8 @@
 import type { Paper, Passage, Section } from './model';
 
 /** Why the reference list is not in the Markdown, said where it would stand. */
-export const REFERENCES_NOTE = '(The reference list is left out: code cites the paper\'s own sections, equations, tables and figures, and the list would take a large share of every prompt.)';
+export const REFERENCES_NOTE =
+  "(The reference list is left out: code cites the paper's own sections, equations, tables and figures, and the list would take a large share of every prompt.)";
 
 export interface MarkdownOptions {
   /** Keep the reference list's entries (default false: one line says they are left out). */
@@ -41,7 +42,8 @@ export function paperMarkdown(paper: Paper, options: MarkdownOptions = {}): stri
   const inFigure = new Set<Passage>();
   passages.forEach((p, k) => {
     if (p.kind !== 'caption' || !/^(Figure|Fig\.)/.test(p.text)) return;
-    for (let j = k - 1; j >= 0 && passages[j]!.kind === 'other' && passages[j]!.page === p.page && passages[j]!.sectionId; j--) inFigure.add(passages[j]!);
+    for (let j = k - 1; j >= 0 && passages[j]!.kind === 'other' && passages[j]!.page === p.page && passages[j]!.sectionId; j--)
+      inFigure.add(passages[j]!);
   });
   let last = '';
 
@@ -109,12 +111,17 @@ export function paperMarkdown(paper: Paper, options: MarkdownOptions = {}): stri
   // Numbered items the passages never showed (a PDF whose equation lines were not found) still reach the reader.
   const shown = new Set(passages.flatMap((p) => p.equationNumbers ?? []));
   const isShown = (n: string): boolean => shown.has(n) || [...shown].some((x) => x.startsWith(n) && /^[a-z]$/.test(x.slice(n.length)));
-  const missing = paper.equations.filter((e) => !isShown(e.number) && !passages.some((p) => p.kind === 'equation' && p.text.includes(`(${e.number})`)));
+  const missing = paper.equations.filter(
+    (e) => !isShown(e.number) && !passages.some((p) => p.kind === 'equation' && p.text.includes(`(${e.number})`)),
+  );
   if (missing.length && passages.some((p) => p.kind === 'equation' && p.equationNumbers)) {
     out.push('## Equations not placed in the text', ...missing.map((e) => `$$\n${e.latex ?? e.text}\n$$ (${e.number})`));
   }
   if (paper.warnings.length) out.push('## Parser warnings', paper.warnings.map((w) => `- ${oneLine(w)}`).join('\n'));
-  return `${out.join('\n\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  return `${out
+    .join('\n\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }
 
 function md(p: Passage | string): string {
@@ -148,7 +155,9 @@ function equationBlock(p: Passage, equations: Map<string, { latex?: string; text
     body = eq?.latex ?? eq?.text;
   }
   body ??= p.text.replace(/\s*(\([A-Z]?\d+(\.\d+)?[a-z]?\)\s*)+$/, '');
-  const tags = numbers.length ? numbers : /(\(([A-Z]?\d+(\.\d+)?[a-z]?)\)\s*)+$/.exec(p.text)?.[0].match(/[A-Z]?\d+(\.\d+)?[a-z]?/g) ?? [];
+  const tags = numbers.length
+    ? numbers
+    : (/(\(([A-Z]?\d+(\.\d+)?[a-z]?)\)\s*)+$/.exec(p.text)?.[0].match(/[A-Z]?\d+(\.\d+)?[a-z]?/g) ?? []);
   return `$$\n${body.trim()}\n$$${tags.length ? ` ${tagsOf(tags, equations)}` : ''}`;
 }
 
@@ -173,7 +182,10 @@ function fence(code: string): string {
 
 /** A list passage: one item a line when the reader left bullets or numbers in it. */
 function listBlock(text: string): string {
-  const items = oneLine(text).split(/\s(?=•\s)|\s(?=\(\w\)\s)/).map((x) => x.trim()).filter(Boolean);
+  const items = oneLine(text)
+    .split(/\s(?=•\s)|\s(?=\(\w\)\s)/)
+    .map((x) => x.trim())
+    .filter(Boolean);
   return items.map((i) => (i.startsWith('•') ? `- ${i.slice(1).trim()}` : `- ${i}`)).join('\n');
 }
 

@@ -22,7 +22,9 @@ export function mergeSourceWithPdf(source: Paper, pdf: Paper, info: MergeInfo): 
   // A subequations group prints no number of its own: it stands where its first part does.
   for (const g of equations) {
     if (g.page) continue;
-    const first = equations.find((e) => e.page && e.number.length === g.number.length + 1 && e.number.startsWith(g.number) && /[a-z]$/.test(e.number));
+    const first = equations.find(
+      (e) => e.page && e.number.length === g.number.length + 1 && e.number.startsWith(g.number) && /[a-z]$/.test(e.number),
+    );
     if (first) Object.assign(g, { page: first.page, rects: first.rects });
   }
   // The PDF's passages carry positions; without any (a PDF with no text layer) the source's stand in.
@@ -135,7 +137,10 @@ function mergeSections(src: Section[], pdf: Section[], warnings: string[]): { se
 
 /** "(4)" and "4" alike; TeX prints a math * as ∗ (U+2217). */
 function normNumber(n: string): string {
-  return n.replace(/[\s()]/g, '').replace(/∗/g, '*').toLowerCase();
+  return n
+    .replace(/[\s()]/g, '')
+    .replace(/∗/g, '*')
+    .toLowerCase();
 }
 
 function mergeNumbered<T extends Equation | Caption>(src: T[], pdf: T[]): T[] {
@@ -163,9 +168,17 @@ function placeByText<T extends { page: number }>(items: T[], passages: Passage[]
     const accept = probe(item);
     if (!accept) continue;
     let lo = 1;
-    for (let j = k - 1; j >= 0; j--) if (items[j]!.page > 0) { lo = items[j]!.page; break; }
+    for (let j = k - 1; j >= 0; j--)
+      if (items[j]!.page > 0) {
+        lo = items[j]!.page;
+        break;
+      }
     let hi = Infinity;
-    for (let j = k + 1; j < items.length; j++) if (items[j]!.page > 0) { hi = items[j]!.page; break; }
+    for (let j = k + 1; j < items.length; j++)
+      if (items[j]!.page > 0) {
+        hi = items[j]!.page;
+        break;
+      }
     const hit = passages.find((p) => p.page >= lo && p.page <= hi && accept(p));
     if (hit) items[k] = { ...item, page: hit.page, rects: [] };
   }
@@ -192,5 +205,8 @@ function equationProbe(number: string): Probe | undefined {
 function captionProbe(c: Caption): Probe {
   const name = c.kind === 'figure' ? 'Figure' : c.kind === 'table' ? 'Table' : 'Algorithm';
   const want = normTitle(`${name} ${c.number}`);
-  return (p) => (p.kind === 'caption' || p.kind === 'paragraph') && normTitle(p.text).startsWith(want) && !/^\d/.test(normTitle(p.text).slice(want.length));
+  return (p) =>
+    (p.kind === 'caption' || p.kind === 'paragraph') &&
+    normTitle(p.text).startsWith(want) &&
+    !/^\d/.test(normTitle(p.text).slice(want.length));
 }

@@ -24,11 +24,59 @@ export function expandLigatures(s: string): string {
 // Second halves of compounds that keep their hyphen when a line break falls on it
 // ("document-\nlevel" is "document-level", not "documentlevel").
 const COMPOUND_TAILS = new Set([
-  'based', 'level', 'specific', 'aware', 'wise', 'scale', 'free', 'like', 'style', 'trained', 'tuned',
-  'tuning', 'art', 'end', 'shot', 'order', 'step', 'sized', 'size', 'dimensional', 'layer', 'head',
-  'supervised', 'training', 'domain', 'task', 'class', 'label', 'side', 'time', 'world', 'term',
-  'grained', 'driven', 'defined', 'independent', 'dependent', 'invariant', 'agnostic', 'oriented',
-  'wide', 'only', 'off', 'up', 'down', 'in', 'out', 'of', 'the', 'to', 'and', 'or', 'vs',
+  'based',
+  'level',
+  'specific',
+  'aware',
+  'wise',
+  'scale',
+  'free',
+  'like',
+  'style',
+  'trained',
+  'tuned',
+  'tuning',
+  'art',
+  'end',
+  'shot',
+  'order',
+  'step',
+  'sized',
+  'size',
+  'dimensional',
+  'layer',
+  'head',
+  'supervised',
+  'training',
+  'domain',
+  'task',
+  'class',
+  'label',
+  'side',
+  'time',
+  'world',
+  'term',
+  'grained',
+  'driven',
+  'defined',
+  'independent',
+  'dependent',
+  'invariant',
+  'agnostic',
+  'oriented',
+  'wide',
+  'only',
+  'off',
+  'up',
+  'down',
+  'in',
+  'out',
+  'of',
+  'the',
+  'to',
+  'and',
+  'or',
+  'vs',
 ]);
 
 /** Decides a line-end hyphen from what the document writes elsewhere; undefined: no evidence. */
@@ -116,11 +164,10 @@ const ACCENT_RE = /([\u00A8\u00B4\u02C6\u02DC\u02C7\u02DA\u00B8\u02DD\u02D8\u00A
 /** "J¨org" → "Jörg": a spacing accent glued to the letter after it becomes one character. */
 export function composeAccents(s: string): string {
   if (!/[\u00A8\u00B4\u02C6\u02DC\u02C7\u02DA\u00B8\u02DD\u02D8\u00AF]/.test(s)) return s;
-  return s
-    .replace(ACCENT_RE, (_m, accent: string, letter: string) => {
-      const base = letter === '\u0131' ? 'i' : letter === '\u0237' ? 'j' : letter;
-      return (base + SPACING_ACCENTS[accent]).normalize('NFC');
-    });
+  return s.replace(ACCENT_RE, (_m, accent: string, letter: string) => {
+    const base = letter === '\u0131' ? 'i' : letter === '\u0237' ? 'j' : letter;
+    return (base + SPACING_ACCENTS[accent]).normalize('NFC');
+  });
 }
 
 /** Everything the model exposes as text goes through here. */

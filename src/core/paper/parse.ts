@@ -58,7 +58,8 @@ export async function parsePaper(source: string, options: ParseOptions = {}): Pr
   if (stat) return fail('bad-input', `${source}: not a paper PDF, LaTeX source or arXiv id; ${GIVE}`);
   const ref = parseArxivRef(source);
   if (ref) return parseArxiv(ref, source, options);
-  if (looksLikeArxiv(source)) return fail('bad-input', `${source}: not a valid arXiv id or URL; ids look like 1706.03762, 1706.03762v5 or hep-th/9901001`);
+  if (looksLikeArxiv(source))
+    return fail('bad-input', `${source}: not a valid arXiv id or URL; ids look like 1706.03762, 1706.03762v5 or hep-th/9901001`);
   return fail('not-found', `${source}: no such file; ${GIVE}`);
 }
 
@@ -86,13 +87,20 @@ async function cached(key: string, location: string, options: ParseOptions, prod
 }
 
 async function parseFile(abs: string, source: string, size: number, options: ParseOptions): Promise<Result<Paper>> {
-  if (size > MAX_INPUT_BYTES) return fail('unsupported', `${source}: ${Math.round(size / 1024 / 1024)} MB is more than the ${MAX_INPUT_BYTES / 1024 / 1024} MB PaperTrail reads; give a smaller file`);
+  if (size > MAX_INPUT_BYTES)
+    return fail(
+      'unsupported',
+      `${source}: ${Math.round(size / 1024 / 1024)} MB is more than the ${MAX_INPUT_BYTES / 1024 / 1024} MB PaperTrail reads; give a smaller file`,
+    );
   if (size === 0) return fail('bad-input', `${source}: the file is empty; ${GIVE}`);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(fs.readFileSync(abs));
   } catch (e) {
-    return fail('bad-input', `${source}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check its permissions`);
+    return fail(
+      'bad-input',
+      `${source}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check its permissions`,
+    );
   }
   if (/\.pdf$/i.test(abs) || isPdf(bytes)) {
     const pdf = await cached(parsedKey('pdf', sha256Hex(bytes)), source, options, () => {
@@ -125,7 +133,13 @@ function parseLatexFolder(abs: string, source: string, options: ParseOptions): P
 }
 
 /** Reading the sources is cheap; scanning them is what the cache saves. */
-async function parseLatexMain(tree: SourceTree, mainFile: string, location: string, options: ParseOptions, others: string[] = []): Promise<Result<Paper>> {
+async function parseLatexMain(
+  tree: SourceTree,
+  mainFile: string,
+  location: string,
+  options: ParseOptions,
+  others: string[] = [],
+): Promise<Result<Paper>> {
   const src = loadLatex(tree, mainFile);
   if (!src.ok) return src;
   if (others.length) src.value.warnings.push(otherMainsWarning(mainFile, others, src.value.bbl !== undefined));
@@ -159,7 +173,14 @@ async function withEprint(pdf: Paper, bytes: Uint8Array, location: string, optio
   return cached(parsedKey('pdf+eprint', sha256Hex(bytes), sha256Hex(source)), location, options, async () => {
     options.onEvent?.({ type: 'read', reader: 'latex' });
     const latex = await parseEprint(source, `arXiv e-print ${arxivId}`, { location, arxivId });
-    if (!latex.ok) return ok({ ...pdf, warnings: [...pdf.warnings, `arXiv:${arxivId}: the e-print source was not used (${latex.error.message}); structure from this PDF alone`] });
+    if (!latex.ok)
+      return ok({
+        ...pdf,
+        warnings: [
+          ...pdf.warnings,
+          `arXiv:${arxivId}: the e-print source was not used (${latex.error.message}); structure from this PDF alone`,
+        ],
+      });
     options.onEvent?.({ type: 'read', reader: 'merge' });
     const merged = mergeSourceWithPdf(latex.value, pdf, { location, arxivId });
     // Still the user's file: its id stays the file's, so a repository names the same paper offline.
@@ -206,7 +227,8 @@ async function parseArxiv(ref: ArxivRef, source: string, options: ParseOptions):
     if (!dl.source) return ok(asArxiv(pdf.value, [...dl.warnings]));
     options.onEvent?.({ type: 'read', reader: 'latex' });
     const latex = await parseEprint(dl.source, `arXiv e-print ${dl.arxivId}`, { location: source, arxivId: dl.arxivId });
-    if (!latex.ok) return ok(asArxiv(pdf.value, [...dl.warnings, `LaTeX source not used (${latex.error.message}); structure from the PDF only`]));
+    if (!latex.ok)
+      return ok(asArxiv(pdf.value, [...dl.warnings, `LaTeX source not used (${latex.error.message}); structure from the PDF only`]));
     options.onEvent?.({ type: 'read', reader: 'merge' });
     const merged = mergeSourceWithPdf(latex.value, pdf.value, { location: source, arxivId: dl.arxivId });
     return ok({ ...merged, warnings: [...dl.warnings, ...merged.warnings] });

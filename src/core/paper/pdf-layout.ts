@@ -71,11 +71,7 @@ export function findFurniture(pages: readonly Fragment[][], geometry: readonly P
     for (const f of frags) {
       if (!inMargin(f, g)) continue;
       const t = f.text.trim();
-      if (
-        bare.test(t) ||
-        (pages.length > 1 && (seen.get(key(f)) ?? 0) >= repeatAt) ||
-        f.size < median * 0.92
-      ) {
+      if (bare.test(t) || (pages.length > 1 && (seen.get(key(f)) ?? 0) >= repeatAt) || f.size < median * 0.92) {
         out.add(f);
       }
     }
@@ -222,7 +218,10 @@ export function layoutPage(frags: readonly Fragment[], g: PageGeometry, segmentB
     for (let k = 1; k < byY.length; k++) {
       const f = byY[k]!;
       if (columnOf.get(f) === 'full') continue;
-      const above = byY.slice(0, k).reverse().find((o) => o.y > f.y + 0.3 * f.size);
+      const above = byY
+        .slice(0, k)
+        .reverse()
+        .find((o) => o.y > f.y + 0.3 * f.size);
       if (!above || columnOf.get(above) !== 'full' || above.x1 - above.x0 < 0.5 * g.width) continue;
       const near = above.y - f.y < 1.8 * f.size && Math.abs(above.x0 - f.x0) < 2 && Math.abs(above.size - f.size) < 0.5;
       const beside = frags.some((o) => o !== f && Math.abs(o.y - f.y) < 0.5 * f.size && (o.x0 > f.x1 || o.x1 < f.x0));
@@ -299,7 +298,10 @@ function columnEdges(frags: readonly Fragment[], g: PageGeometry): { left: numbe
   let left = Infinity;
   for (const [k, c] of starts) if ((c >= enough || starts.size === 1) && k < left) left = k;
   if (!Number.isFinite(left)) left = Math.min(...frags.map((f) => f.x0));
-  const ends = frags.filter((f) => f.x1 - f.x0 >= 0.5 * widest).map((f) => f.x1).sort((a, b) => a - b);
+  const ends = frags
+    .filter((f) => f.x1 - f.x0 >= 0.5 * widest)
+    .map((f) => f.x1)
+    .sort((a, b) => a - b);
   const right = ends[Math.floor(ends.length * 0.9)] ?? left + widest;
   return { left, right };
 }
@@ -348,7 +350,23 @@ function makeLine(frags: Fragment[], column: Column, colLeft: number, colRight: 
     top = Math.max(top, f.top);
     bottom = Math.min(bottom, f.bottom);
   }
-  return { page: main.page, frags, runs, x0, x1, y: main.y, top, bottom, size: main.size, font: main.font, text, column, colLeft, colRight, segment: 0 };
+  return {
+    page: main.page,
+    frags,
+    runs,
+    x0,
+    x1,
+    y: main.y,
+    top,
+    bottom,
+    size: main.size,
+    font: main.font,
+    text,
+    column,
+    colLeft,
+    colRight,
+    segment: 0,
+  };
 }
 
 function joinFragments(frags: readonly Fragment[]): string {

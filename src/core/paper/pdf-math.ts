@@ -23,12 +23,34 @@ interface Band {
 const BIG_OPERATORS: Record<string, string> = { X: '∑', P: '∑', Y: '∏', Q: '∏', Z: '∫', R: '∫', S: '∮', '[': '⋃', '\\': '⋂' };
 /** Big delimiters of the extension font, which pdf.js reads as control characters. */
 const BIG_DELIMITERS: Record<string, string> = {
-  '\u0000': '(', '\u0001': ')', '\u0002': '[', '\u0003': ']', '\u0008': '{', '\u0009': '}', '\u0010': '(', '\u0011': ')',
-  '\u0012': '(', '\u0013': ')', '\u0014': '[', '\u0015': ']', '\u001a': '{', '\u001b': '}',
+  '\u0000': '(',
+  '\u0001': ')',
+  '\u0002': '[',
+  '\u0003': ']',
+  '\u0008': '{',
+  '\u0009': '}',
+  '\u0010': '(',
+  '\u0011': ')',
+  '\u0012': '(',
+  '\u0013': ')',
+  '\u0014': '[',
+  '\u0015': ']',
+  '\u001a': '{',
+  '\u001b': '}',
 };
 const BIG_OPERATOR_SET = new Set(Object.values(BIG_OPERATORS));
 /** Spacing accents drawn over a letter, as combining marks. */
-const ACCENTS: Record<string, string> = { 'ˆ': '\u0302', '˜': '\u0303', '¯': '\u0304', '˙': '\u0307', '¨': '\u0308', 'ˇ': '\u030C', '´': '\u0301', '`': '\u0300', '⃗': '\u20D7' };
+const ACCENTS: Record<string, string> = {
+  ˆ: '\u0302',
+  '˜': '\u0303',
+  '¯': '\u0304',
+  '˙': '\u0307',
+  '¨': '\u0308',
+  ˇ: '\u030C',
+  '´': '\u0301',
+  '`': '\u0300',
+  '⃗': '\u20D7',
+};
 
 /**
  * The display's text with `_{…}`, `^{…}`, `\frac{…}{…}` and `\sqrt{…}`, rows joined by ` \\ `.
@@ -63,7 +85,11 @@ export function linearizeDisplay(rows: readonly (readonly TextRun[])[]): string 
     const num = bands[k]!;
     if (used.has(num)) continue;
     const mid = bands.slice(k + 1).find((b) => b.y < num.y && num.y - b.y < 1.3 * size && spans(b, num));
-    const den = mid && bands.slice(k + 1).find((b) => b !== mid && b.y < mid.y && mid.y - b.y < 1.3 * size && overlap(num, b) > 0.3 * Math.min(width(num), width(b)));
+    const den =
+      mid &&
+      bands
+        .slice(k + 1)
+        .find((b) => b !== mid && b.y < mid.y && mid.y - b.y < 1.3 * size && overlap(num, b) > 0.3 * Math.min(width(num), width(b)));
     if (!mid || !den || used.has(den)) continue;
     used.add(num);
     used.add(den);
@@ -74,7 +100,11 @@ export function linearizeDisplay(rows: readonly (readonly TextRun[])[]): string 
       den.runs.unshift({ ...r, y: den.runs[0]!.y });
     }
     const list = fractions.get(mid) ?? [];
-    list.push({ at, x1: Math.max(right(num), right(den)), text: `\\frac{${group(num.runs, small, size)}}{${group(den.runs, small, size)}}` });
+    list.push({
+      at,
+      x1: Math.max(right(num), right(den)),
+      text: `\\frac{${group(num.runs, small, size)}}{${group(den.runs, small, size)}}`,
+    });
     fractions.set(mid, list);
   }
   for (const b of bands) if (!used.has(b)) mains.push(b);
@@ -85,7 +115,9 @@ export function linearizeDisplay(rows: readonly (readonly TextRun[])[]): string 
   const out = mains.map((b) => {
     const extra = fractions.get(b) ?? [];
     // Small runs belong to the main band whose baseline is nearest.
-    const mine = small.filter((r) => nearestBand(r, mains) === b && !extra.some((f) => r.x >= f.at - 1 && r.x <= f.x1 + 1 && Math.abs(r.y - b.y) > 0.5 * size));
+    const mine = small.filter(
+      (r) => nearestBand(r, mains) === b && !extra.some((f) => r.x >= f.at - 1 && r.x <= f.x1 + 1 && Math.abs(r.y - b.y) > 0.5 * size),
+    );
     return composeRow(b, mine, extra, size);
   });
   return out.filter(Boolean).join(' \\\\ ');
@@ -131,7 +163,12 @@ function group(runs: readonly TextRun[], small: readonly TextRun[], size: number
 }
 
 /** One row: its runs in x order, scripts hung on the item before them, fractions slotted in. */
-function composeRow(band: Band, small: readonly TextRun[], fractions: readonly { at: number; x1: number; text: string }[], size: number): string {
+function composeRow(
+  band: Band,
+  small: readonly TextRun[],
+  fractions: readonly { at: number; x1: number; text: string }[],
+  size: number,
+): string {
   const items: Item[] = [];
   const pieces = [
     ...band.runs.map((r) => ({ x: r.x, x1: r.x + r.w, text: r.text, run: r as TextRun | undefined })),
@@ -140,7 +177,9 @@ function composeRow(band: Band, small: readonly TextRun[], fractions: readonly {
   for (const p of pieces) items.push({ x: p.x, x1: p.x1, text: p.text, sub: [], sup: [] });
   // An accent over a letter ("y" then "ˆ" at about the same x) is one character: ŷ.
   for (const acc of items.filter((it) => it.text in ACCENTS)) {
-    const base = items.filter((it) => it !== acc && /^\p{L}$/u.test(it.text)).sort((a, b) => Math.abs(a.x - acc.x) - Math.abs(b.x - acc.x))[0];
+    const base = items
+      .filter((it) => it !== acc && /^\p{L}$/u.test(it.text))
+      .sort((a, b) => Math.abs(a.x - acc.x) - Math.abs(b.x - acc.x))[0];
     if (!base || Math.abs(base.x - acc.x) > 0.5 * size) continue;
     base.text = (base.text + ACCENTS[acc.text]!).normalize('NFC');
     items.splice(items.indexOf(acc), 1);
@@ -155,7 +194,10 @@ function composeRow(band: Band, small: readonly TextRun[], fractions: readonly {
     for (const r of limits.sort((a, b) => a.x - b.x)) (r.y > band.y ? it.sup : it.sub).push(r.text);
   }
   const placed = new Set<TextRun>();
-  for (const it of items) if (it.sub.length || it.sup.length) for (const r of small) if (r.x + r.w > it.x - 0.5 * size && r.x < it.x1 + 0.5 * size && Math.abs(r.y - band.y) > 0.5 * size) placed.add(r);
+  for (const it of items)
+    if (it.sub.length || it.sup.length)
+      for (const r of small)
+        if (r.x + r.w > it.x - 0.5 * size && r.x < it.x1 + 0.5 * size && Math.abs(r.y - band.y) > 0.5 * size) placed.add(r);
   for (const r of [...small].sort((a, b) => a.x - b.x)) {
     if (placed.has(r)) continue;
     const host = [...items].reverse().find((it) => it.x <= r.x + 0.5);

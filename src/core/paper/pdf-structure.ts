@@ -10,7 +10,10 @@ import type { TextRun } from './pdf-text';
 import { round, runsText, unionRect } from './pdf-text';
 
 /** What the PDF's text says about the paper: the Paper model less its source and pages. */
-export type Structure = Pick<Paper, 'title' | 'authors' | 'abstract' | 'sections' | 'equations' | 'figures' | 'tables' | 'algorithms' | 'passages' | 'warnings'>;
+export type Structure = Pick<
+  Paper,
+  'title' | 'authors' | 'abstract' | 'sections' | 'equations' | 'figures' | 'tables' | 'algorithms' | 'passages' | 'warnings'
+>;
 
 type Role = 'front' | 'abstract-head' | 'abstract' | 'equation' | 'text';
 
@@ -38,7 +41,8 @@ const NAMED_HEADING =
 const CAPTION = /^(figure|fig\.|table|tab\.|algorithm|alg\.)\s*([A-Z]?\d{1,3}(?:\.\d{1,3})?[a-z]?)\s*([:.|]|(?=\s)|$)/i;
 // "(4)", "(3.2)", "(A.1)", "(5a)", and \tag symbols: "(∗)", "(A.⋆)", "(4′)".
 const EQ_NUMBER = /^\(((?:[A-Z]\.?)?(?:\d{1,3}(?:\.\d{1,3})?|[∗*⋆†‡]{1,2})[a-z]?[′']*)\)$/;
-const AFFILIATION = /\b(univ|universit|institut|college|school|department|dept\.|laborator|lab\b|labs\b|research|inc\b|ltd\b|llc\b|gmbh|corp|company|centre|center|academy|google|microsoft|facebook|meta ai|deepmind|openai|amazon|ibm|nvidia|allen)|@/i;
+const AFFILIATION =
+  /\b(univ|universit|institut|college|school|department|dept\.|laborator|lab\b|labs\b|research|inc\b|ltd\b|llc\b|gmbh|corp|company|centre|center|academy|google|microsoft|facebook|meta ai|deepmind|openai|amazon|ibm|nvidia|allen)|@/i;
 const MONTHS = /\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
 
 export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry: readonly PageGeometry[]): Structure {
@@ -126,7 +130,15 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
       const id = uniqueId(`eq:${number}`, usedIds);
       // Equation.latex means the source's LaTeX; the layout's rebuilt text goes on the passage only.
       equations.push({ id, number, section: sectionNumber(), page: eqLines[0]!.page, rects: rects.map((r) => r.rect), text });
-      blocks.push({ kind: 'equation', lines: eqLines, texts: [...eq.texts, `(${number})`], sectionId: sectionId(), rects, ...(eq.latex ? { latex: eq.latex } : {}), equationNumbers: [number] });
+      blocks.push({
+        kind: 'equation',
+        lines: eqLines,
+        texts: [...eq.texts, `(${number})`],
+        sectionId: sectionId(),
+        rects,
+        ...(eq.latex ? { latex: eq.latex } : {}),
+        equationNumbers: [number],
+      });
       continue;
     }
     if (role === 'equation') continue;
@@ -155,9 +167,21 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
       };
       sections.push(section);
       const label = heading.number ? `${heading.number} ${titleText}` : titleText;
-      blocks.push({ kind: 'heading', lines: headLines, texts: [label], sectionId: id, rects: rects.map((rect, k) => ({ page: headLines[k]!.page, segment: headLines[k]!.segment, rect })) });
+      blocks.push({
+        kind: 'heading',
+        lines: headLines,
+        texts: [label],
+        sectionId: id,
+        rects: rects.map((rect, k) => ({ page: headLines[k]!.page, segment: headLines[k]!.segment, rect })),
+      });
       if (heading.rest) {
-        block = { kind: 'paragraph', lines: [l], texts: [heading.rest], sectionId: id, rects: [{ page: l.page, segment: l.segment, rect: runsRect(heading.restRuns!) }] };
+        block = {
+          kind: 'paragraph',
+          lines: [l],
+          texts: [heading.rest],
+          sectionId: id,
+          rects: [{ page: l.page, segment: l.segment, rect: runsRect(heading.restRuns!) }],
+        };
       }
       continue;
     }
@@ -180,7 +204,14 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
     if (small && block?.kind === 'paragraph') {
       const last = block.lines[block.lines.length - 1]!;
       const next = lines[i + 1];
-      if (next && next.size >= body.size * 0.88 && next.segment === last.segment && l.y < last.y && l.y > next.y && !startsParagraph(next, last, body, hanging)) {
+      if (
+        next &&
+        next.size >= body.size * 0.88 &&
+        next.segment === last.segment &&
+        l.y < last.y &&
+        l.y > next.y &&
+        !startsParagraph(next, last, body, hanging)
+      ) {
         block.lines.push(l);
         block.texts.push(l.text);
         continue;
@@ -223,10 +254,15 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
     (c.kind === 'figure' ? figures : c.kind === 'table' ? tables : algorithms).push(c);
   }
 
-  const frontBlock: Block[] = frontRest.length ? [{ kind: 'other', lines: frontRest, texts: frontRest.map((l) => l.text), sectionId: '' }] : [];
+  const frontBlock: Block[] = frontRest.length
+    ? [{ kind: 'other', lines: frontRest, texts: frontRest.map((l) => l.text), sectionId: '' }]
+    : [];
   const merged = [...frontBlock, ...mergeAcrossBreaks(algorithmBlocks(tableBlocks(blocks), body))];
   const passages = merged.map((b, n) => toPassage(b, n + 1, oracle));
-  const abstract = passages.filter((p) => p.kind === 'abstract').map((p) => p.text).join('\n\n');
+  const abstract = passages
+    .filter((p) => p.kind === 'abstract')
+    .map((p) => p.text)
+    .join('\n\n');
   if (!sections.some((s) => s.number)) warnings.push('no numbered section headings found');
   return { title, authors, abstract, sections, equations, figures, tables, algorithms, passages, warnings };
 }
@@ -256,7 +292,9 @@ function readFrontMatter(front: readonly Line[], body: BodyStyle, g: PageGeometr
     titleLines = [[...upper].sort((a, b) => b.y - a.y)[0]!];
   }
   // Footnote marks (\thanks) are small raised runs; they are no part of the title.
-  const title = normalizeText(joinLines(titleLines.map((l) => runsText(l.runs.filter((r) => !(r.size < l.size * 0.8 && r.y > l.y + 0.15 * l.size))))));
+  const title = normalizeText(
+    joinLines(titleLines.map((l) => runsText(l.runs.filter((r) => !(r.size < l.size * 0.8 && r.y > l.y + 0.15 * l.size))))),
+  );
 
   // Authors: the lines under the title in the style of the first of them, less affiliations.
   const lowest = titleLines.length ? Math.min(...titleLines.map((l) => l.y)) : height;
@@ -273,7 +311,8 @@ function readFrontMatter(front: readonly Line[], body: BodyStyle, g: PageGeometr
     if (l.font !== first.font || Math.abs(l.size - first.size) > 0.6 || /^abstract\b/i.test(l.text)) break;
     const names = splitNames(l);
     if (prev) {
-      const goesOn = /(,|\band)\s*$/.test(normalizeText(prev.text).replace(/[*†‡§¶∗\d\s]+$/, '')) || (names.ok && prev.y - l.y < l.size * 1.8);
+      const goesOn =
+        /(,|\band)\s*$/.test(normalizeText(prev.text).replace(/[*†‡§¶∗\d\s]+$/, '')) || (names.ok && prev.y - l.y < l.size * 1.8);
       if (!goesOn) break;
     }
     if (!names.names.length || (!names.ok && prev)) break;
@@ -310,7 +349,10 @@ function splitNames(l: Line): { names: string[]; ok: boolean } {
     if (!p.length) continue;
     for (let piece of normalizeText(runsText(p)).split(/,|;|\band\b|&/)) {
       if (/\d{4}/.test(piece) || MONTHS.test(piece)) ok = false;
-      piece = piece.replace(/[*†‡§¶∗#⋆♠♣♥♦\d]+/g, ' ').replace(/\s+/g, ' ').trim();
+      piece = piece
+        .replace(/[*†‡§¶∗#⋆♠♣♥♦\d]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
       if (!piece) continue;
       if (AFFILIATION.test(piece) || /https?:/.test(piece) || !/^\p{Lu}/u.test(piece) || piece.length > 40 || piece.split(' ').length > 5) {
         ok = false;
@@ -535,7 +577,13 @@ function findEquations(lines: readonly Line[], roles: Role[], body: BodyStyle): 
     const rects = parts.map((p) => ({ page: p.line.page, segment: p.line.segment, rect: runsRect(p.runs) }));
     rects.push({ page: l.page, segment: l.segment, rect: runsRect(n.numRuns) });
     const first = Math.min(parts[0]!.at, n.i);
-    found.set(first, { number: n.number, lines: eqLines, texts: equationRows(parts.map((p) => p.runs)), latex: normalizeText(linearizeDisplay(parts.map((p) => p.runs))), rects });
+    found.set(first, {
+      number: n.number,
+      lines: eqLines,
+      texts: equationRows(parts.map((p) => p.runs)),
+      latex: normalizeText(linearizeDisplay(parts.map((p) => p.runs))),
+      rects,
+    });
   }
   return found;
 }
@@ -643,7 +691,13 @@ function tableBlocks(blocks: Block[]): Block[] {
     const lines = at.flatMap((j) => out[j]!.lines);
     const rows = tableGridFromLines(lines);
     if (!rows) continue;
-    const table: Block = { kind: 'table', lines, texts: rows.map((r) => r.filter(Boolean).join(' ')), sectionId: out[at[0]!]!.sectionId, rows };
+    const table: Block = {
+      kind: 'table',
+      lines,
+      texts: rows.map((r) => r.filter(Boolean).join(' ')),
+      sectionId: out[at[0]!]!.sectionId,
+      rows,
+    };
     const lo = Math.min(...at);
     out.splice(lo, at.length, table);
     if (lo < k) k -= at.length - 1;
@@ -666,7 +720,13 @@ function algorithmBlocks(blocks: Block[], body: BodyStyle): Block[] {
     for (let j = k + 1; j < out.length && last; j++) {
       const b = out[j]!;
       const first = b.lines[0];
-      if (!first || (b.kind !== 'paragraph' && b.kind !== 'other' && b.kind !== 'list') || first.page !== last.page || first.segment !== last.segment) break;
+      if (
+        !first ||
+        (b.kind !== 'paragraph' && b.kind !== 'other' && b.kind !== 'list') ||
+        first.page !== last.page ||
+        first.segment !== last.segment
+      )
+        break;
       if (last.y - first.y > 1.7 * Math.max(body.pitch, first.size * 1.2)) break;
       taken.push(j);
       last = b.lines[b.lines.length - 1];
@@ -710,7 +770,11 @@ function mergeAcrossBreaks(blocks: Block[]): Block[] {
       if (newColumn && goesOn && b.sectionId === open.sectionId) {
         open.lines.push(...b.lines);
         open.texts.push(...b.texts);
-        if (open.rects || b.rects) open.rects = [...(open.rects ?? open.lines.slice(0, -b.lines.length).map(lineAnchorRect)), ...(b.rects ?? b.lines.map(lineAnchorRect))];
+        if (open.rects || b.rects)
+          open.rects = [
+            ...(open.rects ?? open.lines.slice(0, -b.lines.length).map(lineAnchorRect)),
+            ...(b.rects ?? b.lines.map(lineAnchorRect)),
+          ];
         continue;
       }
     }
@@ -737,7 +801,12 @@ function toPassage(b: Block, n: number, oracle: HyphenOracle): Passage {
   }
   if (b.kind !== 'equation') for (const a of anchors) a.rects = mergeLineRects(a.rects);
   // Code keeps its lines and their indentation; prose is joined (hyphenation mended).
-  const text = b.kind === 'code' ? b.texts.join('\n') : b.kind === 'equation' ? normalizeText(b.texts.join(' ')) : normalizeText(joinLines(b.texts, oracle));
+  const text =
+    b.kind === 'code'
+      ? b.texts.join('\n')
+      : b.kind === 'equation'
+        ? normalizeText(b.texts.join(' '))
+        : normalizeText(joinLines(b.texts, oracle));
   return {
     id: `p:${n}`,
     kind: b.kind,
@@ -780,9 +849,7 @@ export function lineRect(l: Line): Rect {
 }
 
 function runsRect(runs: readonly TextRun[]): Rect {
-  return unionRect(
-    runs.map((r) => ({ x: r.x, y: r.y - r.descent * r.size, width: r.w, height: (r.ascent + r.descent) * r.size })),
-  );
+  return unionRect(runs.map((r) => ({ x: r.x, y: r.y - r.descent * r.size, width: r.w, height: (r.ascent + r.descent) * r.size })));
 }
 
 function uniqueId(base: string, used: Set<string>): string {

@@ -39,7 +39,9 @@ export function tableGridFromLines(lines: readonly Line[]): string[][] | undefin
     row.flatMap((c) => {
       const under = columns.filter((k) => overlap(k, c) > 0.3 * (k.x1 - k.x0));
       const words = c.text.split(' ');
-      return under.length >= 2 && words.length === under.length ? words.map((w, j) => ({ x0: under[j]!.x0, x1: under[j]!.x1, text: w })) : [c];
+      return under.length >= 2 && words.length === under.length
+        ? words.map((w, j) => ({ x0: under[j]!.x0, x1: under[j]!.x1, text: w }))
+        : [c];
     }),
   );
   const grid = spread.map((row) => {

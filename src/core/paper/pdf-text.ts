@@ -52,7 +52,10 @@ interface RawItem {
  * table headers) is left out: it belongs to no line of the reading order. `limit` caps the
  * work on pathological pages; the caller warns when it bites.
  */
-export function readRuns(content: RawTextContent, limit = 60000): { runs: TextRun[]; truncated: boolean; unspaced: string[]; rotated: string } {
+export function readRuns(
+  content: RawTextContent,
+  limit = 60000,
+): { runs: TextRun[]; truncated: boolean; unspaced: string[]; rotated: string } {
   const runs: TextRun[] = [];
   const unspaced: string[] = [];
   // Rotated text is no part of the reading order, but arXiv's margin stamp is there.
@@ -224,7 +227,12 @@ function letterSpacedRuns(runs: readonly TextRun[]): boolean[] {
     }
     let j = i + 1;
     const gaps: number[] = [];
-    while (j < runs.length && isLetter(runs[j]!) && Math.abs(runs[j]!.size - runs[i]!.size) < 0.5 && Math.abs(runs[j]!.y - runs[i]!.y) < 0.2 * runs[i]!.size) {
+    while (
+      j < runs.length &&
+      isLetter(runs[j]!) &&
+      Math.abs(runs[j]!.size - runs[i]!.size) < 0.5 &&
+      Math.abs(runs[j]!.y - runs[i]!.y) < 0.2 * runs[i]!.size
+    ) {
       const g = runs[j]!.x - (runs[j - 1]!.x + runs[j - 1]!.w);
       if (g > 0.6 * runs[i]!.size) break;
       if (gaps.length && Math.abs(g - gaps[0]!) > 0.12 * runs[i]!.size) break;
@@ -276,7 +284,10 @@ export function noteFonts(uses: Map<string, FontUse>, page: number, runs: readon
     let use = uses.get(r.font);
     if (!use) {
       const { ascent, descent, fontFamily } = styles[r.font] ?? {};
-      const fingerprint = typeof ascent === 'number' && typeof descent === 'number' && (ascent || descent) ? `${fontFamily}|${ascent.toFixed(3)}|${descent.toFixed(3)}` : undefined;
+      const fingerprint =
+        typeof ascent === 'number' && typeof descent === 'number' && (ascent || descent)
+          ? `${fontFamily}|${ascent.toFixed(3)}|${descent.toFixed(3)}`
+          : undefined;
       use = { fingerprint, pages: new Set(), chars: 0 };
       uses.set(r.font, use);
     }

@@ -43,8 +43,15 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
     }).promise;
   } catch (e) {
     const name = (e as Error)?.name;
-    if (name === 'PasswordException') return fail('unsupported', `${info.location}: the PDF is encrypted with a password; save an unprotected copy (e.g. print to PDF) and try again`);
-    return fail('bad-input', `${info.location}: the PDF is damaged or truncated and cannot be read (${(e as Error)?.message ?? e}); download it again`);
+    if (name === 'PasswordException')
+      return fail(
+        'unsupported',
+        `${info.location}: the PDF is encrypted with a password; save an unprotected copy (e.g. print to PDF) and try again`,
+      );
+    return fail(
+      'bad-input',
+      `${info.location}: the PDF is damaged or truncated and cannot be read (${(e as Error)?.message ?? e}); download it again`,
+    );
   }
   try {
     if (doc.numPages < 1) return fail('bad-input', `${info.location}: the PDF has no pages; export the paper again`);
@@ -79,7 +86,8 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
         const { runs, truncated, unspaced, rotated } = readRuns(content);
         if (n === 1) stamp = arxivStamp(rotated);
         if (truncated) warnings.push(`page ${n}: too much text; only part of it was read`);
-        if (unspaced.length) warnings.push(`page ${n}: letter-spaced text whose word breaks the PDF does not keep: "${unspaced.slice(0, 3).join('", "')}"`);
+        if (unspaced.length)
+          warnings.push(`page ${n}: letter-spaced text whose word breaks the PDF does not keep: "${unspaced.slice(0, 3).join('", "')}"`);
         // Runs are shifted so that pages whose view box does not start at 0 read like the rest.
         if (x0 || y0) for (const r of runs) (r.x -= x0), (r.y -= y0);
         let pageChars = 0;
@@ -100,7 +108,8 @@ export async function parsePdf(bytes: Uint8Array, info: PdfSourceInfo): Promise<
     }
     // No page with text: a scan, unless pages could not even be read.
     const textPages = pageCount - damaged - emptyPages.length;
-    const unreadable = damaged === pageCount ? `none of its ${pageCount} pages can be read` : `${damaged} of its ${pageCount} pages cannot be read`;
+    const unreadable =
+      damaged === pageCount ? `none of its ${pageCount} pages can be read` : `${damaged} of its ${pageCount} pages cannot be read`;
     const damagedMessage = `${info.location}: the PDF is damaged or truncated: ${unreadable}; download it again`;
     if (textPages === 0 && damaged) return fail('bad-input', damagedMessage);
     if (textPages === 0 || (chars < MIN_PAGE_CHARS * pageCount && emptyPages.length * 2 > pageCount - damaged)) {

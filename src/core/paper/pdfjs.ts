@@ -71,7 +71,11 @@ function provideNavigator(): () => void {
   if (language) return () => {};
   const own = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
   if (own && !own.configurable) return () => {};
-  Object.defineProperty(globalThis, 'navigator', { value: { language: 'en-US', platform: '', userAgent: '' }, configurable: true, writable: true });
+  Object.defineProperty(globalThis, 'navigator', {
+    value: { language: 'en-US', platform: '', userAgent: '' },
+    configurable: true,
+    writable: true,
+  });
   return () => {
     if (own) Object.defineProperty(globalThis, 'navigator', own);
     else delete g.navigator;
@@ -89,19 +93,47 @@ function installDomMatrixStub(): void {
   g.Path2D ??= class Path2DStub {};
   if (g.DOMMatrix) return;
   class DOMMatrixStub {
-    a = 1; b = 0; c = 0; d = 1; e = 0; f = 0;
-    m11 = 1; m12 = 0; m21 = 0; m22 = 1; m41 = 0; m42 = 0;
+    a = 1;
+    b = 0;
+    c = 0;
+    d = 1;
+    e = 0;
+    f = 0;
+    m11 = 1;
+    m12 = 0;
+    m21 = 0;
+    m22 = 1;
+    m41 = 0;
+    m42 = 0;
     is2D = true;
     isIdentity = true;
-    multiplySelf(): this { return this; }
-    preMultiplySelf(): this { return this; }
-    translateSelf(): this { return this; }
-    scaleSelf(): this { return this; }
-    invertSelf(): this { return this; }
-    multiply(): DOMMatrixStub { return new DOMMatrixStub(); }
-    translate(): DOMMatrixStub { return new DOMMatrixStub(); }
-    scale(): DOMMatrixStub { return new DOMMatrixStub(); }
-    inverse(): DOMMatrixStub { return new DOMMatrixStub(); }
+    multiplySelf(): this {
+      return this;
+    }
+    preMultiplySelf(): this {
+      return this;
+    }
+    translateSelf(): this {
+      return this;
+    }
+    scaleSelf(): this {
+      return this;
+    }
+    invertSelf(): this {
+      return this;
+    }
+    multiply(): DOMMatrixStub {
+      return new DOMMatrixStub();
+    }
+    translate(): DOMMatrixStub {
+      return new DOMMatrixStub();
+    }
+    scale(): DOMMatrixStub {
+      return new DOMMatrixStub();
+    }
+    inverse(): DOMMatrixStub {
+      return new DOMMatrixStub();
+    }
   }
   g.DOMMatrix = DOMMatrixStub;
 }

@@ -58,7 +58,12 @@ export async function callStructured<T>(
       // Asking again for the whole object would be cut at the same place: say what to do instead.
       if (whole.cut) return { error: { kind: 'output-limit', message: outputLimitMessage(exchanges) }, exchanges, usage, text };
       if (repair >= maxRepairs) {
-        return { error: { kind: 'invalid', message: `the model's answer did not match the expected form twice (${parsed.error})` }, exchanges, usage, text };
+        return {
+          error: { kind: 'invalid', message: `the model's answer did not match the expected form twice (${parsed.error})` },
+          exchanges,
+          usage,
+          text,
+        };
       }
       appended = [...appended, { role: 'assistant', content: text }, { role: 'user', content: `${REPAIR_PROMPT} ${parsed.error}` }];
     }
@@ -73,18 +78,31 @@ export async function callStructured<T>(
     let continuation: ChatMessage[] = [];
     for (let i = 0; ; i++) {
       const messages = [...request.messages, ...appended, ...continuation];
-      const response = await chatWithRetry(provider, { ...request, messages }, {
-        ...(settings.signal ? { signal: settings.signal } : {}),
-        ...(settings.policy ? { policy: settings.policy } : {}),
-        ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),
-        ...(settings.onText ? { onText: settings.onText } : {}),
-      });
+      const response = await chatWithRetry(
+        provider,
+        { ...request, messages },
+        {
+          ...(settings.signal ? { signal: settings.signal } : {}),
+          ...(settings.policy ? { policy: settings.policy } : {}),
+          ...(settings.onRetry ? { onRetry: settings.onRetry } : {}),
+          ...(settings.onText ? { onText: settings.onText } : {}),
+        },
+      );
       usage = addUsage(usage, response.usage);
-      exchanges.push({ appended: [...appended, ...continuation], text: response.text, finishReason: response.finishReason, usage: response.usage, model: response.model });
+      exchanges.push({
+        appended: [...appended, ...continuation],
+        text: response.text,
+        finishReason: response.finishReason,
+        usage: response.usage,
+        model: response.model,
+      });
       whole += response.text;
       if (response.finishReason !== 'length') return { text: whole, cut: false };
       if (i >= (settings.maxContinuations ?? 3)) return { text: whole, cut: true };
-      continuation = [{ role: 'assistant', content: whole }, { role: 'user', content: CONTINUE_PROMPT }];
+      continuation = [
+        { role: 'assistant', content: whole },
+        { role: 'user', content: CONTINUE_PROMPT },
+      ];
     }
   }
 }
@@ -96,6 +114,6 @@ function outputLimitMessage(exchanges: Exchange[]): string {
   const limit = limits.length === 1 ? ` of ${limits[0]!.toLocaleString('en-US')} tokens` : '';
   return (
     `the model hit its output limit${limit} on every one of ${cut.length} tries and the answer is still unfinished; ` +
-    'raise the limit (--max-tokens, or the server\'s own setting), choose a model with a longer output, or narrow the scope (--scope), then resume the run'
+    "raise the limit (--max-tokens, or the server's own setting), choose a model with a longer output, or narrow the scope (--scope), then resume the run"
   );
 }

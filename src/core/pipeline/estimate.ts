@@ -36,12 +36,32 @@ export function estimateRest(system: string, plan: Plan, options: RunOptions, pr
     const price = priceFor(modelFor(options, stage), prices);
     // After the first call, providers serve the shared prefix from their cache.
     const cachedTokens = Math.max(0, calls - 1) * prefix;
-    const cost = price ? ((promptTokens - cachedTokens) * price.input + cachedTokens * (price.cachedInput ?? price.input) + completionTokens * price.output) / 1e6 : undefined;
+    const cost = price
+      ? ((promptTokens - cachedTokens) * price.input +
+          cachedTokens * (price.cachedInput ?? price.input) +
+          completionTokens * price.output) /
+        1e6
+      : undefined;
     stages[stage] = { calls, promptTokens, completionTokens, ...(cost !== undefined ? { cost } : {}) };
   };
-  add('analysis', files.length, files.reduce((n, f) => n + prefix + estimateTokens(analysisPrompt(f.path)), 0), files.length * ANSWER.analysis);
-  add('coding', files.length, files.reduce((n, f) => n + prefix + 300 + ANSWER.analysis + f.dependsOn.length * ANSWER.code, 0), files.length * ANSWER.code);
-  const docs = estimateTokens(docsPrompt(files.map((f) => ({ path: f.path, summary: f.responsibilities.join('; ') })), plan.config));
+  add(
+    'analysis',
+    files.length,
+    files.reduce((n, f) => n + prefix + estimateTokens(analysisPrompt(f.path)), 0),
+    files.length * ANSWER.analysis,
+  );
+  add(
+    'coding',
+    files.length,
+    files.reduce((n, f) => n + prefix + 300 + ANSWER.analysis + f.dependsOn.length * ANSWER.code, 0),
+    files.length * ANSWER.code,
+  );
+  const docs = estimateTokens(
+    docsPrompt(
+      files.map((f) => ({ path: f.path, summary: f.responsibilities.join('; ') })),
+      plan.config,
+    ),
+  );
   const docCalls = options.mode === 'educational' ? 2 : 1;
   add('docs', docCalls, docCalls * (prefix + docs), ANSWER.docs + (docCalls - 1) * ANSWER.notebook);
   const all = Object.values(stages);

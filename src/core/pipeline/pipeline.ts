@@ -34,14 +34,34 @@ import { paperReferences } from './paperText';
 import type { Plan } from './prompts';
 import * as prompts from './prompts';
 import type { Analysis, GeneratedFile } from './schemas';
-import { analysisSchema, architectureSchema, configSchema, docsSchema, fileSchema, jsonSchemaOf, logicSchema, notebookSchema, overviewSchema } from './schemas';
+import {
+  analysisSchema,
+  architectureSchema,
+  configSchema,
+  docsSchema,
+  fileSchema,
+  jsonSchemaOf,
+  logicSchema,
+  notebookSchema,
+  overviewSchema,
+} from './schemas';
 import { dependencyWaves } from './schedule';
 import type { CallRecord, RunStore } from './store';
 import { promptHash } from './store';
 
 export type PipelineEvent =
   | { type: 'stage'; stage: Stage | 'verify' }
-  | { type: 'call'; key: string; stage: Stage | 'repair'; file?: string; state: 'start' | 'done' | 'replayed' | 'failed'; usage?: ChatUsage; cost?: number; durationMs?: number; error?: string }
+  | {
+      type: 'call';
+      key: string;
+      stage: Stage | 'repair';
+      file?: string;
+      state: 'start' | 'done' | 'replayed' | 'failed';
+      usage?: ChatUsage;
+      cost?: number;
+      durationMs?: number;
+      error?: string;
+    }
   | { type: 'retry'; key: string; attempt: number; delayMs: number; reason: string }
   | { type: 'text'; key: string; chars: number }
   | { type: 'warning'; message: string }
@@ -105,7 +125,14 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
   };
 
   /** One stage call: replayed from the run record when the same prompt finished before. */
-  async function call<T>(key: string, stage: Stage | 'repair', file: string | undefined, messages: ChatMessage[], schema: z.ZodType<T>, sharedPrefixChars: number): Promise<T> {
+  async function call<T>(
+    key: string,
+    stage: Stage | 'repair',
+    file: string | undefined,
+    messages: ChatMessage[],
+    schema: z.ZodType<T>,
+    sharedPrefixChars: number,
+  ): Promise<T> {
     const model = modelFor(options, stage === 'repair' ? 'coding' : stage);
     const hash = promptHash(model, messages);
     const promptChars = messages.reduce((n, m) => n + m.content.length, 0);
@@ -126,7 +153,12 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     let streamed = 0;
     const outcome = await callStructured(
       input.provider,
-      { model, messages, json: { name: key.split(':')[0]!.replace(/[^a-z_-]/gi, '_'), schema: jsonSchemaOf(schema) }, ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}) },
+      {
+        model,
+        messages,
+        json: { name: key.split(':')[0]!.replace(/[^a-z_-]/gi, '_'), schema: jsonSchemaOf(schema) },
+        ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
+      },
       schema,
       {
         ...(input.signal ? { signal: input.signal } : {}),
@@ -174,7 +206,16 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       if (error.kind === 'cancelled') throw new Stop('cancelled', 'cancelled');
       throw new Stop('model', `${key}: ${describeModelError(error.kind, error.message)}`);
     }
-    emit({ type: 'call', key, stage, ...(file ? { file } : {}), state: 'done', usage: outcome.usage, ...(cost !== undefined ? { cost } : {}), durationMs: record.durationMs });
+    emit({
+      type: 'call',
+      key,
+      stage,
+      ...(file ? { file } : {}),
+      state: 'done',
+      usage: outcome.usage,
+      ...(cost !== undefined ? { cost } : {}),
+      durationMs: record.durationMs,
+    });
     return outcome.value;
   }
 
@@ -203,7 +244,16 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     if (input.review) {
       const decision = await input.review(plan, estimate, refused);
       if (decision.action === 'stop') {
-        return ok({ status: 'planned', plan, estimate, files: [], refused, citations: { tags: 0, coverage: 0, broken: [], repaired: [] }, totals, warnings });
+        return ok({
+          status: 'planned',
+          plan,
+          estimate,
+          files: [],
+          refused,
+          citations: { tags: 0, coverage: 0, broken: [], repaired: [] },
+          totals,
+          warnings,
+        });
       }
       if (decision.config !== undefined && decision.config !== plan.config.content) {
         plan.config = { ...plan.config, content: decision.config };
@@ -223,7 +273,21 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     waveWarnings.forEach(warn);
     const waveOf = new Map(waves.flatMap((w, i) => w.map((f) => [f, i] as const)));
     const limit = semaphore(options.concurrency);
-    const analyses = new Map(files.map((file) => [file, limit(() => call(`analyze:${file}`, 'analysis', file, [...withPlan, { role: 'user', content: prompts.analysisPrompt(file) }], analysisSchema, prefix))]));
+    const analyses = new Map(
+      files.map((file) => [
+        file,
+        limit(() =>
+          call(
+            `analyze:${file}`,
+            'analysis',
+            file,
+            [...withPlan, { role: 'user', content: prompts.analysisPrompt(file) }],
+            analysisSchema,
+            prefix,
+          ),
+        ),
+      ]),
+    );
     const coded = new Map<string, Promise<GeneratedFile>>();
     const checked = new Map<string, Promise<string>>();
     const repairs = new Map<string, number>();
@@ -236,7 +300,9 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     };
     const checkAndRepair = async (file: string, content: string): Promise<string> => {
       if (options.repairRounds < 1) return content;
-      const broken = (await auditFiles(path.join(store.dir, 'check', file.replace(/[^\w.-]+/g, '_')), new Map([[file, content]]), input.paper)).broken;
+      const broken = (
+        await auditFiles(path.join(store.dir, 'check', file.replace(/[^\w.-]+/g, '_')), new Map([[file, content]]), input.paper)
+      ).broken;
       return broken.length ? repairOnce(file, content, broken) : content;
     };
     let codingStarted = false;
@@ -244,25 +310,64 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       let p = coded.get(file);
       if (p) return p;
       // Only dependencies of an earlier wave count: that is how a cycle was broken.
-      const deps = (plan.logic.files.find((f) => f.path === file)?.dependsOn ?? []).filter((d) => (waveOf.get(d) ?? Infinity) < waveOf.get(file)!);
+      const deps = (plan.logic.files.find((f) => f.path === file)?.dependsOn ?? []).filter(
+        (d) => (waveOf.get(d) ?? Infinity) < waveOf.get(file)!,
+      );
       p = Promise.all([analyses.get(file)!, ...deps.map(codeOf)]).then(([analysis, ...depCode]) =>
         limit(async () => {
           if (!codingStarted) emit({ type: 'stage', stage: 'coding' });
           codingStarted = true;
-          const answer = await call(`code:${file}`, 'coding', file, [...withPlan, { role: 'user', content: prompts.codePrompt(file, analysis as Analysis, depCode as GeneratedFile[]) }], fileSchema, prefix);
+          const answer = await call(
+            `code:${file}`,
+            'coding',
+            file,
+            [...withPlan, { role: 'user', content: prompts.codePrompt(file, analysis as Analysis, depCode as GeneratedFile[]) }],
+            fileSchema,
+            prefix,
+          );
           if (answer.path !== file) warn(`the model answered ${file} as "${answer.path}"; kept as ${file}`);
           return { path: file, content: answer.content };
         }),
       );
       // The citation check of a file starts as soon as it is written; its dependents do not wait
       // for the repair (it changes tags only) and get the first version.
-      checked.set(file, p.then((f) => checkAndRepair(f.path, f.content)));
+      checked.set(
+        file,
+        p.then((f) => checkAndRepair(f.path, f.content)),
+      );
       coded.set(file, p);
       return p;
     };
-    const summariesP = Promise.all(files.map((f) => analyses.get(f)!)).then((all) => all.map((a, i) => ({ path: files[i]!, summary: a.summary })));
-    const docsP = summariesP.then((summaries) => limit(() => call('docs', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.docsPrompt(summaries, plan.config) }], docsSchema, prefix)));
-    const notebookP = options.mode === 'educational' ? summariesP.then((summaries) => limit(() => call('notebook', 'docs', undefined, [...withPlan, { role: 'user', content: prompts.notebookPrompt(summaries) }], notebookSchema, prefix))) : Promise.resolve(undefined);
+    const summariesP = Promise.all(files.map((f) => analyses.get(f)!)).then((all) =>
+      all.map((a, i) => ({ path: files[i]!, summary: a.summary })),
+    );
+    const docsP = summariesP.then((summaries) =>
+      limit(() =>
+        call(
+          'docs',
+          'docs',
+          undefined,
+          [...withPlan, { role: 'user', content: prompts.docsPrompt(summaries, plan.config) }],
+          docsSchema,
+          prefix,
+        ),
+      ),
+    );
+    const notebookP =
+      options.mode === 'educational'
+        ? summariesP.then((summaries) =>
+            limit(() =>
+              call(
+                'notebook',
+                'docs',
+                undefined,
+                [...withPlan, { role: 'user', content: prompts.notebookPrompt(summaries) }],
+                notebookSchema,
+                prefix,
+              ),
+            ),
+          )
+        : Promise.resolve(undefined);
     files.forEach(codeOf);
     const codeP = Promise.all(files.map((f) => checked.get(f)!));
     // Wait for everything in flight before reporting the first failure: no call outlives the run.
@@ -308,8 +413,10 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
         stagingDir: path.join(store.dir, 'verify'),
         setup: input.verify,
         ...(input.signal ? { signal: input.signal } : {}),
-        repair: async (key, file, prompt) => (await limit(() => call(key, 'repair', file, [...withPlan, { role: 'user', content: prompt }], fileSchema, prefix))).content,
-        prompt: (file, content, failures, analysis, deps) => prompts.fixPrompt(file, content, failures, analysis, deps, citedPassages(input.paper, file, content)),
+        repair: async (key, file, prompt) =>
+          (await limit(() => call(key, 'repair', file, [...withPlan, { role: 'user', content: prompt }], fileSchema, prefix))).content,
+        prompt: (file, content, failures, analysis, deps) =>
+          prompts.fixPrompt(file, content, failures, analysis, deps, citedPassages(input.paper, file, content)),
         progress: (line) => emit({ type: 'verify', line }),
       });
       store.update({ verify: { passed: verify.passed, rounds: verify.rounds.length } });
@@ -317,7 +424,10 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     }
     if (out.has('README.md')) out.set('README.md', `${out.get('README.md')!.trimEnd()}\n\n${implementationStatus(plan, verify)}`);
 
-    out.set('.papertrail/paper.json', `${JSON.stringify({ source: input.paperRef, id: input.paper.id, title: input.paper.title }, null, 2)}\n`);
+    out.set(
+      '.papertrail/paper.json',
+      `${JSON.stringify({ source: input.paperRef, id: input.paper.id, title: input.paper.title }, null, 2)}\n`,
+    );
     if (!out.has('.gitignore')) out.set('.gitignore', '__pycache__/\n.pytest_cache/\n*.pyc\n.papertrail/runs/\n');
     store.update({ status: 'generated' });
     return ok({
@@ -341,7 +451,10 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
 }
 
 class Stop extends Error {
-  constructor(readonly code: 'cancelled' | 'model', message: string) {
+  constructor(
+    readonly code: 'cancelled' | 'model',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -383,7 +496,11 @@ async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
-async function auditFiles(staging: string, files: Map<string, string>, paper: Paper): Promise<{ tags: number; coverage: number; broken: { file: string; line: number; tag: string; reason: string }[] }> {
+async function auditFiles(
+  staging: string,
+  files: Map<string, string>,
+  paper: Paper,
+): Promise<{ tags: number; coverage: number; broken: { file: string; line: number; tag: string; reason: string }[] }> {
   fs.rmSync(staging, { recursive: true, force: true });
   for (const [p, content] of files) writeFileAtomic(path.join(staging, p), content);
   const report = await auditRepository(staging, { paperModel: paper });

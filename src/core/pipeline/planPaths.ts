@@ -7,7 +7,13 @@ import { checkPath, displayPath } from '../workspace/safePath';
 import type { Plan } from './prompts';
 
 /** Files the pipeline writes itself: a plan entry for one of them is dropped. */
-export const RESERVED_FILES: ReadonlySet<string> = new Set(['README.md', 'REPRODUCTION_NOTES.md', 'requirements.txt', 'pyproject.toml', 'configs/base.yaml']);
+export const RESERVED_FILES: ReadonlySet<string> = new Set([
+  'README.md',
+  'REPRODUCTION_NOTES.md',
+  'requirements.txt',
+  'pyproject.toml',
+  'configs/base.yaml',
+]);
 
 export interface ConfinedPlan {
   plan: Plan;

@@ -6,7 +6,17 @@
 import type { ChatMessage } from '../llm/provider';
 import type { RunOptions } from './options';
 import type { Analysis, Architecture, ConfigFile, GeneratedFile, Logic, Overview } from './schemas';
-import { analysisSchema, architectureSchema, configSchema, docsSchema, fileSchema, logicSchema, notebookSchema, overviewSchema, shapeOf } from './schemas';
+import {
+  analysisSchema,
+  architectureSchema,
+  configSchema,
+  docsSchema,
+  fileSchema,
+  logicSchema,
+  notebookSchema,
+  overviewSchema,
+  shapeOf,
+} from './schemas';
 import { taskHeading } from './tasks';
 
 export interface Plan {
@@ -26,7 +36,9 @@ const TAGS = `Citation tags (PaperTrail grammar), written in comments and docstr
 - In a flag's reasoning, a reference (§6, Eq. 1) is a mention; quote only right after the reference the words stand in.`;
 
 export function systemPrompt(paper: string, options: RunOptions): string {
-  const scope = options.scope.length ? `Implement only ${options.scope.map((s) => `§${s}`).join(', ')} and what they need; the rest of the paper is context.` : 'Implement the whole method of the paper.';
+  const scope = options.scope.length
+    ? `Implement only ${options.scope.map((s) => `§${s}`).join(', ')} and what they need; the rest of the paper is context.`
+    : 'Implement the whole method of the paper.';
   const mode = {
     minimal:
       "Mode minimal: the paper's own contribution (the layers, losses or procedures it introduces) with equation-first tests and a short example of dropping it into an existing model; about a dozen files at most. Standard components (Transformer blocks, ResNets, ViTs, optimisers, tokenisers, data loaders) are imported from well-known libraries (torch.nn, timm, transformers) or named as a dependency, never rewritten; no training or data pipeline.",
@@ -46,7 +58,9 @@ export function systemPrompt(paper: string, options: RunOptions): string {
   return [
     'You are PaperTrail, reimplementing a machine-learning paper as a small, runnable, well-tested Python repository whose every non-trivial line cites the paper.',
     `Framework: ${options.framework}. ${mode} ${scope}`,
-    options.officialCode ? `The authors' code is at ${options.officialCode}; where you follow it, tag [FROM_OFFICIAL_CODE].` : 'There is no official code: never claim [FROM_OFFICIAL_CODE].',
+    options.officialCode
+      ? `The authors' code is at ${options.officialCode}; where you follow it, tag [FROM_OFFICIAL_CODE].`
+      : 'There is no official code: never claim [FROM_OFFICIAL_CODE].',
     'Tests are equation-first: for each implemented equation, check output shapes, gradient flow, numerical stability, and a numeric value where the paper gives numbers. They run with `python3 -m pytest` from the repository root without installing the package.',
     TAGS,
     'Each task below starts with a "## Task:" line. Answer with one JSON object only, of the shape for that task (all fields required):',
@@ -79,7 +93,10 @@ export function configPrompt(overview: Overview, architecture: Architecture, log
 
 /** The second message of every call after planning: the same bytes for all of them. */
 export function planMessage(plan: Plan): string {
-  const files = plan.logic.files.map((f) => `- ${f.path}${f.dependsOn.length ? ` (needs ${f.dependsOn.join(', ')})` : ''}: ${f.responsibilities.join('; ')} [${f.cites.join('; ')}]`);
+  const files = plan.logic.files.map(
+    (f) =>
+      `- ${f.path}${f.dependsOn.length ? ` (needs ${f.dependsOn.join(', ')})` : ''}: ${f.responsibilities.join('; ')} [${f.cites.join('; ')}]`,
+  );
   return [
     `# The plan\n${plan.overview.summary}`,
     `Files, in dependency order:\n${files.join('\n')}`,
@@ -127,7 +144,14 @@ export function codePrompt(file: string, analysis: Analysis, dependencies: Gener
 }
 
 /** A file that failed verification, with what failed, its analysis, the code it imports and the passages it cites. */
-export function fixPrompt(file: string, content: string, failures: { kind: string; text: string }[], analysis: Analysis | undefined, dependencies: { path: string; content: string }[], passages: string): string {
+export function fixPrompt(
+  file: string,
+  content: string,
+  failures: { kind: string; text: string }[],
+  analysis: Analysis | undefined,
+  dependencies: { path: string; content: string }[],
+  passages: string,
+): string {
   const deps = dependencies.map((d) => `${d.path}:\n\`\`\`\n${d.content.trimEnd()}\n\`\`\``);
   return [
     `${taskHeading('fix', file)}\nRunning the repository showed the failures below in ${file}. Fix their cause and answer with the whole file. Keep every citation tag. Never delete a test or weaken an assertion that checks a paper equation to make it pass; if a test itself is wrong, fix it and say why in a comment that starts with "# FIXED TEST:". If the fault is in another file, fix what you can here and say which file in a comment.`,
@@ -136,7 +160,9 @@ export function fixPrompt(file: string, content: string, failures: { kind: strin
     deps.length ? `The files it depends on:\n\n${deps.join('\n\n')}` : '',
     passages ? `What it cites from the paper:\n${passages}` : '',
     `${file}:\n\`\`\`\n${content.trimEnd()}\n\`\`\``,
-  ].filter(Boolean).join('\n\n');
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 export function docsPrompt(files: { path: string; summary: string }[], config: ConfigFile): string {
@@ -147,7 +173,12 @@ export function notebookPrompt(files: { path: string; summary: string }[]): stri
   return `${taskHeading('notebook')}\nThe repository's files:\n${files.map((f) => `- ${f.path}: ${f.summary}`).join('\n')}\n\nWrite a walkthrough notebook for a student: markdown cells that explain each equation with its citation, code cells that import the package and run each part on a tiny input.`;
 }
 
-export function repairPrompt(file: string, content: string, problems: { line: number; tag: string; reason: string }[], references: string): string {
+export function repairPrompt(
+  file: string,
+  content: string,
+  problems: { line: number; tag: string; reason: string }[],
+  references: string,
+): string {
   return [
     `${taskHeading('repair', file)}\nThe citation check found the tags below in ${file} broken. Fix each one: where the reason names the place the quote stands ("it is in §7.1"), cite that place and keep the quote word for word; where a quote is not in the paper, quote the paper's exact words or drop only that quote; where the paper does not specify the choice, flag it ([UNSPECIFIED], [ASSUMPTION]). Never remove or move a correct quote or citation to get past the check, and change nothing else; answer with the whole file.`,
     `Broken tags:\n${problems.map((p) => `- line ${p.line}: ${p.tag} — ${p.reason}`).join('\n')}`,
@@ -157,7 +188,12 @@ export function repairPrompt(file: string, content: string, problems: { line: nu
 }
 
 export function baseMessages(system: string, plan?: Plan): ChatMessage[] {
-  return plan ? [{ role: 'system', content: system }, { role: 'user', content: planMessage(plan) }] : [{ role: 'system', content: system }];
+  return plan
+    ? [
+        { role: 'system', content: system },
+        { role: 'user', content: planMessage(plan) },
+      ]
+    : [{ role: 'system', content: system }];
 }
 
 /** Compact: models read it as well as indented JSON, for a sixth fewer tokens. */

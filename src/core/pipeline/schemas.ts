@@ -67,7 +67,9 @@ export type GeneratedFile = z.infer<typeof fileSchema>;
 
 export const docsSchema = z.object({
   readme: z.string().describe('README.md: what this is, quick start, layout, how to run the tests'),
-  reproductionNotes: z.string().describe('REPRODUCTION_NOTES.md: specified / partially specified / unspecified choices with alternatives, known deviations'),
+  reproductionNotes: z
+    .string()
+    .describe('REPRODUCTION_NOTES.md: specified / partially specified / unspecified choices with alternatives, known deviations'),
   requirements: z.string().describe('requirements.txt'),
   pyproject: z.string().describe('pyproject.toml'),
 });
@@ -96,7 +98,9 @@ export function shapeOf(schema: z.ZodType, seen: Set<string> = new Set()): strin
     const note = typeof node.description === 'string' && !seen.has(node.description) ? ` /* ${node.description} */` : '';
     if (typeof node.description === 'string') seen.add(node.description);
     if (node.type === 'object') {
-      const props = Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>).map(([k, v]) => `${k}: ${render(v)}`);
+      const props = Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>).map(
+        ([k, v]) => `${k}: ${render(v)}`,
+      );
       return `{ ${props.join('; ')} }${note}`;
     }
     if (node.type === 'array') return `${render(node.items as Record<string, unknown>)}[]${note}`;

@@ -32,7 +32,8 @@ export interface StartArgs {
 
 export async function startRun(args: StartArgs): Promise<Result<PreparedRun>> {
   const outDir = path.resolve(args.cwd, args.outDir);
-  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) return fail('bad-input', `${args.outDir} is a file; give a folder for the new repository`);
+  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory())
+    return fail('bad-input', `${args.outDir} is a file; give a folder for the new repository`);
   const parsed = await parsePaper(args.source, { cwd: args.cwd, ...args.parse });
   if (!parsed.ok) return parsed;
   const paper = parsed.value;
@@ -60,7 +61,13 @@ export async function reopenRun(runsDirOrRun: string, parse: ParseOptions = {}):
   const parsed = await parsePaper(record.paper.source, parse);
   if (!parsed.ok) return fail(parsed.error.code, `the run's paper ${record.paper.source}: ${parsed.error.message}`);
   store.update({ status: 'running' });
-  return ok({ paper: parsed.value, store, paperRef: paperRefFor(record.paper.source, path.dirname(record.outDir), record.outDir), outDir: record.outDir, options: record.options });
+  return ok({
+    paper: parsed.value,
+    store,
+    paperRef: paperRefFor(record.paper.source, path.dirname(record.outDir), record.outDir),
+    outDir: record.outDir,
+    options: record.options,
+  });
 }
 
 /** A local file becomes a path relative to the repository (it moves with it); ids and URLs stay. */

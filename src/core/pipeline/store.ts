@@ -124,7 +124,11 @@ export class RunStore {
 /** The newest run in `runsDir` that has not been written out yet (or any, with `any`). */
 export function latestRun(runsDir: string, any = false): RunStore | undefined {
   if (!fs.existsSync(runsDir)) return undefined;
-  const ids = fs.readdirSync(runsDir).filter((d) => fs.existsSync(path.join(runsDir, d, 'run.json'))).sort().reverse();
+  const ids = fs
+    .readdirSync(runsDir)
+    .filter((d) => fs.existsSync(path.join(runsDir, d, 'run.json')))
+    .sort()
+    .reverse();
   for (const id of ids) {
     const store = new RunStore(path.join(runsDir, id));
     if (any || store.read().status !== 'written') return store;

@@ -19,7 +19,9 @@ export function taskHeading(kind: TaskKind, file?: string): string {
 }
 
 /** Sent after an answer cut at the token limit (finish_reason "length"). */
-export const CONTINUE_PROMPT = 'Your answer was cut off at the token limit. Continue exactly where you stopped, with no repetition and no preamble.';
+export const CONTINUE_PROMPT =
+  'Your answer was cut off at the token limit. Continue exactly where you stopped, with no repetition and no preamble.';
 
 /** Starts the message sent after an answer that failed validation; the error follows. */
-export const REPAIR_PROMPT = 'Your answer did not validate against the required JSON schema. Answer again with the whole JSON object only. The error was:';
+export const REPAIR_PROMPT =
+  'Your answer did not validate against the required JSON schema. Answer again with the whole JSON object only. The error was:';

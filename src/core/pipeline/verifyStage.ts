@@ -53,7 +53,13 @@ export interface VerifyContext {
   signal?: AbortSignal;
   /** One repair call; returns the file's new content. */
   repair: (key: string, file: string, prompt: string) => Promise<string>;
-  prompt: (file: string, content: string, failures: Failure[], analysis: Analysis | undefined, deps: { path: string; content: string }[]) => string;
+  prompt: (
+    file: string,
+    content: string,
+    failures: Failure[],
+    analysis: Analysis | undefined,
+    deps: { path: string; content: string }[],
+  ) => string;
   progress: (line: string) => void;
 }
 
@@ -90,7 +96,10 @@ export async function runVerifyStage(ctx: VerifyContext): Promise<VerifyReport> 
     const last = r.value.round;
     report.rounds.push(last);
     ctx.progress(`verify ${roundLine(last)}`);
-    if (last.missing.length) ctx.progress(`verify: ${setup.python} lacks ${last.missing.join(', ')}; choose an interpreter that has them (--python PATH, the Python extension's interpreter, or a venv with \`pip install -r requirements.txt\`). Nothing was sent to repair.`);
+    if (last.missing.length)
+      ctx.progress(
+        `verify: ${setup.python} lacks ${last.missing.join(', ')}; choose an interpreter that has them (--python PATH, the Python extension's interpreter, or a venv with \`pip install -r requirements.txt\`). Nothing was sent to repair.`,
+      );
     report.passed = passed(last) || (!consented && !last.lint.some((p) => p.severity === 'error'));
     const due = failuresByFile(last, files);
     if (!due.size || round > ctx.rounds) break;
@@ -114,7 +123,10 @@ export async function runVerifyStage(ctx: VerifyContext): Promise<VerifyReport> 
 /** Without consent only ruff runs: it reads the code, it does not execute it. */
 function lintOnly(files: ReadonlyMap<string, string>, round: number): Result<{ files: Map<string, string>; round: VerifyRound }> {
   const linted = lintPython(files);
-  return ok({ files: linted.files, round: { round, lint: linted.problems, config: configProblems(linted.files), missing: [], imports: [], modules: 0, durationMs: 0 } });
+  return ok({
+    files: linted.files,
+    round: { round, lint: linted.problems, config: configProblems(linted.files), missing: [], imports: [], modules: 0, durationMs: 0 },
+  });
 }
 
 function confinementNote(dir: string, setup: VerifySetup): string {
@@ -137,8 +149,10 @@ function isTest(file: string): boolean {
 export function implementationStatus(plan: Plan, report: VerifyReport | undefined): string {
   const last = report?.rounds.at(-1);
   const head = '## Implementation status\n\n';
-  if (!report || !last) return `${head}Not verified: PaperTrail wrote this repository without running it (\`papertrail reimplement --verify local\` runs the tests first).\n`;
-  if (!report.ran) return `${head}Not run: the tests were not run when this repository was written (consent declined). Lint: ${last.lint.filter((p) => p.severity === 'error').length} errors.\n`;
+  if (!report || !last)
+    return `${head}Not verified: PaperTrail wrote this repository without running it (\`papertrail reimplement --verify local\` runs the tests first).\n`;
+  if (!report.ran)
+    return `${head}Not run: the tests were not run when this repository was written (consent declined). Lint: ${last.lint.filter((p) => p.severity === 'error').length} errors.\n`;
   const components = plan.logic.files.filter((f) => f.path.endsWith('.py') && !isTest(f.path));
   const testsOf = (file: string) => {
     const testFiles = plan.logic.files.filter((t) => isTest(t.path) && t.dependsOn.includes(file)).map((t) => t.path);
@@ -146,8 +160,13 @@ export function implementationStatus(plan: Plan, report: VerifyReport | undefine
     return cases.length ? `${cases.filter((c) => c.outcome === 'passed').length} / ${cases.length}` : '—';
   };
   const importFailed = new Set(last.imports.map((i) => i.file));
-  const rows = components.map((f) => `| \`${f.path}\` | ${f.cites.slice(0, 4).join('; ').replace(/\|/g, '\\|') || '—'} | ${importFailed.has(f.path) ? 'does not import' : testsOf(f.path)} |`);
-  const total = last.tests ? `${last.tests.passed}/${last.tests.passed + last.tests.failed + last.tests.errors} tests passed` : 'tests not run';
+  const rows = components.map(
+    (f) =>
+      `| \`${f.path}\` | ${f.cites.slice(0, 4).join('; ').replace(/\|/g, '\\|') || '—'} | ${importFailed.has(f.path) ? 'does not import' : testsOf(f.path)} |`,
+  );
+  const total = last.tests
+    ? `${last.tests.passed}/${last.tests.passed + last.tests.failed + last.tests.errors} tests passed`
+    : 'tests not run';
   const failing = (last.tests?.tests ?? []).filter((c) => c.outcome === 'failed' || c.outcome === 'error');
   const lines = [
     `${head}From PaperTrail's last verify round (round ${last.round} of ${report.rounds.length}): ${total}${last.missing.length ? `; not run, the interpreter lacked ${last.missing.join(', ')}` : ''}.\n`,
@@ -155,7 +174,8 @@ export function implementationStatus(plan: Plan, report: VerifyReport | undefine
     '| --- | --- | --- |',
     ...rows,
   ];
-  if (failing.length) lines.push('', 'Still failing:', ...failing.map((c) => `- \`${c.id}\` — ${c.message.replace(/\s+/g, ' ').slice(0, 200)}`));
+  if (failing.length)
+    lines.push('', 'Still failing:', ...failing.map((c) => `- \`${c.id}\` — ${c.message.replace(/\s+/g, ' ').slice(0, 200)}`));
   for (const i of last.imports) lines.push(`- \`${i.file}\` does not import: ${i.message}`);
   if (report.testsChanged.length) lines.push('', `Tests changed by repair: ${report.testsChanged.join(', ')}.`);
   return `${lines.join('\n')}\n`;

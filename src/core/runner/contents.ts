@@ -54,12 +54,19 @@ export function contentsRemote(http: JupyterHttp, opts: ContentsOptions = {}): R
     if (next < min) throw asThrown(tooLargeError(where, what, bodyBytes, status));
     if (next < chunk) {
       chunk = next;
-      opts.onInfo?.(`the Jupyter server refused a ${formatBytes(bodyBytes)} upload request (${status}); sending ${formatBytes(chunk)} chunks`);
+      opts.onInfo?.(
+        `the Jupyter server refused a ${formatBytes(bodyBytes)} upload request (${status}); sending ${formatBytes(chunk)} chunks`,
+      );
     }
   };
 
   const putFile = (file: string, piece: Buffer, n: number | undefined): Promise<{ reply: Reply; bodyBytes: number }> => {
-    const body = JSON.stringify({ type: 'file', format: 'base64', content: piece.toString('base64'), ...(n !== undefined ? { chunk: n } : {}) });
+    const body = JSON.stringify({
+      type: 'file',
+      format: 'base64',
+      content: piece.toString('base64'),
+      ...(n !== undefined ? { chunk: n } : {}),
+    });
     return request(http, 'PUT', url(file), `uploading ${file}`, body).then((reply) => ({ reply, bodyBytes: body.length }));
   };
 
@@ -104,7 +111,10 @@ export function contentsRemote(http: JupyterHttp, opts: ContentsOptions = {}): R
     const why = chunked
       ? "its contents manager may not support chunked uploads (jupyter_server's LargeFileManager does); use a server that does, or copy the file there by hand"
       : 'the upload was cut short; run again';
-    throw new PaperTrailError(chunked ? 'unsupported' : 'network', `${file} arrived on the Jupyter server at ${where} with ${model.size} of ${expected} bytes: ${why}`);
+    throw new PaperTrailError(
+      chunked ? 'unsupported' : 'network',
+      `${file} arrived on the Jupyter server at ${where} with ${model.size} of ${expected} bytes: ${why}`,
+    );
   };
 
   return {
@@ -115,7 +125,8 @@ export function contentsRemote(http: JupyterHttp, opts: ContentsOptions = {}): R
       if (r.status >= 300) throw asThrown(jsonError(http, r, what));
       const out: Entries = new Map();
       const items = Array.isArray(r.data.content) ? (r.data.content as { name?: unknown; type?: unknown; last_modified?: unknown }[]) : [];
-      for (const c of items) if (typeof c.name === 'string') out.set(c.name, { type: String(c.type ?? ''), lastModified: String(c.last_modified ?? '') });
+      for (const c of items)
+        if (typeof c.name === 'string') out.set(c.name, { type: String(c.type ?? ''), lastModified: String(c.last_modified ?? '') });
       return out;
     },
     async mkdir(dir: string): Promise<void> {

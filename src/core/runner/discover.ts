@@ -55,7 +55,8 @@ export function scanTestSource(file: string, text: string): DiscoveredTest[] {
     if (!d) continue;
     const defIndent = d[1]!.length;
     if (defIndent === 0) out.push({ id: `${file}::${d[2]}`, file, name: d[2]!, line: i + 1 });
-    else if (cls && defIndent === cls.body) out.push({ id: `${file}::${cls.name}::${d[2]}`, file, className: cls.name, name: d[2]!, line: i + 1 });
+    else if (cls && defIndent === cls.body)
+      out.push({ id: `${file}::${cls.name}::${d[2]}`, file, className: cls.name, name: d[2]!, line: i + 1 });
   }
   return out;
 }
@@ -64,7 +65,10 @@ export function scanTestSource(file: string, text: string): DiscoveredTest[] {
  * pytest's own list (`pytest --collect-only -q`): every node id, parametrized cases included.
  * Lines come from the static scan where it knows the function (0 otherwise).
  */
-export async function collectTests(dir: string, opts: { python?: string; args?: string[]; signal?: AbortSignal } = {}): Promise<Result<DiscoveredTest[]>> {
+export async function collectTests(
+  dir: string,
+  opts: { python?: string; args?: string[]; signal?: AbortSignal } = {},
+): Promise<Result<DiscoveredTest[]>> {
   const python = choosePython(opts.python);
   const ids: string[] = [];
   const run = await spawnLines(python, ['-m', 'pytest', '--collect-only', '-q', ...(opts.args ?? [])], {
@@ -75,7 +79,8 @@ export async function collectTests(dir: string, opts: { python?: string; args?: 
     },
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  if (run.spawnError) return fail('not-found', `could not start ${python}: ${run.spawnError === 'ENOENT' ? 'no such program' : run.spawnError}`);
+  if (run.spawnError)
+    return fail('not-found', `could not start ${python}: ${run.spawnError === 'ENOENT' ? 'no such program' : run.spawnError}`);
   if (run.cancelled) return fail('cancelled', 'test discovery was cancelled');
   if (/No module named '?pytest'?/.test(run.tail.join('\n'))) return fail('not-found', pytestMissingMessage(python));
   const known = new Map<string, number>();

@@ -63,7 +63,8 @@ export async function request(http: JupyterHttp, method: string, url: string, wh
   } catch (e) {
     // A server over its body limit may close the connection while the body is still going out;
     // a tiny body that meets a reset met a network problem instead.
-    if (body && body.length >= RESET_MEANS_TOO_LARGE && isResetError(e)) return { kind: 'too-large', status: `connection reset after ${formatBytes(body.length)}` };
+    if (body && body.length >= RESET_MEANS_TOO_LARGE && isResetError(e))
+      return { kind: 'too-large', status: `connection reset after ${formatBytes(body.length)}` };
     return { kind: 'failed', error: unreachable(e, where, what) };
   }
   let text = '';
@@ -79,7 +80,17 @@ export async function request(http: JupyterHttp, method: string, url: string, wh
   if (res.status === 400 && body && !text.trim()) return { kind: 'too-large', status: '400 with no body' };
   const data = parseJsonObject(text);
   if (data && isJsonType(res.headers.get('content-type'))) return { kind: 'json', status: res.status, data };
-  return { kind: 'failed', error: unexpectedAnswer({ where, what, status: res.status, contentType: res.headers.get('content-type') ?? '', text, redirectedTo: res.redirected ? res.url : '' }) };
+  return {
+    kind: 'failed',
+    error: unexpectedAnswer({
+      where,
+      what,
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      text,
+      redirectedTo: res.redirected ? res.url : '',
+    }),
+  };
 }
 
 /** The line for a JSON answer the caller did not expect (Jupyter's own `{message, reason}` errors). */
@@ -88,7 +99,11 @@ export function jsonError(http: JupyterHttp, reply: { status: number; data: Reco
   const { status, data } = reply;
   if (status === 401 || status === 403) return userError('bad-input', `the Jupyter server refused the token (${status}); check the token`);
   const detail = clip(String(data.message || data.reason || 'no detail'), 200);
-  if (status >= 500) return userError('network', `the Jupyter server at ${where} failed while ${what} (${status}: ${detail}); see the server's log, then try again`);
+  if (status >= 500)
+    return userError(
+      'network',
+      `the Jupyter server at ${where} failed while ${what} (${status}: ${detail}); see the server's log, then try again`,
+    );
   return userError('network', `the Jupyter server at ${where} refused ${what} (${status}: ${detail})`);
 }
 
@@ -112,7 +127,11 @@ export function unexpectedAnswer(a: UnexpectedAnswer): UserError {
   const via = a.redirectedTo ? `, redirected to ${redactUrl(a.redirectedTo)}` : '';
   const got = `answered ${status} with ${shape}${title ? ` ("${title}")` : ''}${via} instead of Jupyter's JSON while ${what}`;
   const baseHint = `check that ${where} is the Jupyter server's base URL (for JupyterHub: https://<hub>/user/<name>/) and that the token is right`;
-  if (status >= 500) return userError('network', `the Jupyter server at ${where} ${got}; the server or a proxy in front of it failed: see the server's log, then try again`);
+  if (status >= 500)
+    return userError(
+      'network',
+      `the Jupyter server at ${where} ${got}; the server or a proxy in front of it failed: see the server's log, then try again`,
+    );
   return userError('network', `the Jupyter server at ${where} ${got}; ${baseHint}`);
 }
 
@@ -134,7 +153,11 @@ export function formatBytes(n: number): string {
 }
 
 function unreachable(e: unknown, where: string, what: string): UserError {
-  if (isResetError(e)) return userError('network', `lost the connection to the Jupyter server at ${where} while ${what} (${errorCode(e)}); check the network and try again`);
+  if (isResetError(e))
+    return userError(
+      'network',
+      `lost the connection to the Jupyter server at ${where} while ${what} (${errorCode(e)}); check the network and try again`,
+    );
   return userError('network', `could not reach the Jupyter server at ${where}; is it running?`);
 }
 
@@ -145,7 +168,10 @@ function errorCode(e: unknown): string {
 
 /** A connection that was open and then dropped (as opposed to one that never opened). */
 export function isResetError(e: unknown): boolean {
-  return /^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(errorCode(e)) || /other side closed/.test(String((e as { cause?: { message?: unknown } })?.cause?.message ?? ''));
+  return (
+    /^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(errorCode(e)) ||
+    /other side closed/.test(String((e as { cause?: { message?: unknown } })?.cause?.message ?? ''))
+  );
 }
 
 function isJsonType(contentType: string | null): boolean {

@@ -147,7 +147,10 @@ function problemMessage(el: XmlElement): string {
   if (el.name === 'skipped' && el.attrs.type === 'pytest.xfail') return m ? `xfail: ${m}` : 'xfail';
   if (m) return m;
   // Without a message attribute, the last line of the traceback is the most telling one.
-  const lines = el.text.trim().split('\n').filter((l) => l.trim());
+  const lines = el.text
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim());
   return lines.length ? lines[lines.length - 1]!.trim() : '';
 }
 
@@ -172,7 +175,8 @@ export function failureLocation(traceback: string, testFile: string): { file: st
 function readXml(xml: string): XmlElement | undefined {
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
-  const re = /<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>|<!DOCTYPE[^>]*>|<\/([\w:.-]+)\s*>|<([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g;
+  const re =
+    /<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>|<!DOCTYPE[^>]*>|<\/([\w:.-]+)\s*>|<([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g;
   for (const m of xml.matchAll(re)) {
     const top = stack[stack.length - 1];
     if (m[1] !== undefined) {

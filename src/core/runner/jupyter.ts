@@ -72,14 +72,18 @@ export function serverError(e: unknown, baseUrl: string, token: string): UserErr
   const status = e instanceof ServerConnection.ResponseError ? e.response.status : undefined;
   let err: UserError;
   if (isPaperTrailError(e)) err = { code: e.code, message: e.message };
-  else if (status === 401 || status === 403) err = userError('bad-input', `the Jupyter server refused the token (${status}); check the token`);
+  else if (status === 401 || status === 403)
+    err = userError('bad-input', `the Jupyter server refused the token (${status}); check the token`);
   else if (e instanceof ServerConnection.NetworkError || (e instanceof TypeError && /fetch failed/.test(e.message)) || isSocketError(e)) {
     err = userError('network', `could not reach the Jupyter server at ${where}; is it running?`);
   } else if (e instanceof ServerConnection.ResponseError) {
     err = responseError(e, where);
   } else if (e instanceof SyntaxError) {
     // The client library parsed a 2xx answer as JSON and it was not (a login or proxy page).
-    err = userError('network', `the Jupyter server at ${where} answered with something that is not JSON (a login or proxy page?); check that ${where} is the Jupyter server's base URL (for JupyterHub: https://<hub>/user/<name>/) and that the token is right`);
+    err = userError(
+      'network',
+      `the Jupyter server at ${where} answered with something that is not JSON (a login or proxy page?); check that ${where} is the Jupyter server's base URL (for JupyterHub: https://<hub>/user/<name>/) and that the token is right`,
+    );
   } else err = userError('internal', `Jupyter: ${e instanceof Error ? e.message : String(e)}`);
   return redactError(err, token);
 }
@@ -90,7 +94,8 @@ function responseError(e: ServerConnection.ResponseError, where: string): UserEr
   if (!/json/i.test(contentType)) return unexpectedAnswer({ where, what: 'talking to it', status: e.response.status, contentType });
   const status = e.response.status;
   const detail = (e.message || 'no detail').replace(/\s+/g, ' ').slice(0, 200);
-  if (status >= 500) return userError('network', `the Jupyter server at ${where} failed (${status}: ${detail}); see the server's log, then try again`);
+  if (status >= 500)
+    return userError('network', `the Jupyter server at ${where} failed (${status}: ${detail}); see the server's log, then try again`);
   return userError('network', `the Jupyter server at ${where} answered ${status}: ${detail}`);
 }
 
@@ -136,8 +141,12 @@ export async function runJupyter(opts: RunJupyterOptions): Promise<Result<Jupyte
   manifest.servers[key] = sync.state;
   writeManifest(opts.dir, manifest);
   info(`synced ${opts.dir} to ${remoteDir} on ${key}: ${sync.uploaded.length} uploaded, ${sync.deleted.length} deleted`);
-  if (sync.hidden.length) info(`left out ${sync.hidden.length} hidden file(s) (${sync.hidden.slice(0, 3).join(', ')}${sync.hidden.length > 3 ? ', …' : ''}): Jupyter refuses dot-files`);
-  if (sync.tooBig.length) info(`left out ${sync.tooBig.length} file(s) over ${MAX_SYNC_BYTES / (1024 * 1024)} MB: ${sync.tooBig.slice(0, 3).join(', ')}`);
+  if (sync.hidden.length)
+    info(
+      `left out ${sync.hidden.length} hidden file(s) (${sync.hidden.slice(0, 3).join(', ')}${sync.hidden.length > 3 ? ', …' : ''}): Jupyter refuses dot-files`,
+    );
+  if (sync.tooBig.length)
+    info(`left out ${sync.tooBig.length} file(s) over ${MAX_SYNC_BYTES / (1024 * 1024)} MB: ${sync.tooBig.slice(0, 3).join(', ')}`);
   if (opts.signal?.aborted) return cancelled();
 
   let session: Session.IModel;
@@ -149,12 +158,27 @@ export async function runJupyter(opts: RunJupyterOptions): Promise<Result<Jupyte
       reused = true;
     } else {
       info(`starting a ${opts.kernelName ?? 'python3'} kernel`);
-      session = await SessionAPI.startSession({ path: `${remoteDir}/${SESSION_FILE}`, type: 'console', name: 'PaperTrail tests', kernel: { name: opts.kernelName ?? 'python3' } } as Session.ISessionOptions, settings);
+      session = await SessionAPI.startSession(
+        {
+          path: `${remoteDir}/${SESSION_FILE}`,
+          type: 'console',
+          name: 'PaperTrail tests',
+          kernel: { name: opts.kernelName ?? 'python3' },
+        } as Session.ISessionOptions,
+        settings,
+      );
     }
   } catch (e) {
     // Jupyter's own 500 (JSON) here means the kernel spec failed; a proxy's HTML page does not.
-    if (e instanceof ServerConnection.ResponseError && e.response.status >= 500 && /json/i.test(e.response.headers.get('content-type') ?? '')) {
-      return fail('unsupported', `the Jupyter server could not start a ${opts.kernelName ?? 'python3'} kernel; is ipykernel installed there?`);
+    if (
+      e instanceof ServerConnection.ResponseError &&
+      e.response.status >= 500 &&
+      /json/i.test(e.response.headers.get('content-type') ?? '')
+    ) {
+      return fail(
+        'unsupported',
+        `the Jupyter server could not start a ${opts.kernelName ?? 'python3'} kernel; is ipykernel installed there?`,
+      );
     }
     return failWith(e);
   }
@@ -181,7 +205,8 @@ async function checkServer(http: JupyterHttp): Promise<Result<void>> {
   const what = 'checking its status';
   const reply = await request(http, 'GET', apiUrl(http.baseUrl, 'api/status'), what);
   if (reply.kind === 'failed') return { ok: false, error: reply.error };
-  if (reply.kind === 'too-large') return fail('network', `the Jupyter server at ${redactUrl(http.baseUrl)} answered ${reply.status} to a status check; check the URL`);
+  if (reply.kind === 'too-large')
+    return fail('network', `the Jupyter server at ${redactUrl(http.baseUrl)} answered ${reply.status} to a status check; check the URL`);
   if (reply.status >= 300) return { ok: false, error: jsonError(http, reply, what) };
   return ok(undefined);
 }
@@ -236,7 +261,13 @@ async function executeRun(
   let kernelError = '';
   const out = lineSplitter((l) => opts.onOutput?.(l));
 
-  const future = kernel.requestExecute({ code: runCode(opts.args ?? []), silent: false, store_history: false, stop_on_error: true, allow_stdin: false });
+  const future = kernel.requestExecute({
+    code: runCode(opts.args ?? []),
+    silent: false,
+    store_history: false,
+    stop_on_error: true,
+    allow_stdin: false,
+  });
   future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
     const t = msg.header.msg_type;
     if (t === 'stream') out.push((msg.content as KernelMessage.IStreamMsg['content']).text);
@@ -265,7 +296,7 @@ async function executeRun(
     () => settle(ok(undefined)),
     () => undefined, // a disposed future: the watcher says why
   );
-  const died = () => settle(fail('network', 'the Jupyter kernel died during the run; restart it or check the server\'s memory'));
+  const died = () => settle(fail('network', "the Jupyter kernel died during the run; restart it or check the server's memory"));
   const onStatus = (_: unknown, s: KernelMessage.Status) => {
     if (s === 'dead' || s === 'autorestarting') died();
   };
@@ -280,7 +311,10 @@ async function executeRun(
         if (!m || m.execution_state === 'dead') died();
       } catch (e) {
         const err = serverError(e, baseUrl, token);
-        settle({ ok: false, error: err.code === 'network' ? { code: 'network', message: `lost the Jupyter server during the run: ${err.message}` } : err });
+        settle({
+          ok: false,
+          error: err.code === 'network' ? { code: 'network', message: `lost the Jupyter server during the run: ${err.message}` } : err,
+        });
       }
     }
   };

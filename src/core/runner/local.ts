@@ -44,9 +44,12 @@ export async function runLocal(opts: RunLocalOptions): Promise<Result<TestRunRes
       ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
     });
     if (run.spawnError) {
-      return fail('not-found', run.spawnError === 'ENOENT'
-        ? `could not start ${python}: no such program; give the interpreter's path (--python or papertrail.python.path)`
-        : `could not start ${python}: ${run.spawnError}`);
+      return fail(
+        'not-found',
+        run.spawnError === 'ENOENT'
+          ? `could not start ${python}: no such program; give the interpreter's path (--python or papertrail.python.path)`
+          : `could not start ${python}: ${run.spawnError}`,
+      );
     }
     if (run.cancelled) return fail('cancelled', 'the test run was cancelled');
     const xml = fs.existsSync(junit) ? fs.readFileSync(junit, 'utf8') : undefined;
@@ -86,7 +89,12 @@ export function spawnLines(
     };
     let child;
     try {
-      child = spawn(command, args, { cwd: opts.cwd, env: opts.env, detached: process.platform !== 'win32', stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(command, args, {
+        cwd: opts.cwd,
+        env: opts.env,
+        detached: process.platform !== 'win32',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (e) {
       resolve({ code: null, signal: null, cancelled: false, spawnError: (e as NodeJS.ErrnoException).code ?? String(e), tail });
       return;

@@ -5,7 +5,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Folders never synced or scanned, wherever they are. */
-const ALWAYS_SKIPPED_DIRS = new Set(['.git', '__pycache__', '.venv', 'venv', 'node_modules', '.pytest_cache', '.mypy_cache', '.ipynb_checkpoints', '.hg', '.svn']);
+const ALWAYS_SKIPPED_DIRS = new Set([
+  '.git',
+  '__pycache__',
+  '.venv',
+  'venv',
+  'node_modules',
+  '.pytest_cache',
+  '.mypy_cache',
+  '.ipynb_checkpoints',
+  '.hg',
+  '.svn',
+]);
 /** Relative paths never synced: run records and this very manifest. */
 const ALWAYS_SKIPPED_PATHS = new Set(['.papertrail/runs', '.papertrail/jupyter-sync.json']);
 /**
@@ -67,7 +78,13 @@ function compileRule(line: string): { re: RegExp; dirOnly: boolean } {
     else if (c === '[') {
       const end = p.indexOf(']', i + 1);
       if (end > i) {
-        re += '[' + p.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
+        re +=
+          '[' +
+          p
+            .slice(i + 1, end)
+            .replace(/^!/, '^')
+            .replace(/\\/g, '\\\\') +
+          ']';
         i = end;
       } else re += '\\[';
     } else if (c === '\\' && i + 1 < p.length) re += escapeRe(p[++i]!);
@@ -166,7 +183,9 @@ export function hashRepo(dir: string, files: RepoFile[], previous: Record<string
       out[f.path] = { sha256: prev.sha256, size: f.size, mtimeMs: f.mtimeMs };
       continue;
     }
-    const sha256 = createHash('sha256').update(fs.readFileSync(path.join(dir, f.path))).digest('hex');
+    const sha256 = createHash('sha256')
+      .update(fs.readFileSync(path.join(dir, f.path)))
+      .digest('hex');
     out[f.path] = { sha256, size: f.size, mtimeMs: f.mtimeMs };
   }
   return out;
@@ -249,12 +268,17 @@ export async function syncRepo(opts: {
   }
   const byDepth = [...needed].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
   for (let depth = 1; byDepth.some((d) => d.split('/').length === depth); depth++) {
-    await pool(byDepth.filter((d) => d.split('/').length === depth), limit, (d) => remote.mkdir(remotePath(d)));
+    await pool(
+      byDepth.filter((d) => d.split('/').length === depth),
+      limit,
+      (d) => remote.mkdir(remotePath(d)),
+    );
   }
 
   const state: ServerSyncState = { remoteDir, files: {}, ...(opts.previous?.kernelId ? { kernelId: opts.previous.kernelId } : {}) };
   for (const p of Object.keys(current)) {
-    if (!uploading.has(p)) state.files[p] = { ...current[p]!, ...(prevFiles[p]?.remoteModified ? { remoteModified: prevFiles[p]!.remoteModified } : {}) };
+    if (!uploading.has(p))
+      state.files[p] = { ...current[p]!, ...(prevFiles[p]?.remoteModified ? { remoteModified: prevFiles[p]!.remoteModified } : {}) };
   }
   await pool(toUpload, limit, async (p) => {
     const modified = await remote.upload(remotePath(p), fs.readFileSync(path.join(dir, p)));

@@ -12,7 +12,8 @@ export interface ConfigProblem {
 }
 
 /** `cfg["x"]`, `config.get("x")`, `self.cfg['x']`, `hparams["model"]["x"]`: the key names a config is read by. */
-const READ = /\b(?:cfg|config|conf|hparams|hparam|params|settings|options|opts|conf_dict|config_dict)\w*((?:\[\s*["'][\w.-]+["']\s*\])*)(?:\.get\(\s*["']([\w.-]+)["'])?/g;
+const READ =
+  /\b(?:cfg|config|conf|hparams|hparam|params|settings|options|opts|conf_dict|config_dict)\w*((?:\[\s*["'][\w.-]+["']\s*\])*)(?:\.get\(\s*["']([\w.-]+)["'])?/g;
 
 /**
  * Keys the code reads that the config lacks, and config keys no code mentions.
@@ -41,12 +42,19 @@ export function configProblems(files: ReadonlyMap<string, string>): ConfigProble
     }
   }
   for (const [name, where] of read) {
-    if (!keys.has(name)) problems.push({ file: CONFIG_PATH, message: `${where} reads the config key "${name}", which ${CONFIG_PATH} does not have${near(name, keys, 'the config has')}` });
+    if (!keys.has(name))
+      problems.push({
+        file: CONFIG_PATH,
+        message: `${where} reads the config key "${name}", which ${CONFIG_PATH} does not have${near(name, keys, 'the config has')}`,
+      });
   }
   const allCode = code.map(([, c]) => c).join('\n');
   for (const key of keys) {
     if (!new RegExp(`\\b${key.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}\\b`).test(allCode)) {
-      problems.push({ file: CONFIG_PATH, message: `${CONFIG_PATH} has the key "${key}", which no code reads${near(key, new Set(read.keys()), 'the code reads')}` });
+      problems.push({
+        file: CONFIG_PATH,
+        message: `${CONFIG_PATH} has the key "${key}", which no code reads${near(key, new Set(read.keys()), 'the code reads')}`,
+      });
     }
   }
   return problems;
@@ -65,9 +73,18 @@ function collectKeys(v: unknown, into: Set<string>): void {
 /** ` (the code reads "max_length")` when a name differs from one of `names` by case, separators or a part. */
 function near(name: string, names: ReadonlySet<string>, which: string): string {
   const norm = (s: string) => s.toLowerCase().replace(/[-_.]/g, '');
-  const words = (s: string) => s.toLowerCase().split(/[-_.]+/).filter(Boolean);
+  const words = (s: string) =>
+    s
+      .toLowerCase()
+      .split(/[-_.]+/)
+      .filter(Boolean);
   // Contained in one another, or one's words all among the other's (max_length, max_seq_length).
-  const alike = (a: string, b: string) => norm(a) === norm(b) || norm(a).includes(norm(b)) || norm(b).includes(norm(a)) || words(a).every((w) => words(b).includes(w)) || words(b).every((w) => words(a).includes(w));
+  const alike = (a: string, b: string) =>
+    norm(a) === norm(b) ||
+    norm(a).includes(norm(b)) ||
+    norm(b).includes(norm(a)) ||
+    words(a).every((w) => words(b).includes(w)) ||
+    words(b).every((w) => words(a).includes(w));
   for (const n of names) if (n !== name && alike(n, name)) return ` (${which} "${n}")`;
   return '';
 }

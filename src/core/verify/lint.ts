@@ -60,7 +60,14 @@ export function lintPython(files: ReadonlyMap<string, string>): LintResult {
     for (const d of broken ? after : diagnostics(content)) {
       if (d.code === 'I001') continue;
       const code = d.code ?? 'invalid-syntax';
-      problems.push({ file, line: d.start_location.row, column: d.start_location.column, code, message: d.message, severity: FATAL.test(code) ? 'error' : 'warning' });
+      problems.push({
+        file,
+        line: d.start_location.row,
+        column: d.start_location.column,
+        code,
+        message: d.message,
+        severity: FATAL.test(code) ? 'error' : 'warning',
+      });
     }
   }
   return { files: out, problems };
@@ -70,7 +77,9 @@ interface RuffDiagnostic {
   code: string | null;
   message: string;
   start_location: { row: number; column: number };
-  fix: { edits: { content: string | null; location: { row: number; column: number }; end_location: { row: number; column: number } }[] } | null;
+  fix: {
+    edits: { content: string | null; location: { row: number; column: number }; end_location: { row: number; column: number } }[];
+  } | null;
 }
 
 function diagnostics(content: string): RuffDiagnostic[] {

@@ -51,7 +51,13 @@ async function run(opts: PythonRun, args: string[]): Promise<Result<Ran>> {
         opts.onOutput?.(line);
       },
     });
-    if (r.spawnError) return fail('not-found', r.spawnError === 'ENOENT' ? `could not start ${opts.python}: no such program; choose the interpreter with --python (or papertrail.python.path)` : `could not start ${opts.python}: ${r.spawnError}`);
+    if (r.spawnError)
+      return fail(
+        'not-found',
+        r.spawnError === 'ENOENT'
+          ? `could not start ${opts.python}: no such program; choose the interpreter with --python (or papertrail.python.path)`
+          : `could not start ${opts.python}: ${r.spawnError}`,
+      );
     if (opts.signal?.aborted) return fail('cancelled', 'verification was cancelled');
     return ok({ code: r.code, tail: r.tail, stdout, timedOut });
   } finally {
@@ -62,10 +68,25 @@ async function run(opts: PythonRun, args: string[]): Promise<Result<Ran>> {
 
 /** Import names of distributions whose module is not named like them. */
 const IMPORT_NAMES: Record<string, string> = {
-  pyyaml: 'yaml', 'scikit-learn': 'sklearn', sklearn: 'sklearn', pillow: 'PIL', 'opencv-python': 'cv2', 'opencv-python-headless': 'cv2',
-  beautifulsoup4: 'bs4', 'python-dateutil': 'dateutil', protobuf: 'google.protobuf', 'pytorch-lightning': 'pytorch_lightning',
-  'sentence-transformers': 'sentence_transformers', 'huggingface-hub': 'huggingface_hub', 'jax[cpu]': 'jax', jaxlib: 'jaxlib',
-  'tensorflow-cpu': 'tensorflow', 'faiss-cpu': 'faiss', 'faiss-gpu': 'faiss', 'python-louvain': 'community', 'attrs': 'attr',
+  pyyaml: 'yaml',
+  'scikit-learn': 'sklearn',
+  sklearn: 'sklearn',
+  pillow: 'PIL',
+  'opencv-python': 'cv2',
+  'opencv-python-headless': 'cv2',
+  beautifulsoup4: 'bs4',
+  'python-dateutil': 'dateutil',
+  protobuf: 'google.protobuf',
+  'pytorch-lightning': 'pytorch_lightning',
+  'sentence-transformers': 'sentence_transformers',
+  'huggingface-hub': 'huggingface_hub',
+  'jax[cpu]': 'jax',
+  jaxlib: 'jaxlib',
+  'tensorflow-cpu': 'tensorflow',
+  'faiss-cpu': 'faiss',
+  'faiss-gpu': 'faiss',
+  'python-louvain': 'community',
+  attrs: 'attr',
 };
 
 /** The distributions named in a requirements.txt (comments, options, markers and versions left out). */
@@ -95,7 +116,11 @@ export async function missingPackages(opts: PythonRun, requirements: readonly st
   const r = await run({ ...opts, onOutput: undefined }, ['-c', script, JSON.stringify(wanted.map((d) => [d, importName(d)]))]);
   if (!r.ok) return r;
   const line = r.value.stdout.find((l) => l.startsWith('PAPERTRAIL-PROBE '));
-  if (!line) return fail('bad-input', `${opts.python} did not answer the package probe (${r.value.tail.at(-1) ?? `exit ${r.value.code}`}); choose another interpreter with --python`);
+  if (!line)
+    return fail(
+      'bad-input',
+      `${opts.python} did not answer the package probe (${r.value.tail.at(-1) ?? `exit ${r.value.code}`}); choose another interpreter with --python`,
+    );
   return ok(JSON.parse(line.slice('PAPERTRAIL-PROBE '.length)) as string[]);
 }
 
@@ -109,7 +134,10 @@ export interface ImportFailure {
 }
 
 /** Imports each module in turn in one process (each alone: a failure does not stop the others). */
-export async function importFailures(opts: PythonRun, modules: readonly { module: string; file: string }[]): Promise<Result<ImportFailure[]>> {
+export async function importFailures(
+  opts: PythonRun,
+  modules: readonly { module: string; file: string }[],
+): Promise<Result<ImportFailure[]>> {
   if (!modules.length) return ok([]);
   const script = [
     'import importlib, json, sys, traceback',
@@ -123,7 +151,11 @@ export async function importFailures(opts: PythonRun, modules: readonly { module
   ].join('\n');
   const r = await run({ ...opts, onOutput: undefined }, ['-c', script, JSON.stringify(modules.map((m) => m.module))]);
   if (!r.ok) return r;
-  if (r.value.timedOut) return fail('timeout', `importing the modules took longer than ${Math.round(opts.timeoutMs / 1000)} s; a module does work at import time`);
+  if (r.value.timedOut)
+    return fail(
+      'timeout',
+      `importing the modules took longer than ${Math.round(opts.timeoutMs / 1000)} s; a module does work at import time`,
+    );
   const byModule = new Map(modules.map((m) => [m.module, m.file]));
   return ok(
     r.value.stdout
@@ -143,7 +175,8 @@ export async function runTests(opts: PythonRun): Promise<Result<TestRunResult>> 
     if (!r.ok) return r;
     if (r.value.timedOut) return fail('timeout', `the tests ran longer than ${Math.round(opts.timeoutMs / 1000)} s and were stopped`);
     const xml = fs.existsSync(junit) ? fs.readFileSync(junit, 'utf8') : undefined;
-    if (xml === undefined) return fail('bad-input', `pytest did not run (exit ${r.value.code}): ${r.value.tail.filter((l) => l.trim()).at(-1) ?? 'no output'}`);
+    if (xml === undefined)
+      return fail('bad-input', `pytest did not run (exit ${r.value.code}): ${r.value.tail.filter((l) => l.trim()).at(-1) ?? 'no output'}`);
     const parsed = parseJUnit(xml, { pytestExitCode: r.value.code ?? -1, durationMs: Date.now() - started });
     if (!parsed) return fail('internal', 'pytest wrote a report that is not JUnit XML');
     return ok(parsed);

@@ -18,7 +18,11 @@ export function loadRuff(): Ruff {
 function ruffEntry(): string {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
-    for (const candidate of [path.join(dir, 'ruff'), path.join(dir, 'dist', 'ruff'), path.join(dir, 'node_modules', '@astral-sh', 'ruff-wasm-nodejs')]) {
+    for (const candidate of [
+      path.join(dir, 'ruff'),
+      path.join(dir, 'dist', 'ruff'),
+      path.join(dir, 'node_modules', '@astral-sh', 'ruff-wasm-nodejs'),
+    ]) {
       if (fs.existsSync(path.join(candidate, 'ruff_wasm_bg.wasm'))) return path.join(candidate, 'ruff_wasm.js');
     }
     dir = path.dirname(dir);

@@ -5,9 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Variables that never reach generated code: keys, tokens, passwords, cloud credentials. */
-const SECRET = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION|PRIVATE)|^(AWS|AZURE|GCP|GOOGLE|OPENAI|ANTHROPIC|HF|HUGGING|GITHUB|GH|GITLAB|NPM|PYPI|SSH|GPG|DOCKER|KUBE|VSCODE|ELECTRON|PAPERTRAIL)_/i;
+const SECRET =
+  /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|COOKIE|SESSION|PRIVATE)|^(AWS|AZURE|GCP|GOOGLE|OPENAI|ANTHROPIC|HF|HUGGING|GITHUB|GH|GITLAB|NPM|PYPI|SSH|GPG|DOCKER|KUBE|VSCODE|ELECTRON|PAPERTRAIL)_/i;
 /** What a Python test run needs from the environment, and nothing else. */
-const KEEP = /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|TMPDIR|TERM|PYTHONPATH|PYTHONHOME|VIRTUAL_ENV|CONDA_PREFIX|CUDA_VISIBLE_DEVICES|LD_LIBRARY_PATH|OMP_NUM_THREADS|MKL_NUM_THREADS|SYSTEMROOT|COMSPEC|PATHEXT|WINDIR)$/;
+const KEEP =
+  /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|TMPDIR|TERM|PYTHONPATH|PYTHONHOME|VIRTUAL_ENV|CONDA_PREFIX|CUDA_VISIBLE_DEVICES|LD_LIBRARY_PATH|OMP_NUM_THREADS|MKL_NUM_THREADS|SYSTEMROOT|COMSPEC|PATHEXT|WINDIR)$/;
 
 /**
  * The environment generated code runs with: an allow-list of what Python needs, and even from
@@ -37,17 +39,30 @@ export interface Confined {
  */
 export function confine(command: string, args: readonly string[], dir: string, env: NodeJS.ProcessEnv = process.env): Confined {
   const bwrap = findBwrap(env);
-  if (!bwrap) return { command, args: [...args], note: `in ${dir}, without your secrets in its environment (bubblewrap is not installed: the network and your files are reachable)` };
+  if (!bwrap)
+    return {
+      command,
+      args: [...args],
+      note: `in ${dir}, without your secrets in its environment (bubblewrap is not installed: the network and your files are reachable)`,
+    };
   // A private /tmp hides other programs' files; an interpreter (a venv) that lives there stays visible.
   const tmpTop = topUnderTmp(command);
   const wrapped = [
-    '--ro-bind', '/', '/',
-    '--dev', '/dev',
-    '--proc', '/proc',
-    '--tmpfs', '/tmp',
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+    '--tmpfs',
+    '/tmp',
     ...(tmpTop ? ['--ro-bind', tmpTop, tmpTop] : []),
-    '--bind', dir, dir,
-    '--chdir', dir,
+    '--bind',
+    dir,
+    dir,
+    '--chdir',
+    dir,
     '--unshare-net',
     '--unshare-pid',
     '--die-with-parent',
@@ -55,7 +70,11 @@ export function confine(command: string, args: readonly string[], dir: string, e
     command,
     ...args,
   ];
-  return { command: bwrap, args: wrapped, note: `in ${dir} under bubblewrap: no network, the file system (your home folder included) read-only but that folder and a private /tmp, no secrets in its environment` };
+  return {
+    command: bwrap,
+    args: wrapped,
+    note: `in ${dir} under bubblewrap: no network, the file system (your home folder included) read-only but that folder and a private /tmp, no secrets in its environment`,
+  };
 }
 
 /** `/tmp/venv` for `/tmp/venv/bin/python3`; undefined for a program outside /tmp. */
@@ -79,7 +98,11 @@ function findBwrap(env: NodeJS.ProcessEnv): string | undefined {
       continue;
     }
     if (!usable.has(p)) {
-      const probe = spawnSync(p, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-net', '--unshare-pid', '--die-with-parent', 'true'], { timeout: 5000, stdio: 'ignore' });
+      const probe = spawnSync(
+        p,
+        ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-net', '--unshare-pid', '--die-with-parent', 'true'],
+        { timeout: 5000, stdio: 'ignore' },
+      );
       usable.set(p, probe.status === 0);
     }
     return usable.get(p) ? p : undefined;

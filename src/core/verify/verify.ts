@@ -57,22 +57,47 @@ export interface Failure {
  * Verifies `files` (path → content). Returns the files as they are after lint fixes and
  * formatting, and what the round found. Fails only when the interpreter cannot be run at all.
  */
-export async function verifyOnce(files: ReadonlyMap<string, string>, round: number, opts: VerifyOptions): Promise<Result<{ files: Map<string, string>; round: VerifyRound }>> {
+export async function verifyOnce(
+  files: ReadonlyMap<string, string>,
+  round: number,
+  opts: VerifyOptions,
+): Promise<Result<{ files: Map<string, string>; round: VerifyRound }>> {
   const started = Date.now();
   const linted = lintPython(files);
   fs.rmSync(opts.dir, { recursive: true, force: true });
   for (const [p, content] of linted.files) writeFileAtomic(path.join(opts.dir, p), content);
-  const result: VerifyRound = { round, lint: linted.problems, config: configProblems(linted.files), missing: [], imports: [], modules: 0, durationMs: 0 };
+  const result: VerifyRound = {
+    round,
+    lint: linted.problems,
+    config: configProblems(linted.files),
+    missing: [],
+    imports: [],
+    modules: 0,
+    durationMs: 0,
+  };
   if (opts.jupyter) {
     // On the kernel a module that does not import shows as a collection error of its tests.
-    const r = await runJupyter({ dir: opts.dir, serverUrl: opts.jupyter.serverUrl, token: opts.jupyter.token, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onOutput ? { onOutput: opts.onOutput } : {}) });
+    const r = await runJupyter({
+      dir: opts.dir,
+      serverUrl: opts.jupyter.serverUrl,
+      token: opts.jupyter.token,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
+    });
     if (!r.ok && r.error.code === 'cancelled') return r;
     if (r.ok) result.tests = r.value;
     else result.testError = r.error.message;
     result.durationMs = Date.now() - started;
     return ok({ files: linted.files, round: result });
   }
-  const run = { python: opts.python, dir: opts.dir, timeoutMs: opts.timeoutMs ?? 300_000, ...(opts.env ? { env: opts.env } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onOutput ? { onOutput: opts.onOutput } : {}) };
+  const run = {
+    python: opts.python,
+    dir: opts.dir,
+    timeoutMs: opts.timeoutMs ?? 300_000,
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
+  };
   const missing = await missingPackages(run, requirementNames(linted.files.get('requirements.txt') ?? ''));
   if (!missing.ok) return missing;
   result.missing = missing.value;
@@ -97,13 +122,29 @@ export function importableModules(paths: readonly string[]): { module: string; f
   return paths
     .filter((p) => p.endsWith('.py') && !/(^|\/)(tests?|notebooks)\//.test(p) && !/(^|\/)(conftest|setup)\.py$/.test(p))
     .filter((p) => p.split('/').every((seg) => /^[A-Za-z_][A-Za-z0-9_]*(\.py)?$/.test(seg)))
-    .map((p) => ({ module: p.replace(/\.py$/, '').replace(/\/__init__$/, '').split('/').join('.'), file: p }))
+    .map((p) => ({
+      module: p
+        .replace(/\.py$/, '')
+        .replace(/\/__init__$/, '')
+        .split('/')
+        .join('.'),
+      file: p,
+    }))
     .filter((m) => m.module !== '__init__');
 }
 
 /** Whether a round found nothing to repair. */
 export function passed(r: VerifyRound): boolean {
-  return !r.missing.length && !r.lint.some((p) => p.severity === 'error') && !r.config.length && !r.imports.length && !r.testError && !!r.tests && r.tests.failed === 0 && r.tests.errors === 0;
+  return (
+    !r.missing.length &&
+    !r.lint.some((p) => p.severity === 'error') &&
+    !r.config.length &&
+    !r.imports.length &&
+    !r.testError &&
+    !!r.tests &&
+    r.tests.failed === 0 &&
+    r.tests.errors === 0
+  );
 }
 
 /**
@@ -123,11 +164,20 @@ export function failuresByFile(r: VerifyRound, files: ReadonlyMap<string, string
   };
   for (const p of r.lint) if (p.severity === 'error') add({ file: p.file, kind: 'lint', text: `line ${p.line}: ${p.code} ${p.message}` });
   for (const p of r.config) add({ file: p.file, kind: 'config', text: p.message });
-  for (const i of r.imports) add({ file: deepestFrame(i.traceback, files) ?? i.file, kind: 'import', text: `importing ${i.module} fails: ${i.message}\n${i.traceback}` });
+  for (const i of r.imports)
+    add({
+      file: deepestFrame(i.traceback, files) ?? i.file,
+      kind: 'import',
+      text: `importing ${i.module} fails: ${i.message}\n${i.traceback}`,
+    });
   for (const t of r.tests?.tests ?? []) {
     if (t.outcome !== 'failed' && t.outcome !== 'error') continue;
     const file = deepestFrame(t.details ?? '', files) ?? t.file;
-    add({ file: files.has(file) ? file : t.file, kind: 'test', text: `${t.id} ${t.outcome}: ${t.message}\n${(t.details ?? '').slice(-3000)}` });
+    add({
+      file: files.has(file) ? file : t.file,
+      kind: 'test',
+      text: `${t.id} ${t.outcome}: ${t.message}\n${(t.details ?? '').slice(-3000)}`,
+    });
   }
   return out;
 }
@@ -151,7 +201,10 @@ export function roundLine(r: VerifyRound): string {
   if (r.missing.length) parts.push(`not run: the interpreter lacks ${r.missing.join(', ')}`);
   else {
     parts.push(`imports ${r.modules - r.imports.length}/${r.modules}`);
-    if (r.tests) parts.push(`tests ${r.tests.passed}/${r.tests.passed + r.tests.failed + r.tests.errors} passed${r.tests.skipped ? `, ${r.tests.skipped} skipped` : ''}`);
+    if (r.tests)
+      parts.push(
+        `tests ${r.tests.passed}/${r.tests.passed + r.tests.failed + r.tests.errors} passed${r.tests.skipped ? `, ${r.tests.skipped} skipped` : ''}`,
+      );
     if (r.testError) parts.push(`tests: ${r.testError}`);
   }
   return `round ${r.round}: ${parts.join(', ')}`;

@@ -22,7 +22,16 @@ export const MAX_SEGMENT_BYTES = 255;
 
 // Folders that tools own: writing into them can run code (git hooks, editor tasks) or corrupt state.
 export const TOOL_DIRS: readonly string[] = [
-  '.git', '.hg', '.svn', '.papertrail', '.vscode', '.idea', 'node_modules', '.venv', 'venv', '__pycache__',
+  '.git',
+  '.hg',
+  '.svn',
+  '.papertrail',
+  '.vscode',
+  '.idea',
+  'node_modules',
+  '.venv',
+  'venv',
+  '__pycache__',
 ];
 const TOOL_DIR_SET = new Set(TOOL_DIRS);
 
@@ -107,7 +116,8 @@ function segmentProblem(s: string, options: ConfineOptions): string | undefined 
   if (Buffer.byteLength(s, 'utf8') > MAX_SEGMENT_BYTES) return `a name is longer than ${MAX_SEGMENT_BYTES} bytes`;
   if (WINDOWS_RESERVED.test(s)) return `'${s}' is a reserved device name on Windows`;
   if (SHORT_NAME.test(s)) return `'${s}' looks like a Windows short name (8.3), which can alias another folder`;
-  if (!options.allowToolDirs && TOOL_DIR_SET.has(s.toLowerCase())) return `'${s}' is a tool folder, which generated code must not write into`;
+  if (!options.allowToolDirs && TOOL_DIR_SET.has(s.toLowerCase()))
+    return `'${s}' is a tool folder, which generated code must not write into`;
   return undefined;
 }
 

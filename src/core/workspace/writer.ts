@@ -73,7 +73,10 @@ export function writeFiles(root: string, files: PlannedFile[], options: WriteOpt
       writeFileAtomic(path.join(root, e.rel), e.content);
     } catch (err) {
       const before = written.length ? `; ${written.length} written before it (${nameSome(written)})` : '';
-      return fail('bad-input', `could not write ${displayPath(e.rel)}: ${describeError(err)}${before}; check the folder's permissions and free space, then run again`);
+      return fail(
+        'bad-input',
+        `could not write ${displayPath(e.rel)}: ${describeError(err)}${before}; check the folder's permissions and free space, then run again`,
+      );
     }
     written.push(e.rel);
   }

@@ -40,7 +40,9 @@ export function registerAuditView(services: Services): void {
         const setting = vscode.workspace.getConfiguration('papertrail', f.uri).get<string>('paper') || undefined;
         const r = await auditRepository(f.uri.fsPath, { ...(setting ? { setting } : {}), parse: { env: process.env } });
         if (!r.ok) return { folder: f.uri.fsPath, problem: r.error.message };
-        log.info(`audit ${f.uri.fsPath}: ${r.value.counts.tags} tags, ${r.value.counts.broken} broken, ${r.value.flags.length} flags, coverage ${(r.value.coverage.ratio * 100).toFixed(0)}%`);
+        log.info(
+          `audit ${f.uri.fsPath}: ${r.value.counts.tags} tags, ${r.value.counts.broken} broken, ${r.value.flags.length} flags, coverage ${(r.value.coverage.ratio * 100).toFixed(0)}%`,
+        );
         return { folder: f.uri.fsPath, report: r.value };
       }),
     );
@@ -72,7 +74,11 @@ export function registerAuditView(services: Services): void {
       t.tooltip = `${item.label} ${item.detail}\n${item.file}:${item.line}`;
       t.iconPath = new vscode.ThemeIcon(item.broken ? 'warning' : (FLAG_ICONS[item.label.replace(/[[\]]/g, '')] ?? 'tag'));
       const uri = vscode.Uri.file(path.join(node.folder, item.file));
-      t.command = { title: 'Open', command: 'vscode.open', arguments: [uri, { selection: new vscode.Range(item.line - 1, 0, item.line - 1, 0) }] };
+      t.command = {
+        title: 'Open',
+        command: 'vscode.open',
+        arguments: [uri, { selection: new vscode.Range(item.line - 1, 0, item.line - 1, 0) }],
+      };
       return t;
     },
   };
@@ -88,7 +94,8 @@ export function registerAuditView(services: Services): void {
       }
       const byFile = new Map<string, Item[]>();
       const add = (file: string, item: Item) => byFile.set(file, [...(byFile.get(file) ?? []), item]);
-      for (const b of r.report.broken) add(b.file, { file: b.file, line: b.line, label: `Broken: ${b.tag}`, detail: b.reason, broken: true });
+      for (const b of r.report.broken)
+        add(b.file, { file: b.file, line: b.line, label: `Broken: ${b.tag}`, detail: b.reason, broken: true });
       for (const f of r.report.flags) add(f.file, { file: f.file, line: f.line, label: `[${f.flag}]`, detail: f.text, broken: false });
       for (const [file, items] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
         nodes.push({ kind: 'file', folder: r.folder, file, items: items.sort((a, b) => a.line - b.line) });

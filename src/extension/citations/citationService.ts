@@ -48,7 +48,11 @@ export function createCitationService(services: Services): CitationService {
     const ref = findPaperRef(file, { text, ...(folder ? { root: folder } : {}), ...(setting ? { setting } : {}) });
     if (!ref.ok) return { ...base, paperProblem: ref.error.message };
     if (!ref.value) {
-      return { ...base, paperProblem: 'this file names no paper: add .papertrail/paper.json, a "# paper: <pdf or arXiv id>" header, or the setting papertrail.paper' };
+      return {
+        ...base,
+        paperProblem:
+          'this file names no paper: add .papertrail/paper.json, a "# paper: <pdf or arXiv id>" header, or the setting papertrail.paper',
+      };
     }
     const parsed = await getPaper(ref.value.source, { env: process.env, ...(folder ? { cwd: folder } : {}) });
     if (!parsed.ok) {

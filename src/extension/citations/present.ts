@@ -19,7 +19,11 @@ export function revealTargetFor(ref: ResolvedRef, resolution?: TagResolution): R
 /** "§3.2.2 Multi-Head Attention · p. 4" or "⚠ no Eq. 7 in the paper". */
 export function lensTitle(resolution: TagResolution): string {
   if (!resolution.resolved) return `$(warning) ${resolution.reason ?? 'broken citation'}`;
-  const parts = resolution.refs.filter((r): r is ResolvedRef => r.resolved).map((r) => (r.kind === 'section' ? r.heading.replace(/^(\S+)/, '§$1') : `${r.label}${r.title && r.kind !== 'equation' ? ` ${r.title}` : ''}`));
+  const parts = resolution.refs
+    .filter((r): r is ResolvedRef => r.resolved)
+    .map((r) =>
+      r.kind === 'section' ? r.heading.replace(/^(\S+)/, '§$1') : `${r.label}${r.title && r.kind !== 'equation' ? ` ${r.title}` : ''}`,
+    );
   const page = resolution.refs.find((r): r is ResolvedRef => r.resolved && r.page > 0)?.page;
   return `${parts.join(', ')}${page ? ` · p. ${page}` : ''}`;
 }
@@ -29,12 +33,17 @@ export function hoverMarkdown(resolution: TagResolution, openCommand?: (ref: Res
   const out: string[] = [];
   if (!resolution.resolved) {
     out.push(`$(warning) **Broken citation:** ${escapeMarkdown(resolution.reason ?? 'it points at nothing in the paper')}`);
-    if (resolution.suggestions.length) out.push(`Did you mean ${resolution.suggestions.map((s) => `**${escapeMarkdown(s.label)}** (${escapeMarkdown(s.why)})`).join(', ')}?`);
+    if (resolution.suggestions.length)
+      out.push(
+        `Did you mean ${resolution.suggestions.map((s) => `**${escapeMarkdown(s.label)}** (${escapeMarkdown(s.why)})`).join(', ')}?`,
+      );
   }
   for (const ref of resolution.refs) {
     if (!ref.resolved) continue;
     const link = openCommand ? ` — [Open in paper](${openCommand(ref)})` : '';
-    out.push(`**${escapeMarkdown(ref.kind === 'section' ? `§${ref.heading}` : `${ref.label}${ref.title && ref.kind !== 'equation' ? ` ${ref.title}` : ''}`)}** · p. ${ref.page}${ref.kind !== 'section' && ref.section ? ` · in §${ref.section}` : ''}${link}`);
+    out.push(
+      `**${escapeMarkdown(ref.kind === 'section' ? `§${ref.heading}` : `${ref.label}${ref.title && ref.kind !== 'equation' ? ` ${ref.title}` : ''}`)}** · p. ${ref.page}${ref.kind !== 'section' && ref.section ? ` · in §${ref.section}` : ''}${link}`,
+    );
     if (ref.kind === 'equation') out.push('```text\n' + ref.text.trim() + '\n```');
     else out.push(quoteBlock(excerpt(ref.text, resolution)));
   }

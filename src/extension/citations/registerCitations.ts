@@ -42,7 +42,12 @@ export function registerCitations(services: Services): CitationService {
           const ref = mostSpecific(resolution);
           const args = ref && resolution.resolved ? revealArgs(doc, ref, resolution) : undefined;
           const command: vscode.Command = args
-            ? { title: lensTitle(resolution), command: 'papertrail.revealCitation', arguments: [args], tooltip: 'Show the cited passage in the paper' }
+            ? {
+                title: lensTitle(resolution),
+                command: 'papertrail.revealCitation',
+                arguments: [args],
+                tooltip: 'Show the cited passage in the paper',
+              }
             : { title: lensTitle(resolution), command: '', tooltip: resolution.reason ?? 'The paper has no PDF to show' };
           return [new vscode.CodeLens(new vscode.Range(line, 0, line, 0), command)];
         });
@@ -65,32 +70,41 @@ export function registerCitations(services: Services): CitationService {
         return new vscode.Hover(md, range);
       },
     }),
-    vscode.languages.registerCodeActionsProvider(selector, {
-      async provideCodeActions(document, _range, context) {
-        const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && d.code === BROKEN_CODE);
-        if (!ours.length) return [];
-        const doc = await citations.forDocument(document);
-        if (!doc) return [];
-        const actions: vscode.CodeAction[] = [];
-        for (const diagnostic of ours) {
-          const i = doc.tags.findIndex((t) => t.line === diagnostic.range.start.line && t.column <= diagnostic.range.start.character && diagnostic.range.end.character <= t.endColumn + 1);
-          const tag = doc.tags[i];
-          const resolution = doc.resolutions[i];
-          if (!tag || !resolution) continue;
-          for (const s of resolution.suggestions) {
-            const ref = tag.refs[s.refIndex];
-            if (!ref) continue;
-            const action = new vscode.CodeAction(`Cite ${s.label} instead (${s.why})`, vscode.CodeActionKind.QuickFix);
-            action.edit = new vscode.WorkspaceEdit();
-            action.edit.replace(document.uri, new vscode.Range(ref.line, ref.column, ref.line, ref.endColumn), s.number);
-            action.diagnostics = [diagnostic];
-            action.isPreferred = actions.length === 0;
-            actions.push(action);
+    vscode.languages.registerCodeActionsProvider(
+      selector,
+      {
+        async provideCodeActions(document, _range, context) {
+          const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && d.code === BROKEN_CODE);
+          if (!ours.length) return [];
+          const doc = await citations.forDocument(document);
+          if (!doc) return [];
+          const actions: vscode.CodeAction[] = [];
+          for (const diagnostic of ours) {
+            const i = doc.tags.findIndex(
+              (t) =>
+                t.line === diagnostic.range.start.line &&
+                t.column <= diagnostic.range.start.character &&
+                diagnostic.range.end.character <= t.endColumn + 1,
+            );
+            const tag = doc.tags[i];
+            const resolution = doc.resolutions[i];
+            if (!tag || !resolution) continue;
+            for (const s of resolution.suggestions) {
+              const ref = tag.refs[s.refIndex];
+              if (!ref) continue;
+              const action = new vscode.CodeAction(`Cite ${s.label} instead (${s.why})`, vscode.CodeActionKind.QuickFix);
+              action.edit = new vscode.WorkspaceEdit();
+              action.edit.replace(document.uri, new vscode.Range(ref.line, ref.column, ref.line, ref.endColumn), s.number);
+              action.diagnostics = [diagnostic];
+              action.isPreferred = actions.length === 0;
+              actions.push(action);
+            }
           }
-        }
-        return actions;
+          return actions;
+        },
       },
-    }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
   );
 
   // Diagnostics follow the open documents, a moment after typing stops.
@@ -98,13 +112,16 @@ export function registerCitations(services: Services): CitationService {
   const refresh = (document: vscode.TextDocument, delay = 300) => {
     const key = document.uri.toString();
     clearTimeout(timers.get(key));
-    timers.set(key, setTimeout(async () => {
-      timers.delete(key);
-      const doc = await citations.forDocument(document);
-      if (!doc || doc.version !== document.version) return;
-      diagnostics.set(document.uri, diagnosticsFor(doc));
-      lensChanged.fire();
-    }, delay));
+    timers.set(
+      key,
+      setTimeout(async () => {
+        timers.delete(key);
+        const doc = await citations.forDocument(document);
+        if (!doc || doc.version !== document.version) return;
+        diagnostics.set(document.uri, diagnosticsFor(doc));
+        lensChanged.fire();
+      }, delay),
+    );
   };
   services.context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument((d) => refresh(d, 0)),

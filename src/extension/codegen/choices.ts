@@ -34,12 +34,17 @@ export async function choosePaper(): Promise<string | undefined> {
   const arxiv = { label: '$(cloud-download) arXiv id or URL…', description: 'e.g. 1706.03762' };
   const browse = { label: '$(folder-opened) Browse…', description: 'a PDF, .tex file or LaTeX folder elsewhere' };
   const items: (vscode.QuickPickItem & { uri?: vscode.Uri })[] = [
-    ...files.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri, true), uri })),
+    ...files
+      .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
+      .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri, true), uri })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     arxiv,
     browse,
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: 'Reimplement from Paper (1/5): the paper', placeHolder: 'Choose a paper in the workspace, or give an arXiv id' });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Reimplement from Paper (1/5): the paper',
+    placeHolder: 'Choose a paper in the workspace, or give an arXiv id',
+  });
   if (!pick) return undefined;
   if (pick.uri) return pick.uri.fsPath;
   if (pick === arxiv) {
@@ -50,7 +55,13 @@ export async function choosePaper(): Promise<string | undefined> {
       validateInput: (v) => (v.trim() ? undefined : 'Give an arXiv id such as 1706.03762, or an arxiv.org URL'),
     });
   }
-  const chosen = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, canSelectMany: false, title: 'Choose the paper', filters: { Papers: ['pdf', 'tex'] } });
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectFiles: true,
+    canSelectFolders: true,
+    canSelectMany: false,
+    title: 'Choose the paper',
+    filters: { Papers: ['pdf', 'tex'] },
+  });
   return chosen?.[0]?.fsPath;
 }
 
@@ -97,7 +108,8 @@ export function folderProblem(value: string): string | undefined {
   if (!v) return 'Give a folder name, e.g. attention-is-all-you-need';
   if (v.startsWith('/') || /^[a-z]:/i.test(v)) return 'Give a folder inside the workspace (a relative path)';
   if (v.split('/').some((s) => s === '..')) return 'The folder must stay inside the workspace (no "..")';
-  if (v.split('/').some((s) => s === '.git' || s === '.papertrail' || s === 'node_modules')) return 'Choose a folder outside tool folders (.git, .papertrail, node_modules)';
+  if (v.split('/').some((s) => s === '.git' || s === '.papertrail' || s === 'node_modules'))
+    return 'Choose a folder outside tool folders (.git, .papertrail, node_modules)';
   return undefined;
 }
 
@@ -113,7 +125,12 @@ export function slug(title: string): string {
     .join('-');
 }
 
-async function pickRemembered<T extends vscode.QuickPickItem, V>(items: T[], last: V | undefined, value: (item: T) => V, title: string): Promise<T | undefined> {
+async function pickRemembered<T extends vscode.QuickPickItem, V>(
+  items: T[],
+  last: V | undefined,
+  value: (item: T) => V,
+  title: string,
+): Promise<T | undefined> {
   const ordered = [...items].sort((a, b) => Number(value(b) === last) - Number(value(a) === last));
   return vscode.window.showQuickPick(
     ordered.map((i) => ({ ...i, ...(value(i) === last ? { detail: 'last used' } : {}) })),

@@ -108,8 +108,10 @@ export function planView(input: PlanReviewInput): PlanReviewView {
 /** The estimate as the header shows it; always labelled as an estimate. */
 export function estimateView(e: CostEstimate): PlanEstimateView {
   const cost = e.cost === undefined ? 'cost unknown' : `≈ ${dollars(e.cost)}`;
-  const stages = Object.entries(e.stages).map(([stage, s]) =>
-    `${stage}: ${s.calls} ${s.calls === 1 ? 'call' : 'calls'}, ${tokens(s.promptTokens)} in / ${tokens(s.completionTokens)} out, ${s.cost === undefined ? 'cost unknown' : dollars(s.cost)}`);
+  const stages = Object.entries(e.stages).map(
+    ([stage, s]) =>
+      `${stage}: ${s.calls} ${s.calls === 1 ? 'call' : 'calls'}, ${tokens(s.promptTokens)} in / ${tokens(s.completionTokens)} out, ${s.cost === undefined ? 'cost unknown' : dollars(s.cost)}`,
+  );
   return {
     text: `≈ ${e.calls} ${e.calls === 1 ? 'call' : 'calls'} · ${tokens(e.promptTokens + e.completionTokens)} tokens · ${cost}`,
     stages,
@@ -159,7 +161,8 @@ export function filesInOrder(plan: Plan): PlanFileView[] {
 
 const FLAG_IN_TEXT = /\[\s*(UNSPECIFIED|PARTIALLY[_ -]SPECIFIED|ASSUMPTION|FROM[_ -]OFFICIAL[_ -]CODE)\s*\]/i;
 // The kind word in front of a reference's number ("§", "Eq. (", "Table "), for highlighting the whole reference.
-const KIND_BEFORE = /(?:§§?|\b(?:sections?|secs?\.?|sects?\.?|appendix|appendices|app\.|equations?|eqns?\.?|eqs?\.?|tables?|tab\.|figures?|figs?\.?|algorithms?|algos?\.?|algs?\.?))[ \t\u00a0~]*\(?$/i;
+const KIND_BEFORE =
+  /(?:§§?|\b(?:sections?|secs?\.?|sects?\.?|appendix|appendices|app\.|equations?|eqns?\.?|eqs?\.?|tables?|tab\.|figures?|figs?\.?|algorithms?|algos?\.?|algs?\.?))[ \t\u00a0~]*\(?$/i;
 
 /**
  * The config, line by line, cut into segments: keys, comments, and inside comments the
@@ -227,7 +230,8 @@ function commentSegments(comment: string, flags: Record<string, number>): Config
       const end = before?.[0].endsWith('(') && comment[ref.end] === ')' ? ref.end + 1 : ref.end;
       spans.push({ start, end, kind: 'cite' });
     }
-    if (tag.quoteStart !== undefined && tag.quoteEnd !== undefined) spans.push({ start: tag.quoteStart - 1, end: tag.quoteEnd + 1, kind: 'quote' });
+    if (tag.quoteStart !== undefined && tag.quoteEnd !== undefined)
+      spans.push({ start: tag.quoteStart - 1, end: tag.quoteEnd + 1, kind: 'quote' });
   }
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   const segs: ConfigSegment[] = [];

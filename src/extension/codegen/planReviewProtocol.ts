@@ -15,7 +15,7 @@ export interface PlanFileView {
   /** From the architecture stage; "" when it did not list the file. */
   purpose: string;
   responsibilities: string[];
-  dependsOn: { path: string; /** false when the path is not among the plan's files. */ known: boolean }[];
+  dependsOn: { path: string /** false when the path is not among the plan's files. */; known: boolean }[];
   cites: string[];
 }
 

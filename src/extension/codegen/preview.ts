@@ -36,7 +36,10 @@ export class PreviewContent implements vscode.TextDocumentContentProvider {
   }
 }
 
-export async function classify(folder: vscode.Uri, files: PlannedFile[]): Promise<{ files: PreviewFile[]; refused: { path: string; reason: string }[] }> {
+export async function classify(
+  folder: vscode.Uri,
+  files: PlannedFile[],
+): Promise<{ files: PreviewFile[]; refused: { path: string; reason: string }[] }> {
   const out: PreviewFile[] = [];
   const refused: { path: string; reason: string }[] = [];
   for (const f of files) {
@@ -65,7 +68,8 @@ export async function showPreview(content: PreviewContent, runId: string, title:
     // The path is the file's own, so the diff headers read like the repository; the run and side go in the query.
     const modified = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${f.path}`, query: `run=${runId}&side=new` });
     content.set(modified, f.content);
-    const original = f.state === 'changed' ? f.target : vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${f.path}`, query: `run=${runId}&side=empty` });
+    const original =
+      f.state === 'changed' ? f.target : vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${f.path}`, query: `run=${runId}&side=empty` });
     if (f.state === 'new') content.set(original, '');
     resources.push([f.target, original, modified]);
   }

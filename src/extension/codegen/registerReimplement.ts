@@ -36,7 +36,9 @@ export function registerReimplement(services: Services): void {
   context.subscriptions.push(
     previews,
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
-    vscode.commands.registerCommand('papertrail.reimplementFromPaper', (arg?: vscode.Uri | ReimplementArgs) => reimplement(services, previews, arg)),
+    vscode.commands.registerCommand('papertrail.reimplementFromPaper', (arg?: vscode.Uri | ReimplementArgs) =>
+      reimplement(services, previews, arg),
+    ),
     vscode.commands.registerCommand('papertrail.resumeRun', (runDir?: string) => resume(services, previews, runDir)),
   );
 }
@@ -59,7 +61,9 @@ async function reimplement(services: Services, previews: PreviewContent, arg?: v
   if (!model) return undefined;
 
   // The title names the folder; the parse is cached, so the run reads it again for free.
-  const paper = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PaperTrail: reading the paper' }, () => getPaper(source, { cwd: root.fsPath, env: process.env }));
+  const paper = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PaperTrail: reading the paper' }, () =>
+    getPaper(source, { cwd: root.fsPath, env: process.env }),
+  );
   if (!paper.ok) {
     void vscode.window.showErrorMessage(`PaperTrail: ${paper.error.message}`);
     return 'failed';
@@ -67,8 +71,22 @@ async function reimplement(services: Services, previews: PreviewContent, arg?: v
   const folder = await chooseFolder(root, paper.value.title);
   if (!folder) return undefined;
 
-  const options: RunOptions = { ...DEFAULT_OPTIONS, mode: choices.mode, framework: choices.framework, scope, models: model.models, concurrency: model.concurrency };
-  const prepared = await startRun({ source, outDir: folder.fsPath, options, cwd: root.fsPath, runsDir: runsDir(services), parse: { env: process.env } });
+  const options: RunOptions = {
+    ...DEFAULT_OPTIONS,
+    mode: choices.mode,
+    framework: choices.framework,
+    scope,
+    models: model.models,
+    concurrency: model.concurrency,
+  };
+  const prepared = await startRun({
+    source,
+    outDir: folder.fsPath,
+    options,
+    cwd: root.fsPath,
+    runsDir: runsDir(services),
+    parse: { env: process.env },
+  });
   if (!prepared.ok) {
     void vscode.window.showErrorMessage(`PaperTrail: ${prepared.error.message}`);
     return 'failed';
@@ -89,15 +107,29 @@ async function resume(services: Services, previews: PreviewContent, runDir?: str
   const record = reopened.value.store.read();
   const model = await resolveModel(services, record.modelChoice as ModelChoice | undefined);
   if (!model) return undefined;
-  return execute(services, previews, { ...reopened.value, options: { ...reopened.value.options, concurrency: model.concurrency } }, model, Boolean(record.reviewed));
+  return execute(
+    services,
+    previews,
+    { ...reopened.value, options: { ...reopened.value.options, concurrency: model.concurrency } },
+    model,
+    Boolean(record.reviewed),
+  );
 }
 
-async function execute(services: Services, previews: PreviewContent, run: PreparedRun, model: ResolvedModel, reviewed: boolean): Promise<Outcome> {
+async function execute(
+  services: Services,
+  previews: PreviewContent,
+  run: PreparedRun,
+  model: ResolvedModel,
+  reviewed: boolean,
+): Promise<Outcome> {
   const { context, log } = services;
   const record = run.store.read();
   const title = run.paper.title || run.paper.id;
   const folderName = vscode.workspace.asRelativePath(run.outDir, false);
-  log.info(`run ${record.id}: ${title} → ${folderName} with ${model.label} (${run.options.mode}, ${run.options.framework}${run.options.scope.length ? `, §${run.options.scope.join(', §')}` : ''})`);
+  log.info(
+    `run ${record.id}: ${title} → ${folderName} with ${model.label} (${run.options.mode}, ${run.options.framework}${run.options.scope.length ? `, §${run.options.scope.join(', §')}` : ''})`,
+  );
   const review = !reviewed && vscode.workspace.getConfiguration('papertrail').get<boolean>('reimplement.reviewPlan', true);
   const verify = await verifySetup(run.outDir);
 
@@ -108,7 +140,9 @@ async function execute(services: Services, previews: PreviewContent, run: Prepar
       const sub = token.onCancellationRequested(() => ac.abort());
       const reporter = progressReporter(progress, log);
       try {
-        const verifyRounds = vscode.workspace.getConfiguration('papertrail', vscode.Uri.file(run.outDir)).get<number>('reimplement.verifyRounds', 2);
+        const verifyRounds = vscode.workspace
+          .getConfiguration('papertrail', vscode.Uri.file(run.outDir))
+          .get<number>('reimplement.verifyRounds', 2);
         return await runPipeline({
           ...run,
           options: { ...run.options, verifyRounds },
@@ -135,16 +169,23 @@ async function execute(services: Services, previews: PreviewContent, run: Prepar
 
   if (!result.ok) {
     const resumeLabel = 'Resume';
-    const message = result.error.code === 'cancelled' ? 'PaperTrail: cancelled. Nothing was written; finished steps are kept, so resuming repeats none of them.' : `PaperTrail: ${result.error.message}. Nothing was written.`;
+    const message =
+      result.error.code === 'cancelled'
+        ? 'PaperTrail: cancelled. Nothing was written; finished steps are kept, so resuming repeats none of them.'
+        : `PaperTrail: ${result.error.message}. Nothing was written.`;
     log.warn(message);
-    const pick = await (result.error.code === 'cancelled' ? vscode.window.showInformationMessage(message, resumeLabel) : vscode.window.showErrorMessage(message, resumeLabel, 'Show Log'));
+    const pick = await (result.error.code === 'cancelled'
+      ? vscode.window.showInformationMessage(message, resumeLabel)
+      : vscode.window.showErrorMessage(message, resumeLabel, 'Show Log'));
     if (pick === resumeLabel) void vscode.commands.executeCommand('papertrail.resumeRun', run.store.dir);
     if (pick === 'Show Log') log.show();
     return result.error.code === 'cancelled' ? 'cancelled' : 'failed';
   }
   if (result.value.status === 'planned') {
     log.info(`run ${record.id}: stopped after planning`);
-    void vscode.window.showInformationMessage('PaperTrail: stopped after the plan. Nothing was written; PaperTrail: Resume Run continues from it.');
+    void vscode.window.showInformationMessage(
+      'PaperTrail: stopped after the plan. Nothing was written; PaperTrail: Resume Run continues from it.',
+    );
     return 'planned';
   }
   return previewAndApply(services, previews, run, result.value, title);
@@ -158,7 +199,10 @@ async function verifySetup(outDir: string): Promise<VerifySetup | undefined> {
   const config = vscode.workspace.getConfiguration('papertrail', vscode.Uri.file(outDir));
   const mode = config.get<string>('reimplement.verify', 'ask');
   if (mode === 'never' || !vscode.workspace.isTrusted) return undefined;
-  const python = choosePython(config.get<string>('python.path') || (await pythonExtensionInterpreter(vscode.Uri.file(outDir))), process.env);
+  const python = choosePython(
+    config.get<string>('python.path') || (await pythonExtensionInterpreter(vscode.Uri.file(outDir))),
+    process.env,
+  );
   const consent =
     mode === 'always'
       ? undefined
@@ -166,7 +210,10 @@ async function verifySetup(outDir: string): Promise<VerifySetup | undefined> {
           const run = 'Run';
           const pick = await vscode.window.showWarningMessage(
             'PaperTrail: run the generated code to check it?',
-            { modal: true, detail: `${note}.\n\nThe code was written by a model from the paper: run it only if you trust this. The setting papertrail.reimplement.verify (ask, always, never) decides next time.` },
+            {
+              modal: true,
+              detail: `${note}.\n\nThe code was written by a model from the paper: run it only if you trust this. The setting papertrail.reimplement.verify (ask, always, never) decides next time.`,
+            },
             run,
           );
           return pick === run;
@@ -192,11 +239,16 @@ function reportVerifyProblems(services: Services, run: PreparedRun, result: Pipe
   if (!last) return;
   const diagnostics = new Map<string, vscode.Diagnostic[]>();
   const add = (file: string, line: number, message: string) => {
-    const d = new vscode.Diagnostic(new vscode.Range(Math.max(0, line - 1), 0, Math.max(0, line - 1), 200), message, vscode.DiagnosticSeverity.Error);
+    const d = new vscode.Diagnostic(
+      new vscode.Range(Math.max(0, line - 1), 0, Math.max(0, line - 1), 200),
+      message,
+      vscode.DiagnosticSeverity.Error,
+    );
     d.source = 'PaperTrail verify';
     diagnostics.set(file, [...(diagnostics.get(file) ?? []), d]);
   };
-  for (const t of last.tests?.tests ?? []) if (t.outcome === 'failed' || t.outcome === 'error') add(t.file, t.line, `${t.id} ${t.outcome}: ${t.message}`);
+  for (const t of last.tests?.tests ?? [])
+    if (t.outcome === 'failed' || t.outcome === 'error') add(t.file, t.line, `${t.id} ${t.outcome}: ${t.message}`);
   for (const i of last.imports) add(i.file, 1, `does not import: ${i.message}`);
   for (const p of last.lint) if (p.severity === 'error') add(p.file, p.line, `${p.code} ${p.message}`);
   verifyDiagnostics ??= vscode.languages.createDiagnosticCollection('papertrail-verify');
@@ -207,7 +259,13 @@ function reportVerifyProblems(services: Services, run: PreparedRun, result: Pipe
 
 let verifyDiagnostics: vscode.DiagnosticCollection | undefined;
 
-async function previewAndApply(services: Services, previews: PreviewContent, run: PreparedRun, result: PipelineResult, title: string): Promise<Outcome> {
+async function previewAndApply(
+  services: Services,
+  previews: PreviewContent,
+  run: PreparedRun,
+  result: PipelineResult,
+  title: string,
+): Promise<Outcome> {
   const { log } = services;
   const folder = vscode.Uri.file(run.outDir);
   const { files, refused } = await classify(folder, result.files);
@@ -218,15 +276,31 @@ async function previewAndApply(services: Services, previews: PreviewContent, run
   // The changes view adds the file count to the title itself.
   await showPreview(previews, id, `PaperTrail: ${title}`, files);
   const apply = changed.length ? `Apply and Overwrite ${changed.length}` : 'Apply';
-  const what = `${fresh} new file${fresh === 1 ? '' : 's'}${changed.length ? ` and ${changed.length} changed existing file${changed.length === 1 ? '' : 's'} (${changed.slice(0, 3).map((c) => c.path).join(', ')}${changed.length > 3 ? ', …' : ''})` : ''}`;
-  const pick = await vscode.window.showInformationMessage(`PaperTrail: write ${what} to ${vscode.workspace.asRelativePath(folder, false)}?`, { modal: false }, apply, 'Discard');
+  const what = `${fresh} new file${fresh === 1 ? '' : 's'}${
+    changed.length
+      ? ` and ${changed.length} changed existing file${changed.length === 1 ? '' : 's'} (${changed
+          .slice(0, 3)
+          .map((c) => c.path)
+          .join(', ')}${changed.length > 3 ? ', …' : ''})`
+      : ''
+  }`;
+  const pick = await vscode.window.showInformationMessage(
+    `PaperTrail: write ${what} to ${vscode.workspace.asRelativePath(folder, false)}?`,
+    { modal: false },
+    apply,
+    'Discard',
+  );
   if (pick !== apply) {
     log.info(`run ${id}: preview discarded; Resume Run shows it again without calling the model`);
-    void vscode.window.showInformationMessage('PaperTrail: nothing was written. PaperTrail: Resume Run shows the preview again, without calling the model.');
+    void vscode.window.showInformationMessage(
+      'PaperTrail: nothing was written. PaperTrail: Resume Run shows the preview again, without calling the model.',
+    );
     return 'discarded';
   }
   if (!(await applyFiles(files, `PaperTrail: ${title}`))) {
-    void vscode.window.showErrorMessage('PaperTrail: the files could not be written (see the log). Nothing was changed; Resume Run tries again.');
+    void vscode.window.showErrorMessage(
+      'PaperTrail: the files could not be written (see the log). Nothing was changed; Resume Run tries again.',
+    );
     return 'failed';
   }
   run.store.update({ status: 'written' });
@@ -292,7 +366,9 @@ function progressReporter(progress: vscode.Progress<{ message?: string; incremen
       if (e.usage) tokens += e.usage.promptTokens + e.usage.completionTokens;
       if (e.state === 'done') {
         cost = cost === undefined || e.cost === undefined ? undefined : cost + e.cost;
-        log.info(`${e.key}: ${e.usage?.promptTokens ?? 0} prompt (${e.usage?.cachedPromptTokens ?? 0} cached) + ${e.usage?.completionTokens ?? 0} answer tokens${e.cost !== undefined ? `, $${e.cost.toFixed(4)}` : ''}, ${((e.durationMs ?? 0) / 1000).toFixed(1)} s`);
+        log.info(
+          `${e.key}: ${e.usage?.promptTokens ?? 0} prompt (${e.usage?.cachedPromptTokens ?? 0} cached) + ${e.usage?.completionTokens ?? 0} answer tokens${e.cost !== undefined ? `, $${e.cost.toFixed(4)}` : ''}, ${((e.durationMs ?? 0) / 1000).toFixed(1)} s`,
+        );
       } else if (e.state === 'replayed') log.info(`${e.key}: replayed from the run record`);
       else if (e.state === 'failed') log.error(`${e.key}: ${e.error ?? 'failed'}`);
       if (e.state === 'done' || e.state === 'replayed') finished++;
@@ -320,7 +396,10 @@ async function pickRun(services: Services): Promise<string | undefined> {
   const dir = runsDir(services);
   let ids: string[] = [];
   try {
-    ids = (await vscode.workspace.fs.readDirectory(vscode.Uri.file(dir))).map(([name]) => name).sort().reverse();
+    ids = (await vscode.workspace.fs.readDirectory(vscode.Uri.file(dir)))
+      .map(([name]) => name)
+      .sort()
+      .reverse();
   } catch {
     ids = [];
   }

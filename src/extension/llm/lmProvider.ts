@@ -15,7 +15,11 @@ export interface LmModelLike {
   readonly maxInputTokens: number;
   // Method syntax on purpose: parameters compare bivariantly, so vscode's
   // LanguageModelChatMessage[] / CancellationToken signatures fit these looser ones.
-  sendRequest(messages: unknown[], options?: vscode.LanguageModelChatRequestOptions, token?: unknown): PromiseLike<{ text: AsyncIterable<string> }>;
+  sendRequest(
+    messages: unknown[],
+    options?: vscode.LanguageModelChatRequestOptions,
+    token?: unknown,
+  ): PromiseLike<{ text: AsyncIterable<string> }>;
   countTokens(text: string, token?: unknown): PromiseLike<number>;
 }
 
@@ -28,7 +32,8 @@ export interface LmDeps {
 }
 
 /** Shown in VS Code's consent dialog the first time PaperTrail asks for a model. */
-const JUSTIFICATION = 'PaperTrail sends the paper you chose and its own instructions to the model to write a citation-anchored reimplementation.';
+const JUSTIFICATION =
+  'PaperTrail sends the paper you chose and its own instructions to the model to write a citation-anchored reimplementation.';
 
 export function createLmProvider(model: LmModelLike, deps: LmDeps): ChatProvider {
   return {
@@ -49,7 +54,11 @@ async function chat(model: LmModelLike, deps: LmDeps, request: ChatRequest, opti
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const turns = toTurns(request.messages);
-    const prompt = await countAll(model, turns.map((t) => t.content), source.token);
+    const prompt = await countAll(
+      model,
+      turns.map((t) => t.content),
+      source.token,
+    );
     // Refused here, before any text is sent: the model's own error for this is vague or arrives late.
     // chars / 4 rarely overestimates (formulas tokenize denser), so an estimate is trusted too.
     if (model.maxInputTokens > 0 && prompt.tokens > model.maxInputTokens) throw tooLong(model, prompt.tokens);
@@ -160,7 +169,10 @@ function toProviderError(e: unknown, model: LmModelLike, deps: LmDeps, signal?: 
 function fromLmError(e: { code: string; message: string }, model: LmModelLike): ProviderError {
   switch (e.code) {
     case 'NoPermissions':
-      return new ProviderError('auth', `VS Code did not allow PaperTrail to use ${model.name}; allow it when asked, or choose another model`);
+      return new ProviderError(
+        'auth',
+        `VS Code did not allow PaperTrail to use ${model.name}; allow it when asked, or choose another model`,
+      );
     case 'Blocked':
       // Blocked is the quota / rate limit of the model's provider: waiting helps.
       return new ProviderError('rate-limit', `${model.name} is blocked for PaperTrail for now (quota or rate limit): ${e.message}`);

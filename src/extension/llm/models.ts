@@ -83,7 +83,9 @@ export async function resolveModelOrProblem(services: Services, choice?: ModelCh
   const resolution = await pick(services, choice);
   if ('model' in resolution) {
     const { model } = resolution;
-    services.log.info(`model: ${model.label} through ${model.provider.name}; models ${JSON.stringify(model.models)}, ${model.concurrency} at once`);
+    services.log.info(
+      `model: ${model.label} through ${model.provider.name}; models ${JSON.stringify(model.models)}, ${model.concurrency} at once`,
+    );
   } else {
     services.log.warn(`no model: ${resolution.problem}`);
   }
@@ -94,14 +96,17 @@ async function pick(services: Services, choice?: ModelChoice): Promise<Resolutio
   if (choice?.kind === 'openai') return endpoint(services);
   if (choice?.kind === 'vscode') {
     const model = (await chatModels(services)).find((m) => m.id === choice.id);
-    return model ? { model: fromLm(services, model) } : { problem: 'The chosen VS Code language model is no longer available; choose another.' };
+    return model
+      ? { model: fromLm(services, model) }
+      : { problem: 'The chosen VS Code language model is no longer available; choose another.' };
   }
   const setting = settings().get<string>('provider', 'auto');
   if (setting === 'openai') return endpoint(services);
   const model = await preferredLm(services);
   if (model) return { model: fromLm(services, model) };
   const why = noLmReason();
-  if (setting === 'vscode') return { problem: `${why} Install or sign in to a model provider such as GitHub Copilot, or set papertrail.llm.provider to "openai".` };
+  if (setting === 'vscode')
+    return { problem: `${why} Install or sign in to a model provider such as GitHub Copilot, or set papertrail.llm.provider to "openai".` };
   const fallback = await endpoint(services);
   return 'model' in fallback ? fallback : { problem: `${why} ${fallback.problem}` };
 }
@@ -172,7 +177,9 @@ async function endpoint(services: Services): Promise<Resolution> {
   const { baseUrl, model, stageModels } = endpointSettings();
   const key = (await services.context.secrets.get(API_KEY_SECRET)) ?? '';
   if (!key && !isLocal(baseUrl)) {
-    return { problem: `The endpoint ${baseUrl} needs an API key: run PaperTrail: Set API Key (or point papertrail.llm.baseUrl at a local server).` };
+    return {
+      problem: `The endpoint ${baseUrl} needs an API key: run PaperTrail: Set API Key (or point papertrail.llm.baseUrl at a local server).`,
+    };
   }
   return {
     model: {

@@ -14,7 +14,8 @@ export function registerLlm(services: Services): void {
   context.subscriptions.push(vscode.commands.registerCommand('papertrail.testConnection', () => testConnection(services)));
   // The list changes as model providers sign in or out; the log says so for "why did it pick X".
   // Guarded: an editor built on VS Code without vscode.lm must still activate.
-  if (vscode.lm?.onDidChangeChatModels) context.subscriptions.push(vscode.lm.onDidChangeChatModels(() => log.info('VS Code language models changed')));
+  if (vscode.lm?.onDidChangeChatModels)
+    context.subscriptions.push(vscode.lm.onDidChangeChatModels(() => log.info('VS Code language models changed')));
 }
 
 /** Returns the message shown (tests read it), or undefined when the user backed out. */
@@ -35,7 +36,10 @@ async function testConnection(services: Services): Promise<string | undefined> {
 async function chooseModel(services: Services): Promise<ModelChoice | undefined | null> {
   const items = await modelChoices(services);
   if (items.length <= 1) return items[0]?.choice;
-  const picked = await vscode.window.showQuickPick(items, { title: 'PaperTrail: Test Connection', placeHolder: 'Which model should answer?' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'PaperTrail: Test Connection',
+    placeHolder: 'Which model should answer?',
+  });
   return picked ? picked.choice : null;
 }
 
@@ -48,7 +52,10 @@ async function ping(services: Services, model: ResolvedModel): Promise<string> {
         const abort = new AbortController();
         const sub = token.onCancellationRequested(() => abort.abort());
         try {
-          await model.provider.chat({ model: model.models.default, messages: [{ role: 'user', content: PROMPT }], maxTokens: 16 }, { signal: abort.signal });
+          await model.provider.chat(
+            { model: model.models.default, messages: [{ role: 'user', content: PROMPT }], maxTokens: 16 },
+            { signal: abort.signal },
+          );
         } finally {
           sub.dispose();
         }
@@ -56,7 +63,11 @@ async function ping(services: Services, model: ResolvedModel): Promise<string> {
     );
   } catch (e) {
     // Providers throw only ProviderError; anything else is a bug, still reported in one line.
-    return reportFailure(services, model, e instanceof ProviderError ? e : new ProviderError('other', e instanceof Error ? e.message : String(e)));
+    return reportFailure(
+      services,
+      model,
+      e instanceof ProviderError ? e : new ProviderError('other', e instanceof Error ? e.message : String(e)),
+    );
   }
   const message = `PaperTrail: ${model.label} answered in ${Date.now() - started} ms.`;
   services.log.info(message);

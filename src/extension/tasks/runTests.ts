@@ -36,7 +36,12 @@ export async function pythonExtensionInterpreter(resource: vscode.Uri): Promise<
 
 export async function runTests(services: Services, req: RunRequest): Promise<Result<TestRunResult>> {
   const config = vscode.workspace.getConfiguration('papertrail', vscode.Uri.file(req.dir));
-  const common = { dir: req.dir, args: req.args ?? [], ...(req.signal ? { signal: req.signal } : {}), ...(req.onOutput ? { onOutput: req.onOutput } : {}) };
+  const common = {
+    dir: req.dir,
+    args: req.args ?? [],
+    ...(req.signal ? { signal: req.signal } : {}),
+    ...(req.onOutput ? { onOutput: req.onOutput } : {}),
+  };
   if (req.target === 'local') {
     const python = config.get<string>('python.path') || (await pythonExtensionInterpreter(vscode.Uri.file(req.dir)));
     services.log.info(`tests: local run in ${req.dir}${python ? ` with ${python}` : ''}`);

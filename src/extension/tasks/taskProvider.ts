@@ -38,7 +38,8 @@ export function registerTaskProvider(services: Services): void {
       provideTasks() {
         return (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
           const tasks = [build(folder, { type: 'papertrail', target: 'local' })];
-          if (vscode.workspace.getConfiguration('papertrail', folder.uri).get<string>('jupyter.serverUrl')) tasks.push(build(folder, { type: 'papertrail', target: 'jupyter' }));
+          if (vscode.workspace.getConfiguration('papertrail', folder.uri).get<string>('jupyter.serverUrl'))
+            tasks.push(build(folder, { type: 'papertrail', target: 'jupyter' }));
           return tasks;
         });
       },
@@ -68,7 +69,14 @@ function testTerminal(services: Services, target: RunTarget, dir: string, args: 
           return;
         }
         line(`PaperTrail: running the tests of ${dir} (${target === 'local' ? 'local Python' : 'Jupyter'})`);
-        const result = await runTests(services, { target, dir, args, signal: abort.signal, onOutput: line, onInfo: (s) => line(`PaperTrail: ${s}`) });
+        const result = await runTests(services, {
+          target,
+          dir,
+          args,
+          signal: abort.signal,
+          onOutput: line,
+          onInfo: (s) => line(`PaperTrail: ${s}`),
+        });
         if (!result.ok) {
           line(`PaperTrail: ${result.error.message}`);
           close.fire(2);

@@ -63,7 +63,9 @@ export function registerTestController(services: Services): void {
       const leaves = items.flatMap(leavesOf);
       for (const l of leaves) testRun.started(l);
       // A whole folder runs as one pytest call; a selection passes the chosen node ids.
-      const args = items.some((i) => i.id === rootId) ? [] : items.map((i) => (i.parent?.parent ? i.id : i.id.split('::').slice(1).join('::')));
+      const args = items.some((i) => i.id === rootId)
+        ? []
+        : items.map((i) => (i.parent?.parent ? i.id : i.id.split('::').slice(1).join('::')));
       const result = await runTests(services, {
         target,
         dir: rootId,
@@ -86,7 +88,12 @@ export function registerTestController(services: Services): void {
   ctrl.createRunProfile('Run on Jupyter', vscode.TestRunProfileKind.Run, run('jupyter'), false);
 
   const watcher = vscode.workspace.createFileSystemWatcher('**/{test_*.py,*_test.py}');
-  services.context.subscriptions.push(watcher, watcher.onDidCreate(() => discover()), watcher.onDidChange(() => discover()), watcher.onDidDelete(() => discover()));
+  services.context.subscriptions.push(
+    watcher,
+    watcher.onDidCreate(() => discover()),
+    watcher.onDidChange(() => discover()),
+    watcher.onDidDelete(() => discover()),
+  );
 }
 
 function leavesOf(item: vscode.TestItem): vscode.TestItem[] {
@@ -112,7 +119,8 @@ function report(run: vscode.TestRun, item: vscode.TestItem, result: TestCaseResu
       break;
     default: {
       const message = new vscode.TestMessage(result.details ?? result.message);
-      if (result.file && result.line > 0) message.location = new vscode.Location(vscode.Uri.joinPath(root, result.file), new vscode.Position(result.line - 1, 0));
+      if (result.file && result.line > 0)
+        message.location = new vscode.Location(vscode.Uri.joinPath(root, result.file), new vscode.Position(result.line - 1, 0));
       if (result.outcome === 'failed') run.failed(item, message, result.durationMs);
       else run.errored(item, message, result.durationMs);
     }

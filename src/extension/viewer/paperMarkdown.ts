@@ -42,7 +42,11 @@ export function registerPaperMarkdown(services: Services): void {
 /** `papertrail-paper:/attention.pdf.md?source=/abs/attention.pdf`: the name shows in the tab. */
 export function markdownUri(paper: vscode.Uri): vscode.Uri {
   const name = paper.path.split('/').pop() || 'paper';
-  return vscode.Uri.from({ scheme: PAPER_MARKDOWN_SCHEME, path: `/${name}.md`, query: new URLSearchParams({ source: paper.fsPath }).toString() });
+  return vscode.Uri.from({
+    scheme: PAPER_MARKDOWN_SCHEME,
+    path: `/${name}.md`,
+    query: new URLSearchParams({ source: paper.fsPath }).toString(),
+  });
 }
 
 /** The paper in front: the active viewer tab (a custom editor) or a .pdf / .tex text editor. */

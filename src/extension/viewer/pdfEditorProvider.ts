@@ -158,7 +158,10 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
           }
         });
       });
-      await vscode.commands.executeCommand('vscode.openWith', uri, PDF_VIEW_TYPE, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+      await vscode.commands.executeCommand('vscode.openWith', uri, PDF_VIEW_TYPE, {
+        viewColumn: vscode.ViewColumn.Beside,
+        preserveFocus: true,
+      });
       return withTimeout(next, REQUEST_TIMEOUT_MS, 'the paper viewer did not open');
     },
     async reveal(uri, target) {

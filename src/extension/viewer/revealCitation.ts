@@ -15,7 +15,9 @@ export function registerRevealCitation(services: Services, viewers: ViewerRegist
   services.context.subscriptions.push(
     vscode.commands.registerCommand('papertrail.revealCitation', async (args?: RevealCitationArgs) => {
       if (!args?.paper || !args.target) {
-        void vscode.window.showErrorMessage('PaperTrail: Reveal Cited Passage needs a citation; use it from a citation’s CodeLens or hover.');
+        void vscode.window.showErrorMessage(
+          'PaperTrail: Reveal Cited Passage needs a citation; use it from a citation’s CodeLens or hover.',
+        );
         return false;
       }
       const uri = args.paper.includes('://') ? vscode.Uri.parse(args.paper) : vscode.Uri.file(args.paper);

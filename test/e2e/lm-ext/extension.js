@@ -5,7 +5,15 @@ const vscode = require('vscode');
 function activate(context) {
   const url = process.env.PAPERTRAIL_TEST_LLM_URL;
   const key = process.env.PAPERTRAIL_TEST_LLM_KEY ?? '';
-  const info = { id: 'scripted', name: 'Scripted Model', family: 'scripted', version: '1', maxInputTokens: 200000, maxOutputTokens: 16000, capabilities: {} };
+  const info = {
+    id: 'scripted',
+    name: 'Scripted Model',
+    family: 'scripted',
+    version: '1',
+    maxInputTokens: 200000,
+    maxOutputTokens: 16000,
+    capabilities: {},
+  };
   const text = (m) => (m.content ?? []).map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
   context.subscriptions.push(
     vscode.lm.registerLanguageModelChatProvider('papertrail-test', {
@@ -15,9 +23,17 @@ function activate(context) {
         token.onCancellationRequested(() => ac.abort());
         const body = {
           model: 'scripted-model',
-          messages: messages.map((m) => ({ role: m.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : 'user', content: text(m) })),
+          messages: messages.map((m) => ({
+            role: m.role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : 'user',
+            content: text(m),
+          })),
         };
-        const res = await fetch(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body), signal: ac.signal });
+        const res = await fetch(`${url}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify(body),
+          signal: ac.signal,
+        });
         const json = await res.json();
         if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
         progress.report(new vscode.LanguageModelTextPart(asChatModel(json.choices[0].message.content)));

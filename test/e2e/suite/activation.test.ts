@@ -42,7 +42,9 @@ suite('PaperTrail activation', () => {
     assert.ok(fs.existsSync(pdf.fsPath), 'sample paper exists');
     await vscode.commands.executeCommand('papertrail.openPaper', pdf);
     const tab = await waitFor(() =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.fsPath === pdf.fsPath),
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.fsPath === pdf.fsPath),
     );
     assert.equal((tab.input as vscode.TabInputCustom).viewType, 'papertrail.pdfViewer');
   });
@@ -59,7 +61,6 @@ suite('PaperTrail activation', () => {
     assert.doesNotMatch(text, /\[error\]/);
   });
 });
-
 
 function walk(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

@@ -10,7 +10,6 @@ async function openModel(): Promise<vscode.TextDocument> {
   return doc;
 }
 
-
 const hoverText = (hovers: vscode.Hover[]) =>
   hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
 
@@ -34,8 +33,14 @@ suite('PaperTrail citation anchors', () => {
       return l.length >= 2 ? l : undefined;
     });
     const titles = lenses.map((l) => l.command?.title ?? '');
-    assert.ok(titles.some((t) => /§2 Model, Eq\. 1 · p\. 1/.test(t)), titles.join(' | '));
-    assert.ok(titles.some((t) => /Eq\. 2 is in §4, not §3/.test(t)), 'the broken tag shows why');
+    assert.ok(
+      titles.some((t) => /§2 Model, Eq\. 1 · p\. 1/.test(t)),
+      titles.join(' | '),
+    );
+    assert.ok(
+      titles.some((t) => /Eq\. 2 is in §4, not §3/.test(t)),
+      'the broken tag shows why',
+    );
     assert.equal(lenses.find((l) => /§2 Model/.test(l.command!.title))!.range.start.line, 4);
   });
 
@@ -48,7 +53,12 @@ suite('PaperTrail citation anchors', () => {
     assert.equal(diags.length, 1, diags.map((d) => d.message).join(' | '));
     assert.match(diags[0]!.message, /Eq\. 2 is in §4, not §3/);
     assert.equal(diags[0]!.range.start.line, 11);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diags[0]!.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      diags[0]!.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fix = actions.find((a) => /Cite §4/.test(a.title));
     assert.ok(fix, actions.map((a) => a.title).join(' | '));
     const edit = fix.edit!.get(doc.uri)[0]!;
@@ -68,7 +78,9 @@ suite('PaperTrail citation anchors', () => {
     assert.equal(lens.command!.command, 'papertrail.revealCitation');
     const ok = await vscode.commands.executeCommand<boolean>(lens.command!.command, ...(lens.command!.arguments ?? []));
     assert.equal(ok, true, 'the viewer answered the reveal');
-    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === 'papertrail.pdfViewer');
+    const tab = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === 'papertrail.pdfViewer');
     assert.ok(tab, 'the paper is open in the PaperTrail viewer');
   });
 });

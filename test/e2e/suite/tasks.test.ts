@@ -18,13 +18,14 @@ async function runTask(target: 'local' | 'jupyter'): Promise<number | undefined>
   return ended;
 }
 
-
 const testFile = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'tests', 'test_model.py');
 
 suite('PaperTrail test runs', () => {
   test('the local task runs pytest, exits 1 for the failing test and puts it in the Problems panel', async () => {
     assert.equal(await runTask('local'), 1);
-    const diag = await waitFor(() => vscode.languages.getDiagnostics(testFile()).find((d) => /test_projection_matches_eq_2/.test(d.message)));
+    const diag = await waitFor(() =>
+      vscode.languages.getDiagnostics(testFile()).find((d) => /test_projection_matches_eq_2/.test(d.message)),
+    );
     assert.equal(diag.range.start.line, 10, 'the line of the failing assertion');
     assert.match(diag.message, /assert 2\.5 == 3\.0/);
   });

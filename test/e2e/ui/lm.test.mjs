@@ -20,7 +20,12 @@ const row = (text) => page.locator('.quick-input-list .monaco-list-row', { hasTe
 /** VS Code asks once whether PaperTrail may use another extension's model. */
 async function allowModelAccess() {
   const allow = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Allow/ }).first();
-  if (await allow.waitFor({ timeout: 8000 }).then(() => true, () => false)) {
+  if (
+    await allow.waitFor({ timeout: 8000 }).then(
+      () => true,
+      () => false,
+    )
+  ) {
     await shot('27-lm-consent');
     await allow.click();
   }
@@ -36,7 +41,16 @@ try {
 
   await step('"Test Connection" offers the VS Code chat model and gets its answer', async () => {
     await runCommand('PaperTrail: Test Connection');
-    if (await quickTitle('model').or(page.locator('.quick-input-list .monaco-list-row', { hasText: 'Scripted Model' })).first().waitFor({ timeout: 10000 }).then(() => true, () => false)) {
+    if (
+      await quickTitle('model')
+        .or(page.locator('.quick-input-list .monaco-list-row', { hasText: 'Scripted Model' }))
+        .first()
+        .waitFor({ timeout: 10000 })
+        .then(
+          () => true,
+          () => false,
+        )
+    ) {
       await row('Scripted Model').click();
     }
     await allowModelAccess();
@@ -54,7 +68,15 @@ try {
     await page.keyboard.press('Enter');
     await quickTitle('framework').waitFor();
     await page.keyboard.press('Enter');
-    if (await quickTitle('model').waitFor({ timeout: 10000 }).then(() => true, () => false)) await row('Scripted Model').click();
+    if (
+      await quickTitle('model')
+        .waitFor({ timeout: 10000 })
+        .then(
+          () => true,
+          () => false,
+        )
+    )
+      await row('Scripted Model').click();
     await quickTitle('folder').waitFor({ timeout: 30000 });
     await page.locator('.quick-input-widget input').fill('via-vscode-lm');
     await page.keyboard.press('Enter');

@@ -38,7 +38,13 @@ async function waitForExtension() {
   for (;;) {
     await palette('>PaperTrail: Open Paper');
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'PaperTrail: Open Paper' });
-    if (await row.first().isVisible().catch(() => false)) break;
+    if (
+      await row
+        .first()
+        .isVisible()
+        .catch(() => false)
+    )
+      break;
     if (Date.now() > deadline) throw new Error('PaperTrail commands never appeared in the palette');
     await page.waitForTimeout(500);
   }
@@ -48,10 +54,13 @@ async function waitForExtension() {
 async function closeMenu() {
   await page.keyboard.press('Escape');
   const menu = page.locator('.monaco-menu');
-  await menu.first().waitFor({ state: 'hidden', timeout: 3000 }).catch(async () => {
-    await page.mouse.click(700, 600);
-    await menu.first().waitFor({ state: 'hidden', timeout: 3000 });
-  });
+  await menu
+    .first()
+    .waitFor({ state: 'hidden', timeout: 3000 })
+    .catch(async () => {
+      await page.mouse.click(700, 600);
+      await menu.first().waitFor({ state: 'hidden', timeout: 3000 });
+    });
 }
 
 async function contextMenuOf(name) {
@@ -67,7 +76,10 @@ async function chooseMenuItem(label) {
   await item.hover();
   await item.click();
   const menu = page.locator('.monaco-menu').first();
-  const closed = await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false);
+  const closed = await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(
+    () => true,
+    () => false,
+  );
   if (!closed) {
     await item.hover({ timeout: 2000 });
     await page.keyboard.press('Enter');
@@ -105,15 +117,24 @@ try {
 
   await step('right-click on a PDF in the explorer offers "Reimplement from Paper…"', async () => {
     const items = await contextMenuOf('paper.pdf');
-    assert.ok(items.some((t) => /Reimplement from Paper/.test(t)), `context menu: ${items.join(' | ')}`);
-    assert.ok(items.some((t) => /Open Paper/.test(t)), 'context menu offers Open Paper');
+    assert.ok(
+      items.some((t) => /Reimplement from Paper/.test(t)),
+      `context menu: ${items.join(' | ')}`,
+    );
+    assert.ok(
+      items.some((t) => /Open Paper/.test(t)),
+      'context menu offers Open Paper',
+    );
     await shot('03-explorer-context-menu');
     await closeMenu();
   });
 
   await step('right-click on a Python file does not offer it', async () => {
     const items = await contextMenuOf('model.py');
-    assert.ok(items.some((t) => /Copy Path/.test(t)), 'the menu is open');
+    assert.ok(
+      items.some((t) => /Copy Path/.test(t)),
+      'the menu is open',
+    );
     assert.ok(!items.some((t) => /Reimplement from Paper/.test(t)), `not on .py files: ${items.join(' | ')}`);
     await closeMenu();
   });
@@ -143,9 +164,18 @@ try {
     await md.waitFor({ timeout: 30000 });
     const lines = md.locator('.view-lines');
     // Monaco may render spaces as no-break spaces: \s matches both.
-    await lines.locator('.view-line', { hasText: /^#\sAttention\son\sa\sBudget/ }).first().waitFor({ timeout: 30000 });
-    await lines.locator('.view-line', { hasText: /^##\s2\sModel/ }).first().waitFor();
-    await lines.locator('.view-line', { hasText: /^\$\$\s\(1\)/ }).first().waitFor();
+    await lines
+      .locator('.view-line', { hasText: /^#\sAttention\son\sa\sBudget/ })
+      .first()
+      .waitFor({ timeout: 30000 });
+    await lines
+      .locator('.view-line', { hasText: /^##\s2\sModel/ })
+      .first()
+      .waitFor();
+    await lines
+      .locator('.view-line', { hasText: /^\$\$\s\(1\)/ })
+      .first()
+      .waitFor();
     await shot('05-paper-markdown');
     await page.keyboard.press('Control+W');
     await md.waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
@@ -211,15 +241,30 @@ try {
     await shot('11-inverse-search');
     await page.keyboard.press('Enter');
     await page.locator('.editor-group-container .monaco-editor .cursor-line, .editor-group-container .current-line').first().waitFor();
-    const line = await page.locator('.statusbar-item', { hasText: /Ln \d+/ }).first().innerText();
+    const line = await page
+      .locator('.statusbar-item', { hasText: /Ln \d+/ })
+      .first()
+      .innerText();
     assert.match(line, /Ln 5\b/);
   });
 
   await step('"PaperTrail: Run Tests" runs the task in the terminal and the failure reaches the Problems panel', async () => {
     await runCommand('PaperTrail: Run Tests');
     const local = page.locator('.quick-input-list .monaco-list-row', { hasText: 'run tests (local Python)' });
-    if (await local.first().waitFor({ timeout: 3000 }).then(() => true, () => false)) await local.first().click();
-    await page.locator('.terminal-tabs-entry, .single-terminal-tab', { hasText: 'run tests (local Python)' }).first().waitFor({ timeout: 20000 });
+    if (
+      await local
+        .first()
+        .waitFor({ timeout: 3000 })
+        .then(
+          () => true,
+          () => false,
+        )
+    )
+      await local.first().click();
+    await page
+      .locator('.terminal-tabs-entry, .single-terminal-tab', { hasText: 'run tests (local Python)' })
+      .first()
+      .waitFor({ timeout: 20000 });
     await page.waitForTimeout(3000); // the terminal draws on a canvas: its text is for the screenshot
     await shot('12-task-terminal');
     await runCommand('View: Focus Problems');
@@ -239,7 +284,10 @@ try {
     await page.keyboard.press('Enter');
     await runCommand('PaperTrail: Run Tests');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'run tests (Jupyter)' }).first().click();
-    await page.locator('.terminal-tabs-entry, .single-terminal-tab', { hasText: 'run tests (Jupyter)' }).first().waitFor({ timeout: 20000 });
+    await page
+      .locator('.terminal-tabs-entry, .single-terminal-tab', { hasText: 'run tests (Jupyter)' })
+      .first()
+      .waitFor({ timeout: 20000 });
     // The terminal renders to the DOM here (GPU acceleration off), so its text can be read.
     await page.locator('.xterm-rows', { hasText: 'PaperTrail: 1 passed, 1 failed, 1 skipped' }).first().waitFor({ timeout: 60000 });
     await shot('13b-jupyter-task');
@@ -324,12 +372,21 @@ try {
     assert.ok(!fs.existsSync(path.join(ws, 'attention-on-a-budget', 'README.md')), 'nothing written before Apply');
     await toastButton('new files', 'Apply').click();
     await toast('citations').waitFor({ timeout: 30000 });
-    for (const f of ['README.md', 'budget_attention/attention.py', 'tests/test_attention.py', 'configs/base.yaml', '.papertrail/paper.json']) {
+    for (const f of [
+      'README.md',
+      'budget_attention/attention.py',
+      'tests/test_attention.py',
+      'configs/base.yaml',
+      '.papertrail/paper.json',
+    ]) {
       assert.ok(fs.existsSync(path.join(ws, 'attention-on-a-budget', f)), `${f} written`);
     }
     assert.match(await toast('citations').innerText(), /0 broken/);
     assert.match(await toast('citations').innerText(), /Verified after 1 round: 19\/19 tests passed\./);
-    assert.match(fs.readFileSync(path.join(ws, 'attention-on-a-budget', 'README.md'), 'utf8'), /## Implementation status\n\nFrom PaperTrail's last verify round \(round 1 of 1\): 19\/19 tests passed\./);
+    assert.match(
+      fs.readFileSync(path.join(ws, 'attention-on-a-budget', 'README.md'), 'utf8'),
+      /## Implementation status\n\nFrom PaperTrail's last verify round \(round 1 of 1\): 19\/19 tests passed\./,
+    );
     await explorerRow('attention-on-a-budget').waitFor();
     await page.locator('.tab', { hasText: 'README.md' }).first().waitFor();
     await page.waitForTimeout(600);
@@ -340,7 +397,12 @@ try {
     await explorerRow('attention-on-a-budget').click();
     await page.keyboard.press('Control+Z');
     const dialog = page.locator('.monaco-dialog-box');
-    if (await dialog.waitFor({ timeout: 5000 }).then(() => true, () => false)) {
+    if (
+      await dialog.waitFor({ timeout: 5000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await shot('20-undo-confirm');
       await dialog.locator('.monaco-button').first().click();
     }
@@ -388,7 +450,10 @@ try {
   await step('"Run Tests" in the summary runs the new repository\'s own tests, and they pass', async () => {
     await toastButton('citations', 'Run Tests').click();
     await page.locator('.terminal-tabs-entry, .single-terminal-tab', { hasText: 'in resumed' }).first().waitFor({ timeout: 20000 });
-    await page.locator('.xterm-rows', { hasText: /PaperTrail: 19 passed, 0 failed/ }).first().waitFor({ timeout: 120000 });
+    await page
+      .locator('.xterm-rows', { hasText: /PaperTrail: 19 passed, 0 failed/ })
+      .first()
+      .waitFor({ timeout: 120000 });
     await page.waitForTimeout(500);
     await shot('22b-generated-tests-pass');
     await page.keyboard.press('Control+J');
@@ -423,11 +488,19 @@ try {
 
   await step('the API key is in neither settings.json nor any log', async () => {
     const ud = process.env.PAPERTRAIL_UI_USER_DATA;
-    const files = fs.readdirSync(ud, { recursive: true }).map((f) => path.join(ud, String(f)))
+    const files = fs
+      .readdirSync(ud, { recursive: true })
+      .map((f) => path.join(ud, String(f)))
       .filter((f) => /settings\.json$|\.log$/.test(f) && fs.statSync(f).isFile());
-    assert.ok(files.some((f) => /PaperTrail\.log$/.test(f)), 'the PaperTrail log is among them');
+    assert.ok(
+      files.some((f) => /PaperTrail\.log$/.test(f)),
+      'the PaperTrail log is among them',
+    );
     for (const f of files) assert.ok(!fs.readFileSync(f, 'utf8').includes(key), `key found in ${f}`);
-    for (const f of fs.readdirSync(ws, { recursive: true }).map(String).filter((f) => f.endsWith('settings.json'))) {
+    for (const f of fs
+      .readdirSync(ws, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('settings.json'))) {
       assert.ok(!fs.readFileSync(path.join(ws, f), 'utf8').includes(key), `key found in ${f}`);
     }
   });

@@ -11,14 +11,20 @@ const [url, shots, resultFile] = process.argv.slice(2);
 const ws = process.env.PAPERTRAIL_WS;
 const outcomes = [];
 const { page, close } = await openWorkbenchBrowser();
-const step = stepper(outcomes, (name) => page.screenshot({ path: path.join(shots, `FAILED-untrusted-${name.replace(/\W+/g, '-').slice(0, 50)}.png`) }));
+const step = stepper(outcomes, (name) =>
+  page.screenshot({ path: path.join(shots, `FAILED-untrusted-${name.replace(/\W+/g, '-').slice(0, 50)}.png`) }),
+);
 
 const runCommand = (title) => runWorkbenchCommand(page, title, 60000);
 
 const refusal = () => page.locator('.notification-toast', { hasText: 'needs a trusted workspace' }).last();
 
 async function refuses(title) {
-  await page.locator('.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close').first().click({ timeout: 1000 }).catch(() => {});
+  await page
+    .locator('.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close')
+    .first()
+    .click({ timeout: 1000 })
+    .catch(() => {});
   await runCommand(title);
   await refusal().waitFor({ timeout: 20000 });
 }
@@ -28,7 +34,13 @@ try {
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
     const dontTrust = page.locator('.monaco-dialog-box .monaco-button', { hasText: /No, I don.t trust/ });
-    if (await dontTrust.waitFor({ timeout: 5000 }).then(() => true, () => false)) await dontTrust.click();
+    if (
+      await dontTrust.waitFor({ timeout: 5000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      await dontTrust.click();
     await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 60000 });
     await waitForCommand(page, 'PaperTrail: Reimplement from Paper');
   });

@@ -11,8 +11,16 @@ export async function openWorkbenchBrowser() {
     executablePath: process.env.PAPERTRAIL_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = browser.pages()[0] ?? (await browser.newPage());
   const close = async () => {
@@ -31,7 +39,12 @@ export function stepper(outcomes, onFailure) {
       console.log(`✔ ${name}`);
     } catch (e) {
       outcomes.push({ name, ok: false, error: String(e?.stack ?? e) });
-      console.log(`✖ ${name}\n    ${String(e?.message ?? e).split('\n').slice(0, 6).join('\n    ')}`);
+      console.log(
+        `✖ ${name}\n    ${String(e?.message ?? e)
+          .split('\n')
+          .slice(0, 6)
+          .join('\n    ')}`,
+      );
       await onFailure(name).catch(() => {});
     }
   };
@@ -57,7 +70,17 @@ export async function waitForCommand(page, title, timeout = 90000) {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${title}`);
-    if (await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 1500 }).then(() => true, () => false)) break;
+    if (
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: title })
+        .first()
+        .waitFor({ timeout: 1500 })
+        .then(
+          () => true,
+          () => false,
+        )
+    )
+      break;
     if (Date.now() > deadline) throw new Error(`"${title}" never appeared in the command palette`);
   }
   await page.keyboard.press('Escape');

@@ -30,7 +30,10 @@ test('the planted broken tags are caught with the right reasons, and no correct 
 
 test('only supported files, never tooling folders or .gitignore d paths', async () => {
   const { report } = await planted();
-  assert.deepEqual(report.files.map((f) => f.file), ['REPRODUCTION_NOTES.md', 'configs/base.yaml', 'model/attention.py', 'model/ffn.py']);
+  assert.deepEqual(
+    report.files.map((f) => f.file),
+    ['REPRODUCTION_NOTES.md', 'configs/base.yaml', 'model/attention.py', 'model/ffn.py'],
+  );
   assert.ok(!report.tags.some((t) => t.tag.includes('99')));
 });
 
@@ -42,14 +45,25 @@ test('counts by kind and by flag; the flags list for the audit view', async () =
   assert.deepEqual(report.counts.refs, { section: 14, equation: 6, table: 1, figure: 0, algorithm: 0 });
   assert.deepEqual(report.counts.flags, { UNSPECIFIED: 1, PARTIALLY_SPECIFIED: 1, ASSUMPTION: 1, FROM_OFFICIAL_CODE: 1 });
   assert.deepEqual(report.flags, [
-    { file: 'REPRODUCTION_NOTES.md', line: 4, flag: 'PARTIALLY_SPECIFIED', text: '§5.2 "We varied the learning rate" — the shape after warmup.' },
+    {
+      file: 'REPRODUCTION_NOTES.md',
+      line: 4,
+      flag: 'PARTIALLY_SPECIFIED',
+      text: '§5.2 "We varied the learning rate" — the shape after warmup.',
+    },
     { file: 'configs/base.yaml', line: 4, flag: 'FROM_OFFICIAL_CODE', text: 'tensor2tensor default' },
     { file: 'model/attention.py', line: 16, flag: 'UNSPECIFIED', text: 'dropout on attention weights; 0.1 as elsewhere' },
     { file: 'model/ffn.py', line: 10, flag: 'ASSUMPTION', text: 'post-norm, as §3.1 describes residual then norm' },
   ]);
   const t = report.tags.find((x) => x.file === 'model/attention.py' && x.line === 5)!;
   assert.deepEqual(t.scope, { startLine: 5, endLine: 8 });
-  assert.deepEqual(t.refs.map((r) => [r.label, r.title, r.page]), [['§3.2.1', 'Scaled Dot-Product Attention', 4], ['Eq. 1', 'Equation 1', 4]]);
+  assert.deepEqual(
+    t.refs.map((r) => [r.label, r.title, r.page]),
+    [
+      ['§3.2.1', 'Scaled Dot-Product Attention', 4],
+      ['Eq. 1', 'Equation 1', 4],
+    ],
+  );
 });
 
 test('coverage: code lines under some tag, over all code lines', async () => {

@@ -27,7 +27,13 @@ const PY = [
   'D_MODEL = 512', //                                                 19
 ].join('\n');
 
-const brief = (t: FoundTag) => [t.line, refLabel.name && t.refs.map(refLabel).join(' ') + (t.flag ? `[${t.flag}]` : ''), t.container, t.scope.startLine, t.scope.endLine];
+const brief = (t: FoundTag) => [
+  t.line,
+  refLabel.name && t.refs.map(refLabel).join(' ') + (t.flag ? `[${t.flag}]` : ''),
+  t.container,
+  t.scope.startLine,
+  t.scope.endLine,
+];
 
 test('Python: comments and docstrings, never strings; each tag with its scope', async () => {
   const tags = await findTags('model/attention.py', PY);
@@ -54,7 +60,13 @@ test('positions are 0-based line/column of the tag and of each number', async ()
   assert.equal(t!.column, 2);
   assert.equal(t!.endColumn, '# §3.2.2, Eq. (1) — project into h heads'.length);
   assert.equal(PY.slice(t!.start, t!.end), '§3.2.2, Eq. (1) — project into h heads');
-  assert.deepEqual(t!.refs.map((r) => [r.number, r.line, r.column, r.endColumn]), [['3.2.2', 4, 3, 8], ['1', 4, 15, 16]]);
+  assert.deepEqual(
+    t!.refs.map((r) => [r.number, r.line, r.column, r.endColumn]),
+    [
+      ['3.2.2', 4, 3, 8],
+      ['1', 4, 15, 16],
+    ],
+  );
   const doc = (await findTags('a.py', PY))[3]!;
   assert.equal(doc.quote, 'h = 8');
   assert.equal(PY.slice(doc.quoteStart, doc.quoteEnd), 'h = 8');
@@ -73,38 +85,74 @@ test('code lines for coverage exclude blanks, comments and docstrings', async ()
 
 test('TypeScript, JavaScript, C/C++, Rust: comments only', async () => {
   const ts = await findTags('x.ts', '// §3.2\nconst s = "/* Eq. 9 */";\n/** Table 1 */\nfunction f() {\n  return 1; // Eq. 2\n}\n');
-  assert.deepEqual(ts.map((t) => [t.line, t.refs.map(refLabel).join()]), [[0, '§3.2'], [2, 'Table 1'], [4, 'Eq. 2']]);
+  assert.deepEqual(
+    ts.map((t) => [t.line, t.refs.map(refLabel).join()]),
+    [
+      [0, '§3.2'],
+      [2, 'Table 1'],
+      [4, 'Eq. 2'],
+    ],
+  );
   // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source as data: a template literal with a tag-like string
   const js = await findTags('x.mjs', 'const a = `§4 ${b}`; // Fig. 2\n');
-  assert.deepEqual(js.map((t) => t.raw), ['Fig. 2']);
+  assert.deepEqual(
+    js.map((t) => t.raw),
+    ['Fig. 2'],
+  );
   const cpp = await findTags('kernel.cu', '/* §3.1 */\nconst char* s = "Eq. 7";\nint x = 1; // Eq. 3\n');
-  assert.deepEqual(cpp.map((t) => t.raw), ['§3.1', 'Eq. 3']);
+  assert.deepEqual(
+    cpp.map((t) => t.raw),
+    ['§3.1', 'Eq. 3'],
+  );
   const c = await findTags('a.c', '// Alg. 1\nint main() { return 0; }\n');
-  assert.deepEqual(c.map((t) => t.raw), ['Alg. 1']);
+  assert.deepEqual(
+    c.map((t) => t.raw),
+    ['Alg. 1'],
+  );
   const rs = await findTags('lib.rs', '/// §3.2 "h = 8"\nfn f() {}\nlet s = "Eq. 5"; /* Eq. 6 */\n');
-  assert.deepEqual(rs.map((t) => t.raw), ['§3.2 "h = 8"', 'Eq. 6']);
+  assert.deepEqual(
+    rs.map((t) => t.raw),
+    ['§3.2 "h = 8"', 'Eq. 6'],
+  );
 });
 
 test('YAML and TOML: # comments outside quotes, block scope under a comment line', async () => {
-  const yaml = ['# §5.2 "warmup_steps = 4000"', 'optimizer:', '  lr: 1.0e-3  # §5.2', '  name: "adam # not a comment"', '  eps: 1e-9 # [FROM_OFFICIAL_CODE]', '', 'url: http://x#y'].join('\n');
+  const yaml = [
+    '# §5.2 "warmup_steps = 4000"',
+    'optimizer:',
+    '  lr: 1.0e-3  # §5.2',
+    '  name: "adam # not a comment"',
+    '  eps: 1e-9 # [FROM_OFFICIAL_CODE]',
+    '',
+    'url: http://x#y',
+  ].join('\n');
   const tags = await findTags('configs/base.yaml', yaml);
-  assert.deepEqual(tags.map((t) => [t.line, t.raw, t.scope.startLine, t.scope.endLine]), [
-    [0, '§5.2 "warmup_steps = 4000"', 0, 4],
-    [2, '§5.2', 2, 2],
-    [4, '[FROM_OFFICIAL_CODE]', 4, 4],
-  ]);
+  assert.deepEqual(
+    tags.map((t) => [t.line, t.raw, t.scope.startLine, t.scope.endLine]),
+    [
+      [0, '§5.2 "warmup_steps = 4000"', 0, 4],
+      [2, '§5.2', 2, 2],
+      [4, '[FROM_OFFICIAL_CODE]', 4, 4],
+    ],
+  );
   assert.deepEqual((await scanFile('c.yaml', yaml))!.codeLines, [], 'configs do not count towards coverage');
   const toml = await findTags('pyproject.toml', 'lr = 0.1 # §5.3\n');
-  assert.deepEqual(toml.map((t) => t.raw), ['§5.3']);
+  assert.deepEqual(
+    toml.map((t) => t.raw),
+    ['§5.3'],
+  );
 });
 
 test('Markdown notes: every line is text', async () => {
   const md = '# Reproduction notes\n\n- Warmup follows §5.2, Eq. 4.\n- [ASSUMPTION] pre-norm.\n';
   const tags = await findTags('REPRODUCTION_NOTES.md', md);
-  assert.deepEqual(tags.map((t) => [t.line, t.refs.map(refLabel).join(' '), t.flag ?? '', t.container]), [
-    [2, '§5.2 Eq. 4', '', 'markdown'],
-    [3, '', 'ASSUMPTION', 'markdown'],
-  ]);
+  assert.deepEqual(
+    tags.map((t) => [t.line, t.refs.map(refLabel).join(' '), t.flag ?? '', t.container]),
+    [
+      [2, '§5.2 Eq. 4', '', 'markdown'],
+      [3, '', 'ASSUMPTION', 'markdown'],
+    ],
+  );
 });
 
 test('Julia: # and #= =# comments, docstrings above definitions, strings skipped', async () => {
@@ -115,16 +163,19 @@ test('Julia: # and #= =# comments, docstrings above definitions, strings skipped
     'function attend(q, k)', // 3
     '    s = "# Eq. 9"', //     4
     "    c = '#'", //           5
-    '    x = q * k\' # Eq. 1', // 6
+    "    x = q * k' # Eq. 1", // 6
     'end', //                   7
     '#= Table 2 =#', //         8
   ].join('\n');
   const tags = await findTags('src/attn.jl', jl);
-  assert.deepEqual(tags.map((t) => [t.line, t.raw, t.container, t.scope.startLine, t.scope.endLine]), [
-    [1, '§3.2.1', 'docstring', 3, 7],
-    [6, 'Eq. 1', 'comment', 6, 6],
-    [8, 'Table 2', 'comment', 8, 8],
-  ]);
+  assert.deepEqual(
+    tags.map((t) => [t.line, t.raw, t.container, t.scope.startLine, t.scope.endLine]),
+    [
+      [1, '§3.2.1', 'docstring', 3, 7],
+      [6, 'Eq. 1', 'comment', 6, 6],
+      [8, 'Table 2', 'comment', 8, 8],
+    ],
+  );
 });
 
 test('unsupported files have no tags', async () => {
@@ -137,7 +188,14 @@ test('a 5,000-line Python file with 2,500 tags is scanned in linear time', async
   await initTagFinder(['x.py']);
   const lines: string[] = [];
   for (let i = 0; lines.length < 5000; i++) {
-    lines.push(`# §3.2.${i % 3}, Eq. ${(i % 4) + 1} — block ${i}`, `def f${i}(x):`, `    """Doc. Table ${(i % 3) + 1}"""`, `    y = x * ${i}  # [ASSUMPTION] scale`, '    return y', '');
+    lines.push(
+      `# §3.2.${i % 3}, Eq. ${(i % 4) + 1} — block ${i}`,
+      `def f${i}(x):`,
+      `    """Doc. Table ${(i % 3) + 1}"""`,
+      `    y = x * ${i}  # [ASSUMPTION] scale`,
+      '    return y',
+      '',
+    );
   }
   const text = lines.join('\n');
   await findTags('big.py', text);

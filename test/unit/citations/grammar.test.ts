@@ -135,18 +135,33 @@ test("single quotes are code, not a quotation: §3 'layernorm' checks no words",
 test("references in a flag's reasoning are mentions, each its own tag, never one compound citation", () => {
   const text = '# [ASSUMPTION] BERT-base width, so v of Eq. (1) is 768-d; not stated in §6 for SPECTER; Table 2 lists 768';
   const tags = parseTagText(text);
-  assert.deepEqual(tags.map((t) => t.refs.map((r) => `${r.kind} ${r.number}`)), [[], ['equation 1'], ['section 6'], ['table 2']]);
+  assert.deepEqual(
+    tags.map((t) => t.refs.map((r) => `${r.kind} ${r.number}`)),
+    [[], ['equation 1'], ['section 6'], ['table 2']],
+  );
   assert.equal(tags[0]!.flag, 'ASSUMPTION');
   // A citation right after the flag is the flag's own.
   const own = parseTagText('# [PARTIALLY_SPECIFIED] §5.3 "warmup_steps = 4000" — shape after warmup, cf. Eq. 3');
-  assert.deepEqual(own[0]!.refs.map((r) => r.number), ['5.3']);
+  assert.deepEqual(
+    own[0]!.refs.map((r) => r.number),
+    ['5.3'],
+  );
   assert.equal(own[0]!.quote, 'warmup_steps = 4000');
-  assert.deepEqual(own[1]!.refs.map((r) => r.number), ['3']);
+  assert.deepEqual(
+    own[1]!.refs.map((r) => r.number),
+    ['3'],
+  );
   // A quote right after a mention is the mention's, checked against it alone.
   const [flag, mention] = parseTagText('# [UNSPECIFIED] §7, Table 11 values are missing; §4 "except for LLM training"; 0.5 as fallback');
-  assert.deepEqual(flag!.refs.map((r) => r.number), ['7', '11']);
+  assert.deepEqual(
+    flag!.refs.map((r) => r.number),
+    ['7', '11'],
+  );
   assert.equal(flag!.quote, undefined);
-  assert.deepEqual(mention!.refs.map((r) => r.number), ['4']);
+  assert.deepEqual(
+    mention!.refs.map((r) => r.number),
+    ['4'],
+  );
   assert.equal(mention!.quote, 'except for LLM training');
   // An [ASSUMPTION] without a citation of its own quotes its reasoning, not the paper.
   assert.equal(parseTagText(`# [ASSUMPTION] match torch's "not implemented for '<dtype>'" message`)[0]!.quote, undefined);
@@ -205,7 +220,10 @@ test('flag spellings: spaces or hyphens inside, any case', () => {
 test('several tags on several lines of a docstring keep their own offsets', () => {
   const doc = 'Multi-head attention.\n\n    §3.2.2 — projections\n    Eq. (1): softmax(QK^T / sqrt(d_k)) V\n';
   const tags = parseTagText(doc);
-  assert.deepEqual(tags.map((t) => t.raw), ['§3.2.2 — projections', 'Eq. (1): softmax(QK^T / sqrt(d_k)) V']);
+  assert.deepEqual(
+    tags.map((t) => t.raw),
+    ['§3.2.2 — projections', 'Eq. (1): softmax(QK^T / sqrt(d_k)) V'],
+  );
   for (const t of tags) assert.equal(doc.slice(t.start, t.end), t.raw);
 });
 

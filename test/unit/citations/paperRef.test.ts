@@ -15,10 +15,19 @@ function repo(files: Record<string, string>): string {
 }
 
 test('.papertrail/paper.json is found upward from the file; its source is relative to the repository', () => {
-  const dir = repo({ '.papertrail/paper.json': '{"source": "papers/attn.pdf", "id": "arxiv:1706.03762v5"}', 'papers/attn.pdf': '%PDF', 'src/model/a.py': 'x = 1\n' });
+  const dir = repo({
+    '.papertrail/paper.json': '{"source": "papers/attn.pdf", "id": "arxiv:1706.03762v5"}',
+    'papers/attn.pdf': '%PDF',
+    'src/model/a.py': 'x = 1\n',
+  });
   const r = findPaperRef(path.join(dir, 'src/model/a.py'));
   assert.ok(r.ok);
-  assert.deepEqual(r.value, { source: path.join(dir, 'papers/attn.pdf'), origin: 'paper.json', where: path.join(dir, '.papertrail/paper.json'), id: 'arxiv:1706.03762v5' });
+  assert.deepEqual(r.value, {
+    source: path.join(dir, 'papers/attn.pdf'),
+    origin: 'paper.json',
+    where: path.join(dir, '.papertrail/paper.json'),
+    id: 'arxiv:1706.03762v5',
+  });
 });
 
 test('an arXiv source is handed on as an id', () => {
@@ -29,7 +38,12 @@ test('an arXiv source is handed on as an id', () => {
 });
 
 test('a header comment in the first lines wins over paper.json', () => {
-  const dir = repo({ '.papertrail/paper.json': '{"source": "a.pdf"}', 'b.pdf': '%PDF', 'x.py': '#!/usr/bin/env python\n# paper: b.pdf\nimport torch\n', 'y.ts': '// paper: arXiv:2004.07180\n' });
+  const dir = repo({
+    '.papertrail/paper.json': '{"source": "a.pdf"}',
+    'b.pdf': '%PDF',
+    'x.py': '#!/usr/bin/env python\n# paper: b.pdf\nimport torch\n',
+    'y.ts': '// paper: arXiv:2004.07180\n',
+  });
   const r = findPaperRef(path.join(dir, 'x.py'));
   assert.ok(r.ok);
   assert.equal(r.value?.origin, 'header');

@@ -66,7 +66,10 @@ paperTests('2020.acl-main.207.pdf', {
     ['# §2.6', /^no §2\.6 in the paper \(§2 has §2\.1–2\.5\)$/],
     ['# Eq. 3', /^no Eq\. 3 in the paper \(it has Eq\. 1–2\)$/],
     ['# §2.2, Eq. 2', /^Eq\. 2 is in §2\.3, not §2\.2$/],
-    ['# §2.3 "we empirically choose m = 2"', /^the quote "we empirically choose m = 2" is not in §2\.3; the paper says "we empirically choose m = 1"$/],
+    [
+      '# §2.3 "we empirically choose m = 2"',
+      /^the quote "we empirically choose m = 2" is not in §2\.3; the paper says "we empirically choose m = 1"$/,
+    ],
     ['# §2.2 "randomly selected papers from the corpus"', /^the quote .* is not in §2\.2 \(it is in §2\.4\)$/],
     ['# Table 4', /^no Table 4 in the paper \(it has Table 1–3\)$/],
   ],

@@ -85,9 +85,15 @@ const BROKEN: [string, RegExp][] = [
   ['# Alg. 1', /^no Alg\. 1 in the paper \(the paper as parsed has no numbered algorithms\)$/],
   ['# §3.2.2, Eq. 2 — attention', /^Eq\. 2 is in §3\.3, not §3\.2\.2$/],
   ['# §3.2.2 "warmup_steps = 4000"', /^the quote "warmup_steps = 4000" is not in §3\.2\.2 \(it is in §5\.2\)$/],
-  ['# §3.2.2 "d_k = d_v = d_model/h = 128"', /^the quote "d_k = d_v = d_model\/h = 128" is not in §3\.2\.2; the paper says "d k = d v = d model \/h = 64"$/],
+  [
+    '# §3.2.2 "d_k = d_v = d_model/h = 128"',
+    /^the quote "d_k = d_v = d_model\/h = 128" is not in §3\.2\.2; the paper says "d k = d v = d model \/h = 64"$/,
+  ],
   ['# §5.3 "P_drop = 0.2"', /^the quote "P_drop = 0\.2" is not in §5\.3; the paper says "P drop = 0\.1"$/],
-  ['# §3.1 "the encoder uses gated linear units"', /^the quote "the encoder uses gated linear units" is not in §3\.1 \(nor anywhere else in the paper\)$/],
+  [
+    '# §3.1 "the encoder uses gated linear units"',
+    /^the quote "the encoder uses gated linear units" is not in §3\.1 \(nor anywhere else in the paper\)$/,
+  ],
   ['# [PARTIALLY_SPECIFIED] "cosine decay to zero"', /^the quote "cosine decay to zero" is not in the paper$/],
 ];
 
@@ -111,13 +117,28 @@ test('the quote is located for highlighting: passage, page, offsets', () => {
 
 test('suggestions for a quick fix: nearest sections and equations, the section an equation is in', () => {
   const s = nearest(paper, { kind: 'section', number: '3.7' });
-  assert.deepEqual(s.map((x) => x.number), ['3.5', '3.4', '3.3']);
+  assert.deepEqual(
+    s.map((x) => x.number),
+    ['3.5', '3.4', '3.3'],
+  );
   assert.equal(s[0]!.label, '§3.5 Positional Encoding');
-  assert.deepEqual(nearest(paper, { kind: 'equation', number: '7' }).map((x) => x.number), ['4', '3', '2']);
+  assert.deepEqual(
+    nearest(paper, { kind: 'equation', number: '7' }).map((x) => x.number),
+    ['4', '3', '2'],
+  );
   const r = resolve('# §3.2.2, Eq. 2');
-  assert.deepEqual(r.suggestions[0], { refIndex: 0, kind: 'section', number: '3.3', label: '§3.3 Position-wise Feed-Forward Networks', why: 'Eq. 2 is in §3.3' });
+  assert.deepEqual(r.suggestions[0], {
+    refIndex: 0,
+    kind: 'section',
+    number: '3.3',
+    label: '§3.3 Position-wise Feed-Forward Networks',
+    why: 'Eq. 2 is in §3.3',
+  });
   const q = resolve('# §3.2.2 "warmup_steps = 4000"');
-  assert.deepEqual(q.suggestions.map((x) => [x.refIndex, x.number]), [[0, '5.2']]);
+  assert.deepEqual(
+    q.suggestions.map((x) => [x.refIndex, x.number]),
+    [[0, '5.2']],
+  );
 });
 
 test('one hover resolution takes microseconds once the paper is indexed', () => {

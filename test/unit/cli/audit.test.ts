@@ -56,7 +56,13 @@ test('audit --json: every tag with file and line, counts, coverage, broken with 
   const j = JSON.parse(r.out);
   assert.deepEqual(
     j.tags.map((t: { file: string; line: number; resolved: boolean }) => [t.file, t.line, t.resolved]),
-    [['configs/base.yaml', 1, true], ['model.py', 1, true], ['model.py', 5, false], ['model.py', 6, true], ['model.py', 7, false]],
+    [
+      ['configs/base.yaml', 1, true],
+      ['model.py', 1, true],
+      ['model.py', 5, false],
+      ['model.py', 6, true],
+      ['model.py', 7, false],
+    ],
   );
   assert.deepEqual(j.broken, [
     { file: 'model.py', line: 5, tag: '§3, Eq. 2', reason: 'Eq. 2 is in §4, not §3' },
@@ -112,7 +118,10 @@ test('the built CLI audits as a process (tree-sitter loaded from dist/tree-sitte
   }
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-audit-cli-'));
   writePlantedRepo(repo, { ...FILES, '.papertrail/paper.json': JSON.stringify({ source: path.join(dir, 'papers', 'sample.pdf') }) });
-  const r = spawnSync(process.execPath, [cli, 'audit', repo, '--json'], { encoding: 'utf8', env: { ...process.env, PAPERTRAIL_CACHE_DIR: path.join(repo, '.cache') } });
+  const r = spawnSync(process.execPath, [cli, 'audit', repo, '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, PAPERTRAIL_CACHE_DIR: path.join(repo, '.cache') },
+  });
   assert.equal(r.status, 1, r.stderr);
   assert.equal(JSON.parse(r.stdout).broken.length, 2);
 });

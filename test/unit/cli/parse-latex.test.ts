@@ -31,7 +31,11 @@ function capture(): CliIo & { out: string; err: string } {
     out: '',
     err: '',
     cwd: path.dirname(TREE),
-    env: { ...process.env, PAPERTRAIL_CACHE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'pt-cli-cache-')), PAPERTRAIL_ARXIV_BASE_URL: server.baseUrl },
+    env: {
+      ...process.env,
+      PAPERTRAIL_CACHE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'pt-cli-cache-')),
+      PAPERTRAIL_ARXIV_BASE_URL: server.baseUrl,
+    },
     stdout: (t: string) => {
       io.out += t;
     },
@@ -58,7 +62,14 @@ test('parse <LaTeX folder> --json: the Paper model with sections, equations, cap
   const p = JSON.parse(io.out) as Paper;
   assert.deepEqual(p.sections.map((s) => s.number).filter(Boolean), ['1', '2', '2.1', '2.1.1', '3', 'A', 'A.1']);
   assert.ok(p.sections.every((s) => typeof s.title === 'string' && typeof s.level === 'number' && s.page === 0));
-  assert.deepEqual(p.equations.slice(0, 3).map((e) => [e.number, e.section]), [['1', '2.1'], ['2', '2.1'], ['3', '2.1']]);
+  assert.deepEqual(
+    p.equations.slice(0, 3).map((e) => [e.number, e.section]),
+    [
+      ['1', '2.1'],
+      ['2', '2.1'],
+      ['3', '2.1'],
+    ],
+  );
   assert.equal(p.equations[0]!.text, 'Attention(Q, K, V) = softmax(QK^⊤/√d_k)V');
   assert.deepEqual([p.figures.length, p.tables.length, p.algorithms.length], [2, 1, 1]);
   assert.ok(p.passages.length > 5);
@@ -86,7 +97,10 @@ test('parse <arXiv id> --json: merged source + PDF; --cache-dir decides where th
   assert.equal(p.source.kind, 'arxiv');
   assert.equal(p.pageCount, 2);
   assert.equal(p.sections.find((s) => s.number === '1')?.page, 1, 'page from the PDF');
-  assert.ok(p.equations.every((e) => e.latex), 'LaTeX from the source');
+  assert.ok(
+    p.equations.every((e) => e.latex),
+    'LaTeX from the source',
+  );
   assert.ok(fs.existsSync(path.join(cacheDir, 'arxiv', '2401.00001v1', 'paper.pdf')));
   const again = capture();
   assert.equal(await main(['parse', '2401.00001v1', '--json', '--no-cache', '--cache-dir', cacheDir], again), 0, again.err);

@@ -63,7 +63,13 @@ test('several references: resolved and reason at the top, one entry per referenc
   const j = r.json();
   assert.equal(j.resolved, true);
   assert.equal(j.kind, undefined);
-  assert.deepEqual(j.refs.map((x: { label: string; resolved: boolean }) => [x.label, x.resolved]), [['§2', true], ['Eq. 1', true]]);
+  assert.deepEqual(
+    j.refs.map((x: { label: string; resolved: boolean }) => [x.label, x.resolved]),
+    [
+      ['§2', true],
+      ['Eq. 1', true],
+    ],
+  );
   assert.equal(j.note, 'attention');
 });
 

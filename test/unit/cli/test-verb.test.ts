@@ -43,23 +43,43 @@ test('test --json, local: the JSON shape, exit 1 when a test fails, nothing but 
   assert.equal(j.target, 'local');
   assert.equal(j.tests.length, 12);
   for (const t of j.tests) {
-    assert.deepEqual(Object.keys(t).filter((k) => k !== 'details').sort(), ['durationMs', 'file', 'id', 'line', 'message', 'name', 'outcome']);
+    assert.deepEqual(
+      Object.keys(t)
+        .filter((k) => k !== 'details')
+        .sort(),
+      ['durationMs', 'file', 'id', 'line', 'message', 'name', 'outcome'],
+    );
     assert.ok(['passed', 'failed', 'skipped', 'error'].includes(t.outcome));
   }
   assert.equal(r.err, '', 'no pytest output with --json');
 });
 
 test('test with pytest arguments after --: exit 0 when all selected tests pass; readable summary', { skip: unavailable }, async () => {
-  const r = await run({}, 'test', 'sample-repo', '--python', SYSTEM_PYTHON, '--', 'tests/test_ops.py::test_softmax_sums_to_one', 'tests/test_ops.py::test_needs_gpu');
+  const r = await run(
+    {},
+    'test',
+    'sample-repo',
+    '--python',
+    SYSTEM_PYTHON,
+    '--',
+    'tests/test_ops.py::test_softmax_sums_to_one',
+    'tests/test_ops.py::test_needs_gpu',
+  );
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /^1 passed, 0 failed, 1 skipped, 0 errors in [\d.]+ s \(local: \/usr\/bin\/python3\)\nskipped:\n {2}tests\/test_ops\.py:17 {2}tests\/test_ops\.py::test_needs_gpu {2}needs a GPU\n$/);
+  assert.match(
+    r.out,
+    /^1 passed, 0 failed, 1 skipped, 0 errors in [\d.]+ s \(local: \/usr\/bin\/python3\)\nskipped:\n {2}tests\/test_ops\.py:17 {2}tests\/test_ops\.py::test_needs_gpu {2}needs a GPU\n$/,
+  );
   assert.match(r.err, /1 passed, 1 skipped/, 'pytest output on stderr');
 });
 
 test('test: failures listed with file:line in the summary', { skip: unavailable }, async () => {
   const r = await run({}, 'test', 'sample-repo', '--python', SYSTEM_PYTHON);
   assert.equal(r.code, 1);
-  assert.match(r.out, /^failed:\n {2}tests\/test_more\.py:10 {2}tests\/test_more\.py::test_division_error {2}ZeroDivisionError: division by zero$/m);
+  assert.match(
+    r.out,
+    /^failed:\n {2}tests\/test_more\.py:10 {2}tests\/test_more\.py::test_division_error {2}ZeroDivisionError: division by zero$/m,
+  );
   assert.match(r.out, /^error:\n {2}tests\/test_more\.py:\d+ {2}tests\/test_more\.py::test_uses_broken_fixture /m);
 });
 
@@ -71,7 +91,11 @@ test('test runs that cannot happen: exit 2, one line on stderr', async () => {
     [['test', 'sample-repo', '--token-env', 'X'], /--token-env and --remote-dir go with --jupyter/],
     [['test', 'sample-repo', '--jupyter', 'http://127.0.0.1:9/'], /no token in \$JUPYTER_TOKEN/],
   ];
-  if (!unavailable) cases.push([['test', 'sample-repo', '--python', SYSTEM_PYTHON, '--json', '--', '-k', 'no_such_test_name'], /pytest found no tests in sample-repo with -k no_such_test_name/]);
+  if (!unavailable)
+    cases.push([
+      ['test', 'sample-repo', '--python', SYSTEM_PYTHON, '--json', '--', '-k', 'no_such_test_name'],
+      /pytest found no tests in sample-repo with -k no_such_test_name/,
+    ]);
   for (const [argv, re] of cases) {
     const r = await run({ JUPYTER_TOKEN: '' }, ...argv);
     assert.equal(r.code, 2, argv.join(' '));
@@ -81,7 +105,9 @@ test('test runs that cannot happen: exit 2, one line on stderr', async () => {
   }
 });
 
-test('test --jupyter --json: the same counts remotely, the device, exit 1; a wrong token is exit 2 without the token', { skip: unavailable }, async () => {
+test('test --jupyter --json: the same counts remotely, the device, exit 1; a wrong token is exit 2 without the token', {
+  skip: unavailable,
+}, async () => {
   const s = server!;
   const r = await run({ PT_TOKEN: s.token }, 'test', 'sample-repo', '--jupyter', s.url, '--token-env', 'PT_TOKEN', '--json');
   assert.equal(r.code, 1, r.err);

@@ -7,7 +7,10 @@ import { createLmProvider, toTurns } from '../../../src/extension/llm/lmProvider
 
 /** A LanguageModelError as vscode makes it: an Error with a code naming the case. */
 class FakeLmError extends Error {
-  constructor(readonly code: string, message = code) {
+  constructor(
+    readonly code: string,
+    message = code,
+  ) {
     super(message);
   }
 }
@@ -113,15 +116,17 @@ test('the answer streams to onText and comes back whole, finished, under the mod
 test('a system message becomes the start of the first user message, and same-role turns merge', async () => {
   const { model, sent } = fakeModel();
   const provider = createLmProvider(model, fakeDeps());
-  await provider.chat(request({
-    messages: [
-      { role: 'system', content: 'S' },
-      { role: 'user', content: 'U1' },
-      { role: 'assistant', content: 'A1' },
-      { role: 'assistant', content: 'A2' },
-      { role: 'user', content: 'U2' },
-    ],
-  }));
+  await provider.chat(
+    request({
+      messages: [
+        { role: 'system', content: 'S' },
+        { role: 'user', content: 'U1' },
+        { role: 'assistant', content: 'A1' },
+        { role: 'assistant', content: 'A2' },
+        { role: 'user', content: 'U2' },
+      ],
+    }),
+  );
   assert.deepEqual(sent[0]!.messages, [
     { role: 'user', text: 'S\n\nU1' },
     { role: 'assistant', text: 'A1\n\nA2' },
@@ -148,7 +153,12 @@ test('without a tokenizer the usage is chars / 4 and marked estimated', async ()
   const { model } = fakeModel({ chunks: ['12345678'], countFails: true });
   const response = await createLmProvider(model, fakeDeps()).chat(request());
   const prompt = 'You reimplement papers.\n\nWrite attention.py now';
-  assert.deepEqual(response.usage, { promptTokens: Math.ceil(prompt.length / 4), completionTokens: 2, cachedPromptTokens: 0, estimated: true });
+  assert.deepEqual(response.usage, {
+    promptTokens: Math.ceil(prompt.length / 4),
+    completionTokens: 2,
+    cachedPromptTokens: 0,
+    estimated: true,
+  });
 });
 
 test('aborting cancels the token, stops the stream and fails as cancelled', async () => {
@@ -156,7 +166,9 @@ test('aborting cancels the token, stops the stream and fails as cancelled', asyn
   const tokens: FakeToken[] = [];
   const { model, sent } = fakeModel({ chunks: ['a', 'b', 'c'], between: (i) => i === 1 && abort.abort() });
   const deltas: string[] = [];
-  const error = await rejection(createLmProvider(model, fakeDeps(tokens)).chat(request(), { signal: abort.signal, onText: (d) => deltas.push(d) }));
+  const error = await rejection(
+    createLmProvider(model, fakeDeps(tokens)).chat(request(), { signal: abort.signal, onText: (d) => deltas.push(d) }),
+  );
   assert.equal(error.kind, 'cancelled');
   assert.deepEqual(deltas, ['a']);
   assert.equal(tokens.length, 1);

@@ -4,15 +4,41 @@ import type { ResolvedRef, TagResolution } from '../../../src/core/citations/res
 import { hoverMarkdown, lensTitle, revealTargetFor } from '../../../src/extension/citations/present';
 
 const section: ResolvedRef = {
-  resolved: true, kind: 'section', number: '3.2', label: '§3.2', title: 'Multi-Head Attention', heading: '3.2 Multi-Head Attention',
-  page: 4, text: '3.2 Multi-Head Attention\nInstead of performing a single attention function …', section: '3.2', id: 'sec:3.2',
-  anchors: [{ page: 4, rects: [{ x: 72, y: 500, width: 200, height: 12 }] }, { page: 5, rects: [{ x: 72, y: 700, width: 200, height: 40 }] }],
+  resolved: true,
+  kind: 'section',
+  number: '3.2',
+  label: '§3.2',
+  title: 'Multi-Head Attention',
+  heading: '3.2 Multi-Head Attention',
+  page: 4,
+  text: '3.2 Multi-Head Attention\nInstead of performing a single attention function …',
+  section: '3.2',
+  id: 'sec:3.2',
+  anchors: [
+    { page: 4, rects: [{ x: 72, y: 500, width: 200, height: 12 }] },
+    { page: 5, rects: [{ x: 72, y: 700, width: 200, height: 40 }] },
+  ],
 };
 const equation: ResolvedRef = {
-  resolved: true, kind: 'equation', number: '1', label: 'Eq. 1', title: 'Equation 1', heading: 'Eq. 1', page: 4,
-  text: 'Attention(Q, K, V) = softmax(QK^T / sqrt(d_k)) V', section: '3.2', id: 'eq:1', anchors: [{ page: 4, rects: [{ x: 90, y: 300, width: 300, height: 14 }] }],
+  resolved: true,
+  kind: 'equation',
+  number: '1',
+  label: 'Eq. 1',
+  title: 'Equation 1',
+  heading: 'Eq. 1',
+  page: 4,
+  text: 'Attention(Q, K, V) = softmax(QK^T / sqrt(d_k)) V',
+  section: '3.2',
+  id: 'eq:1',
+  anchors: [{ page: 4, rects: [{ x: 90, y: 300, width: 300, height: 14 }] }],
 };
-const ok = (refs: ResolvedRef[]): TagResolution => ({ tag: { raw: '', start: 0, end: 0, refs: [] }, resolved: true, refs, reasons: [], suggestions: [] });
+const ok = (refs: ResolvedRef[]): TagResolution => ({
+  tag: { raw: '', start: 0, end: 0, refs: [] },
+  resolved: true,
+  refs,
+  reasons: [],
+  suggestions: [],
+});
 
 test('the CodeLens names the section with its title, the equation, and the first page', () => {
   assert.equal(lensTitle(ok([section, equation])), '§3.2 Multi-Head Attention, Eq. 1 · p. 4');
@@ -29,7 +55,10 @@ test("the reveal target is the first page the reference stands on, with only tha
 });
 
 test('a found quote is revealed where it stands, not at the section heading', () => {
-  const withQuote: TagResolution = { ...ok([section]), quote: { found: true, page: 5, anchors: [{ page: 5, rects: [{ x: 72, y: 700, width: 200, height: 40 }] }] } };
+  const withQuote: TagResolution = {
+    ...ok([section]),
+    quote: { found: true, page: 5, anchors: [{ page: 5, rects: [{ x: 72, y: 700, width: 200, height: 40 }] }] },
+  };
   assert.equal(revealTargetFor(section, withQuote)?.page, 5);
 });
 

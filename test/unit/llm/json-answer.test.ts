@@ -51,7 +51,10 @@ test('a quote in running text and a raw control character do not break the answe
 });
 
 test('a field that still fails is named', () => {
-  const r = decodeJsonAnswer('```json\n{"path": "a.py", "summary": "s", "steps": [{"what": "x"}], "interfaces": [], "unspecified": []}\n```', analysisSchema);
+  const r = decodeJsonAnswer(
+    '```json\n{"path": "a.py", "summary": "s", "steps": [{"what": "x"}], "interfaces": [], "unspecified": []}\n```',
+    analysisSchema,
+  );
   assert.equal(r.ok, false);
   assert.match((r as { error: string }).error, /^steps\.0\.cite: /);
   assert.equal(decodeJsonAnswer('Sorry, I cannot help with that.', fileSchema).ok, false);
@@ -74,7 +77,12 @@ test('an answer cut at the output limit every time ends in one line naming the l
       };
     },
   };
-  const out = await callStructured(provider, { model: 'probe-model', messages: [{ role: 'user', content: '## Task: plan-logic' }] }, anyObject, { maxContinuations: 3 });
+  const out = await callStructured(
+    provider,
+    { model: 'probe-model', messages: [{ role: 'user', content: '## Task: plan-logic' }] },
+    anyObject,
+    { maxContinuations: 3 },
+  );
   assert.equal(out.value, undefined);
   assert.equal(out.error?.kind, 'output-limit');
   assert.match(out.error!.message, /output limit of 4,096 tokens/);

@@ -9,7 +9,8 @@ import type { Script } from '../../fixtures/llm/script';
 import { chunkText, loadScriptFile, parseCliArgs, startScriptedServer, validateScript } from '../../fixtures/llm/scriptedServer';
 import type { ScriptedServer } from '../../fixtures/llm/scriptedServer';
 
-const ATTENTION = 'def attention(q, k, v):\n    """§2, Eq. 1"""\n    return (q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5).softmax(-1) @ v\n';
+const ATTENTION =
+  'def attention(q, k, v):\n    """§2, Eq. 1"""\n    return (q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5).softmax(-1) @ v\n';
 const PLAN = { files: ['model/attention.py', 'train.py'], notes: 'Adam, lr 1e-3 [UNSPECIFIED]' };
 
 const SCRIPT: Script = {
@@ -109,7 +110,9 @@ test('the longest matching `when` wins; an object is sent as its JSON; no match 
     assert.ok(err instanceof OpenAI.APIError);
     assert.equal(err.status, 400);
     assert.match(err.message, /scripted server: no reply for ## Task: docs README\.md/);
-    const err2 = await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(200) }] }).catch((e: unknown) => e);
+    const err2 = await c.chat.completions
+      .create({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(200) }] })
+      .catch((e: unknown) => e);
     assert.ok(err2 instanceof OpenAI.APIError);
     assert.match(err2.message, new RegExp(`no reply for ${'x'.repeat(80)}(?!x)`));
   });
@@ -171,10 +174,15 @@ test('429 carries retry-after; 500 is an error body; both are recorded with thei
     assert.equal(e429.status, 429);
     assert.equal(e429.headers.get('retry-after'), '7');
     assert.equal(e429.code, 'rate_limit_exceeded');
-    const e500 = await c.chat.completions.create({ model: 'm', messages: ask('## Task: code model/attention.py') }).catch((e: unknown) => e);
+    const e500 = await c.chat.completions
+      .create({ model: 'm', messages: ask('## Task: code model/attention.py') })
+      .catch((e: unknown) => e);
     assert.ok(e500 instanceof OpenAI.InternalServerError);
     assert.equal(e500.status, 500);
-    assert.deepEqual(s.requests.map((r) => r.status), [429, 500]);
+    assert.deepEqual(
+      s.requests.map((r) => r.status),
+      [429, 500],
+    );
   });
 });
 
@@ -191,11 +199,17 @@ test('maxRetries 2: the SDK retries 500 and 429 until the fault counters run out
     const c = client(s, 2);
     const r = await c.chat.completions.create({ model: 'm', messages: ask('## Task: code model/attention.py') });
     assert.equal(r.choices[0].message.content, ATTENTION);
-    assert.deepEqual(s.requests.map((q) => q.status), [500, 429, 200]);
+    assert.deepEqual(
+      s.requests.map((q) => q.status),
+      [500, 429, 200],
+    );
     // Five 500s outlast two retries: three requests, the error reaches the caller.
     const err = await c.chat.completions.create({ model: 'm', messages: ask('## Task: plan-overview') }).catch((e: unknown) => e);
     assert.ok(err instanceof OpenAI.InternalServerError);
-    assert.deepEqual(s.requests.slice(3).map((q) => q.status), [500, 500, 500]);
+    assert.deepEqual(
+      s.requests.slice(3).map((q) => q.status),
+      [500, 500, 500],
+    );
   });
 });
 
@@ -204,9 +218,16 @@ test('reset: a stream breaks after part of the answer; a non-stream call gets a 
   await withServer(script, async (s) => {
     let received = '';
     const err = await (async () => {
-      const stream = await client(s).chat.completions.create({ model: 'm', messages: ask('## Task: code model/attention.py'), stream: true });
+      const stream = await client(s).chat.completions.create({
+        model: 'm',
+        messages: ask('## Task: code model/attention.py'),
+        stream: true,
+      });
       for await (const chunk of stream) received += chunk.choices[0]?.delta.content ?? '';
-    })().then(() => undefined, (e: unknown) => e);
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof Error, 'the stream must throw');
     // As with a real provider, the SDK lets undici's error through mid-stream: TypeError "terminated",
     // cause UND_ERR_SOCKET, not an APIConnectionError (that is only for failures before the response).
@@ -215,12 +236,17 @@ test('reset: a stream breaks after part of the answer; a non-stream call gets a 
     assert.ok(ATTENTION.startsWith(received));
     assert.equal(s.requests[0].status, 0);
 
-    const err2 = await client(s).chat.completions.create({ model: 'm', messages: ask('## Task: code model/attention.py') }).catch((e: unknown) => e);
+    const err2 = await client(s)
+      .chat.completions.create({ model: 'm', messages: ask('## Task: code model/attention.py') })
+      .catch((e: unknown) => e);
     assert.ok(err2 instanceof OpenAI.APIConnectionError, String(err2));
     // The fault is spent: a retrying client gets through.
     const r = await client(s, 2).chat.completions.create({ model: 'm', messages: ask('## Task: code model/attention.py') });
     assert.equal(r.choices[0].message.content, ATTENTION);
-    assert.deepEqual(s.requests.map((q) => q.status), [0, 0, 200]);
+    assert.deepEqual(
+      s.requests.map((q) => q.status),
+      [0, 0, 200],
+    );
   });
 });
 
@@ -239,19 +265,31 @@ test('invalid-json: prose and 60% of the JSON, finish "stop"', async () => {
 });
 
 test('apiKey: a wrong key is a 401 invalid_api_key; the right one works; models lists scripted-model', async () => {
-  await withServer(SCRIPT, async (s) => {
-    const err = await client(s, 0, 'wrong').chat.completions.create({ model: 'm', messages: ask('## Task: plan-overview') }).catch((e: unknown) => e);
-    assert.ok(err instanceof OpenAI.AuthenticationError);
-    assert.equal(err.status, 401);
-    assert.equal(err.code, 'invalid_api_key');
-    assert.equal(err.type, 'invalid_request_error');
-    const ok = await client(s, 0, 'secret').chat.completions.create({ model: 'm', messages: ask('## Task: plan-overview') });
-    assert.deepEqual(JSON.parse(ok.choices[0].message.content ?? ''), PLAN);
-    const models = await client(s, 0, 'secret').models.list();
-    assert.deepEqual(models.data.map((m) => [m.id, m.owned_by]), [['scripted-model', 'papertrail']]);
-    await assert.rejects(client(s, 0, 'wrong').models.list(), (e: unknown) => e instanceof OpenAI.AuthenticationError);
-    assert.deepEqual(s.requests.map((q) => q.status), [401, 200]);
-  }, { apiKey: 'secret' });
+  await withServer(
+    SCRIPT,
+    async (s) => {
+      const err = await client(s, 0, 'wrong')
+        .chat.completions.create({ model: 'm', messages: ask('## Task: plan-overview') })
+        .catch((e: unknown) => e);
+      assert.ok(err instanceof OpenAI.AuthenticationError);
+      assert.equal(err.status, 401);
+      assert.equal(err.code, 'invalid_api_key');
+      assert.equal(err.type, 'invalid_request_error');
+      const ok = await client(s, 0, 'secret').chat.completions.create({ model: 'm', messages: ask('## Task: plan-overview') });
+      assert.deepEqual(JSON.parse(ok.choices[0].message.content ?? ''), PLAN);
+      const models = await client(s, 0, 'secret').models.list();
+      assert.deepEqual(
+        models.data.map((m) => [m.id, m.owned_by]),
+        [['scripted-model', 'papertrail']],
+      );
+      await assert.rejects(client(s, 0, 'wrong').models.list(), (e: unknown) => e instanceof OpenAI.AuthenticationError);
+      assert.deepEqual(
+        s.requests.map((q) => q.status),
+        [401, 200],
+      );
+    },
+    { apiKey: 'secret' },
+  );
 });
 
 test('cached_tokens: a second request sharing a long prefix reports it, in blocks of 128 tokens', async () => {
@@ -261,11 +299,20 @@ test('cached_tokens: a second request sharing a long prefix reports it, in block
     const system = { role: 'system' as const, content: paper };
     const first = await c.chat.completions.create({ model: 'm', messages: [system, { role: 'user', content: '## Task: plan-overview' }] });
     assert.equal(first.usage?.prompt_tokens_details?.cached_tokens, 0);
-    const second = await c.chat.completions.create({ model: 'm', messages: [system, { role: 'user', content: '## Task: code model/attention.py' }] });
+    const second = await c.chat.completions.create({
+      model: 'm',
+      messages: [system, { role: 'user', content: '## Task: code model/attention.py' }],
+    });
     // Shared: the paper, the "\n" joiner and "## Task: " = 6,610 chars = 1,652 tokens, 1,536 in whole blocks.
     assert.equal(second.usage?.prompt_tokens_details?.cached_tokens, 1536);
     // A short shared prefix (under 1,024 tokens) is not cached.
-    const short = await c.chat.completions.create({ model: 'm', messages: [{ role: 'system', content: paper.slice(0, 3000) + 'x' }, { role: 'user', content: '## Task: plan-overview' }] });
+    const short = await c.chat.completions.create({
+      model: 'm',
+      messages: [
+        { role: 'system', content: paper.slice(0, 3000) + 'x' },
+        { role: 'user', content: '## Task: plan-overview' },
+      ],
+    });
     assert.equal(short.usage?.prompt_tokens_details?.cached_tokens, 0);
   });
 });
@@ -280,19 +327,25 @@ test('latencyMs: the answer comes no sooner; a client aborting meanwhile leaves 
 
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 30);
-    const aborted = await c.chat.completions.create({ model: 'm', messages: ask('## Task: plan-overview'), stream: true }, { signal: ac.signal }).catch((e: unknown) => e);
+    const aborted = await c.chat.completions
+      .create({ model: 'm', messages: ask('## Task: plan-overview'), stream: true }, { signal: ac.signal })
+      .catch((e: unknown) => e);
     assert.ok(aborted instanceof OpenAI.APIUserAbortError, String(aborted));
     await new Promise((r) => setTimeout(r, 200)); // past the latency: the server must not answer the dead socket
 
     const after = await streamText(c, ask('## Task: code model/attention.py'));
     assert.equal(after.text, ATTENTION);
-    assert.deepEqual(s.requests.map((q) => q.status), [200, 0, 200]);
+    assert.deepEqual(
+      s.requests.map((q) => q.status),
+      [200, 0, 200],
+    );
   });
 });
 
 test('bad input: a body that is not JSON, or has no messages, is a 400 error body, not a crash', async () => {
   await withServer(SCRIPT, async (s) => {
-    const post = (body: string) => fetch(`${s.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (body: string) =>
+      fetch(`${s.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const bad = await post('{not json');
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error: { type: string } }).error.type, 'invalid_request_error');
@@ -316,7 +369,10 @@ test('chunkText does not split a surrogate pair', () => {
 test('CLI arguments and script files', () => {
   assert.deepEqual(parseCliArgs(['--port', '0', '--script', 'sample']), { port: 0, script: 'sample' });
   assert.deepEqual(parseCliArgs(['--port=8765', '--script', 'x.json', '--latency', '200', '--api-key', 'k']), {
-    port: 8765, script: 'x.json', latencyMs: 200, apiKey: 'k',
+    port: 8765,
+    script: 'x.json',
+    latencyMs: 200,
+    apiKey: 'k',
   });
   assert.throws(() => parseCliArgs(['--script', 'sample']), /--port is required/);
   assert.throws(() => parseCliArgs(['--port', '0']), /--script is required/);

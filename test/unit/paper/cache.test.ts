@@ -13,7 +13,11 @@ test('cache folder: --cache-dir, then $PAPERTRAIL_CACHE_DIR, then $XDG_CACHE_HOM
   assert.equal(cacheRoot({ cacheDir: '/c', env: { PAPERTRAIL_CACHE_DIR: '/p', XDG_CACHE_HOME: '/x', HOME: '/h' } }), '/c');
   assert.equal(cacheRoot({ env: { PAPERTRAIL_CACHE_DIR: '/p', XDG_CACHE_HOME: '/x', HOME: '/h' } }), '/p');
   assert.equal(cacheRoot({ env: { XDG_CACHE_HOME: '/x', HOME: '/h' } }), '/x/papertrail');
-  assert.equal(cacheRoot({ env: { XDG_CACHE_HOME: 'relative', HOME: '/h' } }), '/h/.cache/papertrail', 'XDG says relative paths are ignored');
+  assert.equal(
+    cacheRoot({ env: { XDG_CACHE_HOME: 'relative', HOME: '/h' } }),
+    '/h/.cache/papertrail',
+    'XDG says relative paths are ignored',
+  );
   assert.equal(cacheRoot({ env: { HOME: '/h' } }), '/h/.cache/papertrail');
 });
 
@@ -36,15 +40,25 @@ test('LaTeX: the second parse is read back from the cache, and a corrupt entry i
   const e1 = events();
   const first = await parsePaper(TREE, { env, onEvent: e1.onEvent });
   assert.ok(first.ok);
-  assert.deepEqual(e1.list.map((e) => e.type), ['read', 'cache-write']);
+  assert.deepEqual(
+    e1.list.map((e) => e.type),
+    ['read', 'cache-write'],
+  );
   const e2 = events();
   const second = await parsePaper(TREE, { env, onEvent: e2.onEvent });
   assert.ok(second.ok);
-  assert.deepEqual(e2.list.map((e) => e.type), ['cache-hit'], 'the LaTeX scanner did not run');
+  assert.deepEqual(
+    e2.list.map((e) => e.type),
+    ['cache-hit'],
+    'the LaTeX scanner did not run',
+  );
   assert.deepEqual(second.value, first.value);
 
   // Tear every cached entry: half a JSON document.
-  const files = fs.readdirSync(path.join(dir, 'parsed'), { recursive: true }).map(String).filter((f) => f.endsWith('.json'));
+  const files = fs
+    .readdirSync(path.join(dir, 'parsed'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.json'));
   assert.equal(files.length, 1);
   const file = path.join(dir, 'parsed', files[0]!);
   const whole = fs.readFileSync(file, 'utf8');
@@ -52,7 +66,11 @@ test('LaTeX: the second parse is read back from the cache, and a corrupt entry i
   const e3 = events();
   const third = await parsePaper(TREE, { env, onEvent: e3.onEvent });
   assert.ok(third.ok);
-  assert.deepEqual(e3.list.map((e) => e.type), ['read', 'cache-write'], 'parsed again, and the entry rewritten');
+  assert.deepEqual(
+    e3.list.map((e) => e.type),
+    ['read', 'cache-write'],
+    'parsed again, and the entry rewritten',
+  );
   assert.deepEqual(third.value, first.value);
   assert.equal(fs.readFileSync(file, 'utf8'), whole);
 
@@ -68,7 +86,10 @@ test('the cache is written whether or not anyone listens to events', async () =>
   assert.ok((await parsePaper(TREE, { env })).ok);
   const e = events();
   assert.ok((await parsePaper(TREE, { env, onEvent: e.onEvent })).ok);
-  assert.deepEqual(e.list.map((x) => x.type), ['cache-hit']);
+  assert.deepEqual(
+    e.list.map((x) => x.type),
+    ['cache-hit'],
+  );
 });
 
 test('a cache entry holds what was parsed under its own key only', () => {
@@ -77,7 +98,23 @@ test('a cache entry holds what was parsed under its own key only', () => {
   const k2 = parsedKey('pdf', 'bbb');
   assert.notEqual(k1, k2);
   assert.equal(readParsed(dir, k1), undefined);
-  const paper = { schemaVersion: 1, id: 'sha256:x', source: { kind: 'pdf', location: 'x', sha256: 'aaa' }, title: 't', authors: [], abstract: '', pageCount: 0, pages: [], sections: [], equations: [], figures: [], tables: [], algorithms: [], passages: [], warnings: [] } as const;
+  const paper = {
+    schemaVersion: 1,
+    id: 'sha256:x',
+    source: { kind: 'pdf', location: 'x', sha256: 'aaa' },
+    title: 't',
+    authors: [],
+    abstract: '',
+    pageCount: 0,
+    pages: [],
+    sections: [],
+    equations: [],
+    figures: [],
+    tables: [],
+    algorithms: [],
+    passages: [],
+    warnings: [],
+  } as const;
   assert.ok(writeParsed(dir, k1, structuredClone(paper) as never));
   assert.equal(readParsed(dir, k1)?.title, 't');
   assert.equal(readParsed(dir, k2), undefined);

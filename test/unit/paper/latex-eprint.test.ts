@@ -22,8 +22,14 @@ test('a .tar.gz e-print of the fixture tree reads exactly like the folder', asyn
   const fromFolder = await parsePaper(TREE, { env });
   assert.ok(fromTar.ok, fromTar.ok ? '' : fromTar.error.message);
   assert.ok(fromFolder.ok);
-  assert.deepEqual(fromTar.value.sections.map((s) => s.number + ' ' + s.title), fromFolder.value.sections.map((s) => s.number + ' ' + s.title));
-  assert.deepEqual(fromTar.value.equations.map((e) => e.number), fromFolder.value.equations.map((e) => e.number));
+  assert.deepEqual(
+    fromTar.value.sections.map((s) => s.number + ' ' + s.title),
+    fromFolder.value.sections.map((s) => s.number + ' ' + s.title),
+  );
+  assert.deepEqual(
+    fromTar.value.equations.map((e) => e.number),
+    fromFolder.value.equations.map((e) => e.number),
+  );
   assert.equal(fromTar.value.equations.length, 14);
   assert.equal(fromTar.value.source.kind, 'latex');
   assert.equal(fromTar.value.source.sha256, fromFolder.value.source.sha256, 'same sources, same hash');
@@ -36,8 +42,14 @@ test('a gzipped single .tex (what arXiv serves for one-file papers)', async () =
   fs.writeFileSync(file, gzip('\\documentclass{article}\\begin{document}\\section{Only}\\begin{equation}x\\end{equation}\\end{document}'));
   const r = await parsePaper(file, { env: { PAPERTRAIL_CACHE_DIR: path.join(dir, 'cache') } });
   assert.ok(r.ok, r.ok ? '' : r.error.message);
-  assert.deepEqual(r.value.sections.map((s) => s.title), ['Only']);
-  assert.deepEqual(r.value.equations.map((e) => e.number), ['1']);
+  assert.deepEqual(
+    r.value.sections.map((s) => s.title),
+    ['Only'],
+  );
+  assert.deepEqual(
+    r.value.equations.map((e) => e.number),
+    ['1'],
+  );
 });
 
 test('entries with absolute paths, "..", links or devices are refused by name; the rest is read', async () => {
@@ -65,7 +77,10 @@ test('entries with absolute paths, "..", links or devices are refused by name; t
   fs.writeFileSync(file, gzip(tar));
   const p = await parsePaper(file, { env: { PAPERTRAIL_CACHE_DIR: path.join(dir, 'cache') } });
   assert.ok(p.ok);
-  assert.deepEqual(p.value.sections.map((s) => s.title), ['Safe']);
+  assert.deepEqual(
+    p.value.sections.map((s) => s.title),
+    ['Safe'],
+  );
   assert.match(p.value.warnings.join('\n'), /refused/);
   assert.ok(!fs.existsSync(path.join(dir, '..', 'evil.tex')) && !fs.existsSync('/tmp/abs.tex'), 'nothing written outside');
 });
@@ -76,9 +91,17 @@ test('a truncated or corrupt archive is one clear error, not a crash', async () 
   const whole = fs.readFileSync(path.join(dir, 'ok.tar.gz'));
   const cases: [string, Buffer, RegExp][] = [
     ['truncated.tar.gz', whole.subarray(0, Math.floor(whole.length / 2)), /the e-print archive is damaged .*download it again/],
-    ['garbage.tar.gz', Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('definitely not deflate data')]), /the e-print archive is damaged/],
+    [
+      'garbage.tar.gz',
+      Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('definitely not deflate data')]),
+      /the e-print archive is damaged/,
+    ],
     ['notsource.gz', gzip('just some words, not LaTeX'), /neither a \.tar\.gz of LaTeX sources nor a gzipped \.tex file/],
-    ['nomain.tar.gz', gzip(rawTar([{ name: 'intro.tex', content: '\\section{I}' }])), /no main \.tex file \(with \\documentclass\) in .*nomain\.tar\.gz/],
+    [
+      'nomain.tar.gz',
+      gzip(rawTar([{ name: 'intro.tex', content: '\\section{I}' }])),
+      /no main \.tex file \(with \\documentclass\) in .*nomain\.tar\.gz/,
+    ],
   ];
   for (const [name, bytes, want] of cases) {
     const file = path.join(dir, name);

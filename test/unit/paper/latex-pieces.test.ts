@@ -14,7 +14,9 @@ function tree(files: Record<string, string>) {
 }
 
 function doc(body: string, preamble = ''): Paper {
-  const r = parseLatexTree(tree({ 'main.tex': `\\documentclass{article}\n${preamble}\n\\begin{document}\n${body}\n\\end{document}\n` }), { location: 'mem' });
+  const r = parseLatexTree(tree({ 'main.tex': `\\documentclass{article}\n${preamble}\n\\begin{document}\n${body}\n\\end{document}\n` }), {
+    location: 'mem',
+  });
   assert.ok(r.ok, r.ok ? '' : r.error.message);
   return r.value;
 }
@@ -33,7 +35,10 @@ test('comments: % ends the line (and eats the newline), \\% is a percent sign, \
 
 test('math to readable text', () => {
   const macros: Macros = new Map();
-  collectMacros('\\newcommand{\\R}{\\mathbb{R}} \\newcommand{\\norm}[1]{\\lVert #1 \\rVert} \\def\\vx{\\mathbf{x}} \\DeclareMathOperator{\\softmax}{softmax}', macros);
+  collectMacros(
+    '\\newcommand{\\R}{\\mathbb{R}} \\newcommand{\\norm}[1]{\\lVert #1 \\rVert} \\def\\vx{\\mathbf{x}} \\DeclareMathOperator{\\softmax}{softmax}',
+    macros,
+  );
   const cases: [string, string][] = [
     ['\\frac{QK^T}{\\sqrt{d_k}}', 'QK^T/√d_k'],
     ['\\alpha_t = \\frac{1}{\\sqrt{d}}', 'α_t = 1/√d'],
@@ -49,7 +54,7 @@ test('math to readable text', () => {
 
 test('text: accents, quotes, dashes, fonts and citations', () => {
   const cases: [string, string][] = [
-    ["G\\\"odel and Schr\\\"{o}dinger's \\'etude", 'Gödel and Schrödinger\'s étude'],
+    ['G\\"odel and Schr\\"{o}dinger\'s \\\'etude', "Gödel and Schrödinger's étude"],
     ["``quoted'' -- and --- dashes", '“quoted” – and — dashes'],
     ['\\textbf{bold} \\emph{em} \\texttt{code}~here', 'bold em code here'],
     ['as shown by \\citet{vaswani2017,devlin2019}', 'as shown by [vaswani2017, devlin2019]'],
@@ -76,28 +81,61 @@ test('numbering rules: eqnarray rows, gather, multline, \\tag without counting, 
 \\begin{align} m \\\\ \\end{align}
 \\begin{equation} n \\end{equation}`);
   // Checked against pdflatex (TeX Live 2022): a trailing \\\\ in align numbers an empty row, (6).
-  assert.deepEqual(p.equations.map((e) => e.number), ['1', '2', 'H', '3', 'K', '4', '5', '6', '7']);
+  assert.deepEqual(
+    p.equations.map((e) => e.number),
+    ['1', '2', 'H', '3', 'K', '4', '5', '6', '7'],
+  );
   assert.equal(p.equations[7]!.latex, '');
 });
 
 // Each expectation here was checked against pdflatex (TeX Live 2022) output of the same source.
 test('numbering rules: \\setcounter, \\renewcommand{\\theequation}, \\counterwithin, report-class chapters', () => {
-  const a = doc('\\section{S}\\begin{equation}a\\end{equation}\\setcounter{equation}{9}\\begin{equation}b\\end{equation}\\renewcommand{\\theequation}{S\\arabic{equation}}\\setcounter{equation}{0}\\begin{equation}c\\end{equation}');
-  assert.deepEqual(a.equations.map((e) => e.number), ['1', '10', 'S1']);
-  const b = doc('\\section{A}\\begin{equation}a\\end{equation}\\section{B}\\begin{figure}\\caption{f}\\end{figure}\\begin{equation}b\\end{equation}', '\\counterwithin{figure}{section}\\counterwithin{equation}{section}');
+  const a = doc(
+    '\\section{S}\\begin{equation}a\\end{equation}\\setcounter{equation}{9}\\begin{equation}b\\end{equation}\\renewcommand{\\theequation}{S\\arabic{equation}}\\setcounter{equation}{0}\\begin{equation}c\\end{equation}',
+  );
+  assert.deepEqual(
+    a.equations.map((e) => e.number),
+    ['1', '10', 'S1'],
+  );
+  const b = doc(
+    '\\section{A}\\begin{equation}a\\end{equation}\\section{B}\\begin{figure}\\caption{f}\\end{figure}\\begin{equation}b\\end{equation}',
+    '\\counterwithin{figure}{section}\\counterwithin{equation}{section}',
+  );
   assert.deepEqual([...b.equations.map((e) => e.number), ...b.figures.map((f) => f.number)], ['1.1', '2.1', '2.1']);
   const r = parseLatexTree(
-    tree({ 'thesis.tex': '\\documentclass{report}\\begin{document}\\chapter{Intro}\\section{Goal}\\subsection{Deep}\\subsubsection{Deeper}\\begin{equation}x\\end{equation}\\appendix\\chapter{More}\\section{M}\\begin{equation}y\\end{equation}\\end{document}' }),
+    tree({
+      'thesis.tex':
+        '\\documentclass{report}\\begin{document}\\chapter{Intro}\\section{Goal}\\subsection{Deep}\\subsubsection{Deeper}\\begin{equation}x\\end{equation}\\appendix\\chapter{More}\\section{M}\\begin{equation}y\\end{equation}\\end{document}',
+    }),
     { location: 'm' },
   );
   assert.ok(r.ok);
-  assert.deepEqual(r.value.sections.map((s) => [s.number, s.level]), [['1', 1], ['1.1', 2], ['1.1.1', 3], ['', 4], ['A', 1], ['A.1', 2]]);
-  assert.deepEqual(r.value.equations.map((e) => e.number), ['1.1', 'A.1']);
+  assert.deepEqual(
+    r.value.sections.map((s) => [s.number, s.level]),
+    [
+      ['1', 1],
+      ['1.1', 2],
+      ['1.1.1', 3],
+      ['', 4],
+      ['A', 1],
+      ['A.1', 2],
+    ],
+  );
+  assert.deepEqual(
+    r.value.equations.map((e) => e.number),
+    ['1.1', 'A.1'],
+  );
 });
 
 test('\\secnumdepth and \\Roman section numbers', () => {
-  const p = doc('\\section{One}\\subsection{Sub}\\section{Two}', '\\setcounter{secnumdepth}{1}\\renewcommand{\\thesection}{\\Roman{section}}');
-  assert.deepEqual(p.sections.map((s) => s.number), ['I', '', 'II']);
+  const p = doc(
+    '\\section{One}\\subsection{Sub}\\section{Two}',
+    '\\setcounter{secnumdepth}{1}\\renewcommand{\\thesection}{\\Roman{section}}',
+  );
+  assert.deepEqual(
+    p.sections.map((s) => s.number),
+    ['I', '', 'II'],
+  );
 });
 
 test('the main file: 00README.json, then a conventional name, then the one not \\input by another', () => {
@@ -118,7 +156,8 @@ test('the main file: 00README.json, then a conventional name, then the one not \
 
 test('\\input: with or without .tex, nested, \\subfile bodies, \\import; cycles and missing files are warnings', () => {
   const files = {
-    'main.tex': '\\documentclass{article}\\begin{document}\\input{a}\\input b.tex \\subfile{c}\\import{d/}{e}\\input{self}\\input{missing}\\end{document}',
+    'main.tex':
+      '\\documentclass{article}\\begin{document}\\input{a}\\input b.tex \\subfile{c}\\import{d/}{e}\\input{self}\\input{missing}\\end{document}',
     'a.tex': '\\section{A}\\input{sub/aa}',
     'sub/aa.tex': '\\section{AA}',
     'b.tex': '\\section{B}',
@@ -129,7 +168,10 @@ test('\\input: with or without .tex, nested, \\subfile bodies, \\import; cycles 
   const src = loadLatex(tree(files), 'main.tex');
   assert.ok(src.ok);
   const p = latexToPaper(src.value, { location: 'mem' });
-  assert.deepEqual(p.sections.map((s) => s.title), ['A', 'AA', 'B', 'C', 'E', 'Self']);
+  assert.deepEqual(
+    p.sections.map((s) => s.title),
+    ['A', 'AA', 'B', 'C', 'E', 'Self'],
+  );
   assert.equal(p.warnings.length, 2, p.warnings.join('\n'));
   assert.match(p.warnings.join('\n'), /\\input\{self\}: inputs itself/);
   assert.match(p.warnings.join('\n'), /\\input\{missing\}: file not found/);
@@ -172,9 +214,19 @@ By \\cref{lem:a}, \\Cref{thm:b}, \\autoref{eq:x} and \\cref{eq:x}, with \\(\\bet
   );
   assert.equal(p.title, 'A Title in a Block');
   assert.deepEqual(p.authors, ['Ann One', 'Bob Two']);
-  assert.deepEqual(p.equations.map((e) => [e.number, e.label]), [['1', 'eq:x']], 'a theorem label does not land on an equation');
-  assert.ok(p.passages.some((x) => x.text === 'By Lemma 2.1, Theorem 2.2, Equation 1 and Eq. (1), with β ∈ {0, 1}.'), JSON.stringify(p.passages.map((x) => x.text)));
-  assert.ok(p.passages.every((x) => x.kind === 'equation' || /[a-z]{2}/i.test(x.text)), 'no "[" or "0.3in]" passages');
+  assert.deepEqual(
+    p.equations.map((e) => [e.number, e.label]),
+    [['1', 'eq:x']],
+    'a theorem label does not land on an equation',
+  );
+  assert.ok(
+    p.passages.some((x) => x.text === 'By Lemma 2.1, Theorem 2.2, Equation 1 and Eq. (1), with β ∈ {0, 1}.'),
+    JSON.stringify(p.passages.map((x) => x.text)),
+  );
+  assert.ok(
+    p.passages.every((x) => x.kind === 'equation' || /[a-z]{2}/i.test(x.text)),
+    'no "[" or "0.3in]" passages',
+  );
 });
 
 test('algorithm2e captions read "Algorithm 1: …"; figure* and wrapfigure share the figure counter; \\captionof counts', () => {
@@ -184,10 +236,13 @@ test('algorithm2e captions read "Algorithm 1: …"; figure* and wrapfigure share
       '\\begin{minipage}{\\linewidth}\\captionof{table}{Loose}\\label{tab:l}\\end{minipage}',
     '\\usepackage[ruled]{algorithm2e}',
   );
-  assert.deepEqual([...p.algorithms, ...p.figures, ...p.tables].map((c) => [c.text, c.label ?? '']), [
-    ['Algorithm 1: Train', 'alg:t'],
-    ['Figure 1: Wide', ''],
-    ['Figure 2: Narrow', ''],
-    ['Table 1: Loose', 'tab:l'],
-  ]);
+  assert.deepEqual(
+    [...p.algorithms, ...p.figures, ...p.tables].map((c) => [c.text, c.label ?? '']),
+    [
+      ['Algorithm 1: Train', 'alg:t'],
+      ['Figure 1: Wide', ''],
+      ['Figure 2: Narrow', ''],
+      ['Table 1: Loose', 'tab:l'],
+    ],
+  );
 });

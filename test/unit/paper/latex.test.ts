@@ -32,7 +32,10 @@ test('sections: numbers incl. \\input/\\include files, starred and \\paragraph u
       ['A.1', 'Proof of the bound', 2],
     ],
   );
-  assert.ok(p.sections.every((s) => s.page === 0 && s.rects.length === 0), 'no positions from source alone');
+  assert.ok(
+    p.sections.every((s) => s.page === 0 && s.rects.length === 0),
+    'no positions from source alone',
+  );
   assert.equal(p.sections.find((s) => s.number === '2')?.label, 'sec:method');
   assert.equal(p.sections.find((s) => s.number === 'A.1')?.id, 'sec:A.1');
   assert.ok(!p.sections.some((s) => /commented out|iffalse/.test(s.title)), 'commented and \\iffalse sections are not read');
@@ -82,8 +85,14 @@ test('captions: figure, table*, algorithm numbered in order with labels; sub-fig
       ['2', '3', 'fig:panels', 'Figure 2: Two panels, one figure number.'],
     ],
   );
-  assert.deepEqual(p.tables.map((c) => [c.number, c.label, c.text]), [['1', 'tab:results', 'Table 1: Results on ImageNet; higher is better.']]);
-  assert.deepEqual(p.algorithms.map((c) => [c.number, c.label, c.text]), [['1', 'alg:train', 'Algorithm 1 Training TinyNet']]);
+  assert.deepEqual(
+    p.tables.map((c) => [c.number, c.label, c.text]),
+    [['1', 'tab:results', 'Table 1: Results on ImageNet; higher is better.']],
+  );
+  assert.deepEqual(
+    p.algorithms.map((c) => [c.number, c.label, c.text]),
+    [['1', 'alg:train', 'Algorithm 1 Training TinyNet']],
+  );
 });
 
 test('front matter: title without \\thanks, authors without affiliations or e-mails, abstract without comments', () => {
@@ -109,7 +118,10 @@ test('passages: paragraphs per section with \\ref and \\eqref resolved; footnote
   );
   assert.ok(p.passages.some((x) => x.kind === 'paragraph' && x.text === 'Table 1 and Eq. (6) sum it up.'));
   assert.ok(p.passages.some((x) => x.sectionId === 'sec:2' && x.text === 'Our model maps x ∈ ℝ^d to a distribution.'));
-  assert.ok(p.passages.every((x) => !/comment|%/.test(x.text) || /50%|92\.1%/.test(x.text)), 'no comment text leaks');
+  assert.ok(
+    p.passages.every((x) => !/comment|%/.test(x.text) || /50%|92\.1%/.test(x.text)),
+    'no comment text leaks',
+  );
   assert.equal(p.passages[0]!.kind, 'abstract');
 });
 
@@ -127,8 +139,16 @@ test('\\numberwithin{equation}{section}: 1.1, 1.2, \\tag{T}, 2.1, and A.1 in the
     ],
   );
   assert.deepEqual(p.authors, ['A. Author', 'B. Author']);
-  assert.deepEqual(p.sections.find((s) => s.number === '2'), { id: 'sec:2', number: '2', title: 'Second', level: 1, page: 0, rects: [], label: 'sec:second' }, '\\label inside the title');
-  assert.deepEqual(p.figures.map((f) => f.number), ['1'], 'figures are not numbered within sections unless asked');
+  assert.deepEqual(
+    p.sections.find((s) => s.number === '2'),
+    { id: 'sec:2', number: '2', title: 'Second', level: 1, page: 0, rects: [], label: 'sec:second' },
+    '\\label inside the title',
+  );
+  assert.deepEqual(
+    p.figures.map((f) => f.number),
+    ['1'],
+    'figures are not numbered within sections unless asked',
+  );
 });
 
 test('a folder: the main file is the one with \\documentclass and \\begin{document}', () => {

@@ -56,11 +56,17 @@ test('an arXiv id: PDF and e-print fetched, structure and LaTeX from source, pag
   assert.ok(r.ok, r.ok ? '' : r.error.message);
   const p = r.value;
   assert.equal(p.id, 'arxiv:2401.00001v2');
-  assert.deepEqual({ kind: p.source.kind, arxivId: p.source.arxivId, location: p.source.location }, { kind: 'arxiv', arxivId: '2401.00001v2', location: '2401.00001' });
+  assert.deepEqual(
+    { kind: p.source.kind, arxivId: p.source.arxivId, location: p.source.location },
+    { kind: 'arxiv', arxivId: '2401.00001v2', location: '2401.00001' },
+  );
   assert.equal(p.pageCount, 2);
   assert.equal(p.pages.length, 2);
   // Structure is the source's, exactly.
-  assert.deepEqual(p.sections.map((s) => s.number), ['1', '2', '2.1', '2.1.1', '3', '', '', '', 'A', 'A.1']);
+  assert.deepEqual(
+    p.sections.map((s) => s.number),
+    ['1', '2', '2.1', '2.1.1', '3', '', '', '', 'A', 'A.1'],
+  );
   assert.equal(p.equations.length, 14);
   assert.match(p.equations[0]!.latex ?? '', /\\mathrm\{Attention\}/);
   assert.deepEqual(p.authors, ['Ada Lovelace', 'Alan Turing']);
@@ -81,7 +87,10 @@ test('an arXiv id: PDF and e-print fetched, structure and LaTeX from source, pag
   // The PDF's passages, with section ids that exist in the merged paper.
   assert.equal(p.passages.length, alone.value.passages.length);
   const ids = new Set(p.sections.map((s) => s.id));
-  assert.ok(p.passages.every((x) => x.sectionId === '' || ids.has(x.sectionId)), 'passage section ids resolve');
+  assert.ok(
+    p.passages.every((x) => x.sectionId === '' || ids.has(x.sectionId)),
+    'passage section ids resolve',
+  );
   assert.ok(p.passages.every((x) => x.page >= 1));
   assert.deepEqual(server.requests.slice(-2), ['/pdf/2401.00001', '/e-print/2401.00001v2']);
   assert.ok(o.events.some((e) => e.type === 'read' && e.reader === 'merge'));
@@ -94,17 +103,35 @@ test('the pdflatex PDF of the fixture + its e-print: every numbered item lands o
   assert.equal(p.pageCount, 5);
   assert.deepEqual(
     p.sections.map((s) => [s.number || s.title, s.page]),
-    [['1', 1], ['2', 1], ['2.1', 1], ['2.1.1', 2], ['3', 4], ['Setup', 4], ['Acknowledgements', 5], ['References', 0], ['A', 5], ['A.1', 5]],
+    [
+      ['1', 1],
+      ['2', 1],
+      ['2.1', 1],
+      ['2.1.1', 2],
+      ['3', 4],
+      ['Setup', 4],
+      ['Acknowledgements', 5],
+      ['References', 0],
+      ['A', 5],
+      ['A.1', 5],
+    ],
   );
   // Read off the typeset PDF: (1) on page 1, (2)–(5b) on 2, (6)–(8) on 4, (9)–(A.⋆) on 5.
   assert.deepEqual(
     p.equations.map((e) => `${e.number}:${e.page}`),
     ['1:1', '2:2', '3:2', '*:2', '4:2', '5:2', '5a:2', '5b:2', '6:4', '7:4', '8:4', '9:5', '10:5', 'A.⋆:5'],
   );
-  assert.deepEqual([...p.figures, ...p.tables, ...p.algorithms].map((c) => `${c.kind} ${c.number}:${c.page}`), ['figure 1:3', 'figure 2:4', 'table 1:4', 'algorithm 1:2']);
+  assert.deepEqual(
+    [...p.figures, ...p.tables, ...p.algorithms].map((c) => `${c.kind} ${c.number}:${c.page}`),
+    ['figure 1:3', 'figure 2:4', 'table 1:4', 'algorithm 1:2'],
+  );
   assert.ok(p.sections.find((s) => s.number === '2.1')!.rects.length > 0, 'headings the PDF reader found keep their rectangles');
   assert.ok(p.equations[0]!.rects.length > 0 && p.equations[0]!.latex, 'equation (1): LaTeX from source, box from the PDF');
-  assert.deepEqual(p.warnings, ['1 of 10 sections from the LaTeX source not found in the PDF, so without a page: "References"'], 'no .bbl in the fixture, so no References in its PDF');
+  assert.deepEqual(
+    p.warnings,
+    ['1 of 10 sections from the LaTeX source not found in the PDF, so without a page: "References"'],
+    'no .bbl in the fixture, so no References in its PDF',
+  );
 });
 
 test('the second parse of the same id is served from the cache: no download, no parser', async () => {
@@ -118,7 +145,10 @@ test('the second parse of the same id is served from the cache: no download, no 
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   assert.ok(second.ok);
   assert.equal(server.requests.length, before, 'no request to arXiv');
-  assert.deepEqual(o2.events.map((e) => e.type), ['download-cached', 'cache-hit']);
+  assert.deepEqual(
+    o2.events.map((e) => e.type),
+    ['download-cached', 'cache-hit'],
+  );
   assert.deepEqual(second.value.sections, first.value.sections);
   assert.equal(second.value.source.location, 'https://arxiv.org/abs/2401.00001', 'location is what the user gave this time');
   console.log(`cached re-parse of an arXiv paper: ${ms.toFixed(1)} ms`);
@@ -148,7 +178,10 @@ test('unknown id, non-PDF answer, dead server, silent server: one line each', as
 
   const html = await parsePaper('2401.00004', options());
   assert.ok(!html.ok);
-  assert.match(html.error.message, /^arXiv sent something other than a PDF for 2401\.00004 \(text\/html\); try again later or pass a downloaded PDF$/);
+  assert.match(
+    html.error.message,
+    /^arXiv sent something other than a PDF for 2401\.00004 \(text\/html\); try again later or pass a downloaded PDF$/,
+  );
 
   // A port that was just in use and is closed now: nothing listens there.
   const gone = await startFakeArxiv();
@@ -157,7 +190,10 @@ test('unknown id, non-PDF answer, dead server, silent server: one line each', as
   dead.env = { ...dead.env, PAPERTRAIL_ARXIV_BASE_URL: gone.baseUrl };
   const down = await parsePaper('2401.00001', dead);
   assert.ok(!down.ok);
-  assert.match(down.error.message, /^could not reach arXiv \(127\.0\.0\.1:\d+: ECONNREFUSED\); check your connection or pass a downloaded PDF$/);
+  assert.match(
+    down.error.message,
+    /^could not reach arXiv \(127\.0\.0\.1:\d+: ECONNREFUSED\); check your connection or pass a downloaded PDF$/,
+  );
 
   const started = Date.now();
   const silent = await parsePaper('2401.00005', options({ timeoutMs: 300 }));
@@ -172,7 +208,15 @@ test('an injected fetcher replaces the network entirely', async () => {
     ...options(),
     fetcher: async (req) => {
       urls.push(req.url);
-      return { ok: true, value: { status: req.url.includes('/pdf/') ? 200 : 404, url: req.url, headers: {}, bytes: req.url.includes('/pdf/') ? pdf : new Uint8Array() } };
+      return {
+        ok: true,
+        value: {
+          status: req.url.includes('/pdf/') ? 200 : 404,
+          url: req.url,
+          headers: {},
+          bytes: req.url.includes('/pdf/') ? pdf : new Uint8Array(),
+        },
+      };
     },
   });
   assert.ok(r.ok);
@@ -192,13 +236,15 @@ async function stampedTreePdf(dir: string): Promise<string> {
   const { PDFDocument, StandardFonts, degrees, rgb } = await import('pdf-lib');
   const doc = await PDFDocument.load(fs.readFileSync(path.join(path.dirname(TREE), 'tree.pdf')));
   const font = await doc.embedFont(StandardFonts.TimesRoman);
-  doc.getPage(0).drawText('arXiv:2401.00010v1  [cs.LG]  1 Jan 2024', { x: 32, y: 240, size: 20, font, rotate: degrees(90), color: rgb(0.5, 0.5, 0.5) });
+  doc
+    .getPage(0)
+    .drawText('arXiv:2401.00010v1  [cs.LG]  1 Jan 2024', { x: 32, y: 240, size: 20, font, rotate: degrees(90), color: rgb(0.5, 0.5, 0.5) });
   const file = path.join(dir, 'downloaded.pdf');
   fs.writeFileSync(file, await doc.save());
   return file;
 }
 
-test('a local PDF with arXiv\'s stamp: its e-print is fetched once and merged; offline, the PDF alone and one line why', async () => {
+test("a local PDF with arXiv's stamp: its e-print is fetched once and merged; offline, the PDF alone and one line why", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-stamp-'));
   const file = await stampedTreePdf(dir);
   const o = options();
@@ -206,7 +252,7 @@ test('a local PDF with arXiv\'s stamp: its e-print is fetched once and merged; o
   assert.ok(r.ok, r.ok ? '' : r.error.message);
   assert.equal(r.value.source.arxivId, '2401.00010v1');
   assert.equal(r.value.source.kind, 'pdf');
-  assert.match(r.value.id, /^sha256:/, 'still the user\'s file');
+  assert.match(r.value.id, /^sha256:/, "still the user's file");
   assert.ok(r.value.equations.find((e) => e.number === '1')?.latex?.includes('\\frac'), 'equations from the source');
   assert.ok(r.value.sourcePassages?.length, 'the Markdown reads the source');
   assert.ok(r.value.equations.find((e) => e.number === '1')!.page > 0, 'pages from the PDF');
@@ -220,5 +266,8 @@ test('a local PDF with arXiv\'s stamp: its e-print is fetched once and merged; o
   const off = await parsePaper(file, { ...options(), arxivBaseUrl: 'http://127.0.0.1:9/', timeoutMs: 2000 });
   assert.ok(off.ok, off.ok ? '' : off.error.message);
   assert.equal(off.value.sourcePassages, undefined);
-  assert.ok(off.value.warnings.some((w) => /^arXiv:2401\.00010v1: the e-print source was not fetched .*structure from this PDF alone$/.test(w)), off.value.warnings.join('\n'));
+  assert.ok(
+    off.value.warnings.some((w) => /^arXiv:2401\.00010v1: the e-print source was not fetched .*structure from this PDF alone$/.test(w)),
+    off.value.warnings.join('\n'),
+  );
 });

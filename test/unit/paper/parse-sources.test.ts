@@ -38,7 +38,10 @@ test('unusable sources: one line that says what is wrong and what to give', asyn
   fs.writeFileSync(path.join(dir, 'notes.txt'), 'shopping list: eggs');
   fs.writeFileSync(path.join(dir, 'empty.tex'), '');
   const cases: [string, RegExp][] = [
-    [path.join(dir, 'notes.txt'), /notes\.txt: not a paper PDF, LaTeX source or arXiv id; give a \.pdf, a \.tex file, a LaTeX folder or e-print \.tar\.gz, or an arXiv id/],
+    [
+      path.join(dir, 'notes.txt'),
+      /notes\.txt: not a paper PDF, LaTeX source or arXiv id; give a \.pdf, a \.tex file, a LaTeX folder or e-print \.tar\.gz, or an arXiv id/,
+    ],
     [path.join(dir, 'empty.tex'), /empty\.tex: the file is empty/],
     [path.join(FIXTURES, 'no-main'), /^no main \.tex file \(with \\documentclass\) in .*no-main/],
     [path.join(dir, 'missing.pdf'), /missing\.pdf: no such file; give/],

@@ -53,7 +53,10 @@ test('a PDF whose page objects are corrupt: a message, and pdf.js cannot crash t
       for (let i = 400; i < corrupt.length - 400; i += step) corrupt[i] = 0x41;
       const e = await failure(corrupt);
       assert.equal(e.code, 'bad-input');
-      assert.match(e.message, /^paper\.pdf: the PDF is damaged or truncated: (none|\d+) of its \d+ pages can(not)? be read; download it again$/);
+      assert.match(
+        e.message,
+        /^paper\.pdf: the PDF is damaged or truncated: (none|\d+) of its \d+ pages can(not)? be read; download it again$/,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(process.listenerCount('unhandledRejection'), 1, "the reader's guard is installed");
@@ -93,7 +96,10 @@ test('a 500-page document is read to the end in bounded time and memory', async 
   // One numbered part every ten pages, up to the last.
   assert.equal(paper.sections.length, 50);
   assert.deepEqual(paper.sections.at(-1), { ...paper.sections.at(-1)!, number: '50', title: 'Section starting on page 491', page: 491 });
-  assert.ok(paper.passages.some((p) => p.anchors.some((a) => a.page === 500)), 'text of the last page is read');
+  assert.ok(
+    paper.passages.some((p) => p.anchors.some((a) => a.page === 500)),
+    'text of the last page is read',
+  );
   // Generous bounds for a shared two-core machine; bare pdf.js needs about 6 s here.
   assert.ok(seconds < 120, `took ${seconds}s`);
   const grownMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;

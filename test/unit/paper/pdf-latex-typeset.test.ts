@@ -83,8 +83,12 @@ test('captions, the algorithm label without a colon included', { skip }, () => {
   );
 });
 
-test('display math rebuilt from the glyph layout: scripts, a fraction with a radical, big delimiters, a sum with limits, an accent', { skip }, () => {
-  const latex = new Map(paper.passages.filter((p) => p.kind === 'equation').flatMap((p) => (p.equationNumbers ?? []).map((n) => [n, p.latex] as const)));
+test('display math rebuilt from the glyph layout: scripts, a fraction with a radical, big delimiters, a sum with limits, an accent', {
+  skip,
+}, () => {
+  const latex = new Map(
+    paper.passages.filter((p) => p.kind === 'equation').flatMap((p) => (p.equationNumbers ?? []).map((n) => [n, p.latex] as const)),
+  );
   // pdf.js alone reads Eq. 1 as "QK⊤ Attention(Q, K, V ) = softmax √ V dk" and Eq. 9 as "XN L = ℓ(yi,y î) i=1".
   assert.equal(latex.get('1'), 'Attention(Q, K, V) = softmax(\\frac{QK^⊤}{\\sqrt{d_k}})V');
   assert.equal(latex.get('2'), 'h_t = tanh(W x_t + U h_{t−1}) \\\\ y_t = W_o h_t');
@@ -95,7 +99,7 @@ test('display math rebuilt from the glyph layout: scripts, a fraction with a rad
   assert.ok(paper.equations.every((e) => e.latex === undefined));
 });
 
-test('an algorithm\'s lines under its caption are code, and the prose after the float is not', { skip }, () => {
+test("an algorithm's lines under its caption are code, and the prose after the float is not", { skip }, () => {
   const at = paper.passages.findIndex((p) => p.kind === 'caption' && p.text.startsWith('Algorithm 1'));
   assert.ok(at >= 0);
   assert.deepEqual([paper.passages[at + 1]!.kind, paper.passages[at + 1]!.text], ['code', 'initialise θ']);

@@ -1,11 +1,21 @@
 // Text clean-up of what the PDF reader exposes, on strings as pdf.js returns them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { composeAccents, expandLigatures, hyphenOracleFrom, joinLetterSpaced, joinLines, normalizeText } from '../../../src/core/paper/normalize';
+import {
+  composeAccents,
+  expandLigatures,
+  hyphenOracleFrom,
+  joinLetterSpaced,
+  joinLines,
+  normalizeText,
+} from '../../../src/core/paper/normalize';
 import { follows } from '../../../src/core/paper/pdf-structure';
 
 test('ligature glyphs become letters', () => {
-  assert.equal(expandLigatures('\uFB01ne-tuning, \uFB02ow, e\uFB00ect, e\uFB03cient, ba\uFB04e'), 'fine-tuning, flow, effect, efficient, baffle');
+  assert.equal(
+    expandLigatures('\uFB01ne-tuning, \uFB02ow, e\uFB00ect, e\uFB03cient, ba\uFB04e'),
+    'fine-tuning, flow, effect, efficient, baffle',
+  );
   assert.equal(normalizeText('the \uFB01rst  \uFB01eld'), 'the first field');
 });
 

@@ -48,7 +48,10 @@ test('N18-3011 (Semantic Scholar literature graph): title, authors and abstract'
   assert.equal(paper.authors.length, 23);
   assert.deepEqual(paper.authors.slice(0, 3), ['Waleed Ammar', 'Dirk Groeneveld', 'Chandra Bhagavatula']);
   assert.equal(paper.authors[22], 'Oren Etzioni');
-  assert.match(paper.abstract, /^We describe a deployed scalable system for organizing published scientific literature into a heterogeneous graph/);
+  assert.match(
+    paper.abstract,
+    /^We describe a deployed scalable system for organizing published scientific literature into a heterogeneous graph/,
+  );
   assert.match(paper.abstract, /used to enable semantic features in www\.semanticscholar\.org\.$/);
 });
 
@@ -69,7 +72,10 @@ test('N18-3011: every numbered section heading with its number, title and page',
     ['6', 'Conclusion and Future Work', 7],
   ]);
   // GROBID agrees on every numbered head of this paper.
-  assert.deepEqual(numbered(paper).map(([n, t]) => [n, t]), teiHeads('N18-3011.pdf'));
+  assert.deepEqual(
+    numbered(paper).map(([n, t]) => [n, t]),
+    teiHeads('N18-3011.pdf'),
+  );
   const refs = paper.sections.find((s) => s.id === 'sec:references');
   assert.equal(refs?.page, 8);
   assert.equal(refs?.level, 1);
@@ -132,11 +138,20 @@ test('SPECTER: every numbered section heading, where GROBID merges and misreads 
   const grobid = teiHeads('2020.acl-main.207.pdf');
   // GROBID's mistakes on this paper, each checked against the PDF:
   // - it merges "2 Model" and "2.1 Overview" (two lines) into one head "Model 2.1 Overview";
-  assert.deepEqual(grobid.find(([n]) => n === '2'), ['2', 'Model 2.1 Overview']);
+  assert.deepEqual(
+    grobid.find(([n]) => n === '2'),
+    ['2', 'Model 2.1 Overview'],
+  );
   // - it takes the appendix list item "5. ELMo ELMo (Peters et al., 2018) provides ..." for a head;
-  assert.deepEqual(grobid.find(([n]) => n === '5.'), ['5.', 'ELMo ELMo']);
+  assert.deepEqual(
+    grobid.find(([n]) => n === '5.'),
+    ['5.', 'ELMo ELMo'],
+  );
   // - it misses the appendix heading "A Appendix A - Baseline Details" on page 12.
-  assert.equal(grobid.find(([n]) => n === 'A'), undefined);
+  assert.equal(
+    grobid.find(([n]) => n === 'A'),
+    undefined,
+  );
   // Everything else GROBID numbers, we find with the same number and title.
   const ours = new Map(numbered(paper).map(([n, t]) => [n, t]));
   for (const [n, t] of grobid) {
@@ -167,8 +182,14 @@ test('SPECTER: numbered equations with number, section, page and where they stan
   assert.equal(e1.text, 'v = Transformer(input)[CLS],');
   assert.match(e2.text, /^L = max\{\(d \(PQ, P\+\) − d \(PQ, P−\) \+ m\), 0\}$/);
   // Eq. 1 stands in the right column of page 2, Eq. 2 in the left column of page 3 (A4 pages).
-  assert.ok(e1.rects.every((r) => r.x > 297 && r.y > 200 && r.y < 260), JSON.stringify(e1.rects));
-  assert.ok(e2.rects.every((r) => r.x + r.width < 297 && r.y > 330 && r.y < 370), JSON.stringify(e2.rects));
+  assert.ok(
+    e1.rects.every((r) => r.x > 297 && r.y > 200 && r.y < 260),
+    JSON.stringify(e1.rects),
+  );
+  assert.ok(
+    e2.rects.every((r) => r.x + r.width < 297 && r.y > 330 && r.y < 370),
+    JSON.stringify(e2.rects),
+  );
   // The number's own rect sits at the right edge of the column.
   assert.ok(e1.rects.some((r) => Math.abs(r.x - 512.8) < 1 && r.width < 15));
 });

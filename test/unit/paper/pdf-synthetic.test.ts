@@ -102,16 +102,21 @@ test('numbered equations: number, section, page, and rects over every row and th
   for (const e of truth.equations) {
     const got = paper.equations.find((x) => x.number === e.number)!;
     for (const row of [...e.rows, e.numberBox]) {
-      assert.ok(got.rects.some((r) => holds(r, row)), `(${e.number}) row "${row.text}" not covered by ${JSON.stringify(got.rects)}`);
+      assert.ok(
+        got.rects.some((r) => holds(r, row)),
+        `(${e.number}) row "${row.text}" not covered by ${JSON.stringify(got.rects)}`,
+      );
     }
     // Nothing outside the equation: every rect lies within the drawn rows and number.
     const x0 = Math.min(...e.rows.map((r) => r.x)) - 2;
     const x1 = Math.max(e.numberBox.x + e.numberBox.width, ...e.rows.map((r) => r.x + r.width)) + 2;
     const y0 = Math.min(...e.rows.map((r) => r.y)) - 4;
     const y1 = Math.max(...e.rows.map((r) => r.y)) + 10;
-    for (const r of got.rects) assert.ok(r.x >= x0 && r.x + r.width <= x1 && r.y >= y0 && r.y + r.height <= y1, `(${e.number}) stray rect ${JSON.stringify(r)}`);
+    for (const r of got.rects)
+      assert.ok(r.x >= x0 && r.x + r.width <= x1 && r.y >= y0 && r.y + r.height <= y1, `(${e.number}) stray rect ${JSON.stringify(r)}`);
     for (const row of e.rows) {
-      for (const word of row.text.split(/\s+/).filter((w) => /\w{2}/.test(w))) assert.ok(got.text.includes(word), `(${e.number}) text "${got.text}" lacks "${word}"`);
+      for (const word of row.text.split(/\s+/).filter((w) => /\w{2}/.test(w)))
+        assert.ok(got.text.includes(word), `(${e.number}) text "${got.text}" lacks "${word}"`);
     }
   }
   const fraction = paper.equations.find((e) => e.number === '2')!;
@@ -124,11 +129,21 @@ test('figure, table and algorithm captions with number, section, page, text and 
     const want = truth.captions.filter((c) => c.kind === kind);
     assert.deepEqual(
       byKind[kind].map((c) => ({ id: c.id, number: c.number, section: c.section, page: c.page, text: c.text })),
-      want.map((c) => ({ id: `${kind === 'figure' ? 'fig' : kind === 'table' ? 'tab' : 'alg'}:${c.number}`, number: c.number, section: c.section, page: c.lines[0]!.page, text: c.text })),
+      want.map((c) => ({
+        id: `${kind === 'figure' ? 'fig' : kind === 'table' ? 'tab' : 'alg'}:${c.number}`,
+        number: c.number,
+        section: c.section,
+        page: c.lines[0]!.page,
+        text: c.text,
+      })),
     );
     for (const c of want) {
       const got = byKind[kind].find((x) => x.number === c.number)!;
-      for (const line of c.lines) assert.ok(got.rects.some((r) => spans(r, line)), `${kind} ${c.number}: ${JSON.stringify(got.rects)}`);
+      for (const line of c.lines)
+        assert.ok(
+          got.rects.some((r) => spans(r, line)),
+          `${kind} ${c.number}: ${JSON.stringify(got.rects)}`,
+        );
     }
   }
   // The wide figure's caption spans both columns.
@@ -141,7 +156,10 @@ test('paragraphs are passages with the text a reader would quote, in reading ord
   let last = -1;
   for (const drawn of truth.paragraphs) {
     const at = paragraphs.findIndex((p) => p.text === drawn.text);
-    assert.ok(at >= 0, `no passage reads: ${drawn.text.slice(0, 80)}…\n got: ${paragraphs.map((p) => p.text.slice(0, 60)).join('\n      ')}`);
+    assert.ok(
+      at >= 0,
+      `no passage reads: ${drawn.text.slice(0, 80)}…\n got: ${paragraphs.map((p) => p.text.slice(0, 60)).join('\n      ')}`,
+    );
     assert.ok(at > last, `out of reading order: ${drawn.text.slice(0, 60)}`);
     last = at;
     const p = paragraphs[at]!;
@@ -165,7 +183,10 @@ test('a paragraph that crosses a column or a page keeps one anchor per column, i
     assert.equal(p.page, drawn.lines[0]!.page);
     for (const line of drawn.lines) {
       const anchor = p.anchors[columns.indexOf(columnOf(line))]!;
-      assert.ok(anchor.rects.some((r) => spans(r, line)), `line "${line.text.slice(0, 40)}" p${line.page}: ${JSON.stringify(anchor.rects.slice(0, 3))}`);
+      assert.ok(
+        anchor.rects.some((r) => spans(r, line)),
+        `line "${line.text.slice(0, 40)}" p${line.page}: ${JSON.stringify(anchor.rects.slice(0, 3))}`,
+      );
     }
     // Nothing beyond the lines: each rect lies within the drawn lines of its column.
     for (const [k, anchor] of p.anchors.entries()) {
@@ -174,7 +195,8 @@ test('a paragraph that crosses a column or a page keeps one anchor per column, i
       const x1 = Math.max(...mine.map((l) => l.x + l.width)) + 1.5;
       const y0 = Math.min(...mine.map((l) => l.y)) - BODY_DESCENT;
       const y1 = Math.max(...mine.map((l) => l.y)) + 10;
-      for (const r of anchor.rects) assert.ok(r.x >= x0 && r.x + r.width <= x1 && r.y >= y0 && r.y + r.height <= y1, `stray rect ${JSON.stringify(r)}`);
+      for (const r of anchor.rects)
+        assert.ok(r.x >= x0 && r.x + r.width <= x1 && r.y >= y0 && r.y + r.height <= y1, `stray rect ${JSON.stringify(r)}`);
     }
     // Justified lines share rects: an indented first line, the block, a short last line, and
     // the odd line that a logo or letter-spacing leaves a little short.
@@ -211,7 +233,11 @@ test('passages carry the section they stand in and every section has its heading
     if (p.kind === 'abstract' || (k < firstHeading && p.kind === 'other' && p.sectionId === '')) continue;
     assert.ok(ids.has(p.sectionId), `${p.id} ${p.sectionId}`);
   }
-  for (const s of paper.sections) assert.ok(paper.passages.some((p) => p.kind === 'heading' && p.sectionId === s.id), s.id);
+  for (const s of paper.sections)
+    assert.ok(
+      paper.passages.some((p) => p.kind === 'heading' && p.sectionId === s.id),
+      s.id,
+    );
   assert.deepEqual(paper.warnings, []);
   // The model is plain data: it survives JSON unchanged.
   assert.deepEqual(JSON.parse(JSON.stringify(paper)), paper);

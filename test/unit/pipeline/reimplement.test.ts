@@ -67,11 +67,27 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-async function runDirect(outDir: string, baseURL: string, extra: { signal?: AbortSignal; onEvent?: (e: PipelineEvent) => void } = {}, options: Partial<RunOptions> = {}) {
-  const prepared = await startRun({ source: paper, outDir, options: { ...DEFAULT_OPTIONS, models: { default: 'scripted-model' }, ...options }, cwd: tmp });
+async function runDirect(
+  outDir: string,
+  baseURL: string,
+  extra: { signal?: AbortSignal; onEvent?: (e: PipelineEvent) => void } = {},
+  options: Partial<RunOptions> = {},
+) {
+  const prepared = await startRun({
+    source: paper,
+    outDir,
+    options: { ...DEFAULT_OPTIONS, models: { default: 'scripted-model' }, ...options },
+    cwd: tmp,
+  });
   assert.ok(prepared.ok);
   const run = prepared.value;
-  const result = await runPipeline({ ...run, provider: createOpenAIProvider({ baseURL, apiKey: 'k' }), prices: DEFAULT_PRICES, policy: FAST, ...extra });
+  const result = await runPipeline({
+    ...run,
+    provider: createOpenAIProvider({ baseURL, apiKey: 'k' }),
+    prices: DEFAULT_PRICES,
+    policy: FAST,
+    ...extra,
+  });
   return { run, result };
 }
 
@@ -84,7 +100,15 @@ test('papertrail reimplement writes a repository whose tests pass and whose cita
   assert.match(r.stdout, /^wrote \d+ files to repro/m);
   assert.match(r.stdout, /citations: \d+ tags, 0 broken, repaired budget_attention\/projection\.py/);
   const out = path.join(tmp, 'repro');
-  for (const f of ['README.md', 'REPRODUCTION_NOTES.md', 'requirements.txt', 'pyproject.toml', 'configs/base.yaml', 'budget_attention/attention.py', 'tests/test_attention.py']) {
+  for (const f of [
+    'README.md',
+    'REPRODUCTION_NOTES.md',
+    'requirements.txt',
+    'pyproject.toml',
+    'configs/base.yaml',
+    'budget_attention/attention.py',
+    'tests/test_attention.py',
+  ]) {
     assert.ok(fs.existsSync(path.join(out, f)), `${f} written`);
   }
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, '.papertrail/paper.json'), 'utf8')).source, '../paper.pdf');
@@ -94,7 +118,11 @@ test('papertrail reimplement writes a repository whose tests pass and whose cita
   assert.equal(audit.value.counts.broken, 0, JSON.stringify(audit.value.broken));
   assert.ok(audit.value.counts.tags > 30, `${audit.value.counts.tags} tags`);
 
-  const pytest = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: out, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  const pytest = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
+    cwd: out,
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
   assert.equal(pytest.status, 0, pytest.stdout + pytest.stderr);
   assert.match(pytest.stdout, /\d+ passed/);
 
@@ -133,7 +161,9 @@ test('429, 500, a reset stream, a truncated answer and invalid JSON are all surv
   ];
   const server = await serve(script);
   const retries: string[] = [];
-  const { run, result } = await runDirect(path.join(tmp, 'faults'), server.url, { onEvent: (e) => e.type === 'retry' && retries.push(e.key) });
+  const { run, result } = await runDirect(path.join(tmp, 'faults'), server.url, {
+    onEvent: (e) => e.type === 'retry' && retries.push(e.key),
+  });
   assert.ok(result.ok, !result.ok ? result.error.message : '');
   assert.deepEqual(retries.sort(), ['analyze:budget_attention/attention.py', 'code:budget_attention/encoder.py', 'plan-overview']);
   assert.ok(server.requests.some((r) => r.status === 429));
@@ -166,7 +196,10 @@ test('a path that leaves the folder is refused and reported; the rest is written
   const server = await serve(script);
   const { result } = await runDirect(path.join(tmp, 'escape'), server.url);
   assert.ok(result.ok);
-  assert.deepEqual(result.value.refused.map((r) => r.path), ['../../escape.py']);
+  assert.deepEqual(
+    result.value.refused.map((r) => r.path),
+    ['../../escape.py'],
+  );
   assert.ok(!result.value.files.some((f) => f.path.includes('escape')));
   assert.ok(!server.requests.some((r) => JSON.stringify(r.body).includes('## Task: code ../../escape.py')));
   assert.ok(!fs.existsSync(path.join(tmp, '..', 'escape.py')));
@@ -180,21 +213,54 @@ test('plan paths from a real answer: normalised, the duplicate merged, hostile o
   const script = sampleScript();
   for (const reply of script.replies) {
     // New objects: the sample transcript's answers are shared by every test.
-    if (reply.when === '## Task: plan-architecture') reply.content = { ...(reply.content as object), files: taskList.map((p) => ({ path: p, purpose: `implements ${p}` })) };
+    if (reply.when === '## Task: plan-architecture')
+      reply.content = { ...(reply.content as object), files: taskList.map((p) => ({ path: p, purpose: `implements ${p}` })) };
     if (reply.when === '## Task: plan-logic') {
-      reply.content = { ...(reply.content as object), files: taskList.map((p, i) => ({ path: p, responsibilities: [`part ${i}`], dependsOn: i ? [taskList[i - 1]] : [], cites: [] })) };
+      reply.content = {
+        ...(reply.content as object),
+        files: taskList.map((p, i) => ({ path: p, responsibilities: [`part ${i}`], dependsOn: i ? [taskList[i - 1]] : [], cites: [] })),
+      };
     }
   }
   const server = await serve(script);
-  const dry = await cli(['reimplement', 'paper.pdf', '--out', 'paths', '--dry-run', '--json', '--base-url', server.url, '--model', 'scripted-model']);
+  const dry = await cli([
+    'reimplement',
+    'paper.pdf',
+    '--out',
+    'paths',
+    '--dry-run',
+    '--json',
+    '--base-url',
+    server.url,
+    '--model',
+    'scripted-model',
+  ]);
   assert.equal(dry.code, 0, dry.stderr);
   const result = JSON.parse(dry.stdout.trim().split('\n').at(-1)!);
   const files = result.plan.logic.files as { path: string; responsibilities: string[]; dependsOn: string[] }[];
-  assert.deepEqual(files.map((f) => f.path), ['config.yaml', 'src/model.py', 'src/trainer.py', 'src/data/loader.py', 'tests/test_model.py', 'utils/ñ_helpers.py', 'main.py']);
+  assert.deepEqual(
+    files.map((f) => f.path),
+    ['config.yaml', 'src/model.py', 'src/trainer.py', 'src/data/loader.py', 'tests/test_model.py', 'utils/ñ_helpers.py', 'main.py'],
+  );
   assert.deepEqual(files[1]!.responsibilities, ['part 1', 'part 5'], 'the second src/model.py merged into the first');
-  assert.ok(files.every((f) => f.dependsOn.every((d) => files.some((x) => x.path === d))), 'dependencies name kept files only');
+  assert.ok(
+    files.every((f) => f.dependsOn.every((d) => files.some((x) => x.path === d))),
+    'dependencies name kept files only',
+  );
   const refused = result.refused as { path: string; reason: string }[];
-  assert.deepEqual(refused.map((r) => r.path), ['../../.bashrc', 'src/../../outside.py', '/etc/cron.d/paper-job', '~/.ssh/authorized_keys', 'C:\\Users\\someone\\evil.py', 'models\\..\\..\\win.py', 'src/%2e%2e/%2e%2e/encoded.py', '.git/hooks/post-checkout']);
+  assert.deepEqual(
+    refused.map((r) => r.path),
+    [
+      '../../.bashrc',
+      'src/../../outside.py',
+      '/etc/cron.d/paper-job',
+      '~/.ssh/authorized_keys',
+      'C:\\Users\\someone\\evil.py',
+      'models\\..\\..\\win.py',
+      'src/%2e%2e/%2e%2e/encoded.py',
+      '.git/hooks/post-checkout',
+    ],
+  );
   assert.match(refused[0]!.reason, /climbs above/);
   assert.match(refused[3]!.reason, /home folder/);
   assert.match(refused[6]!.reason, /percent-encoding/);
@@ -241,7 +307,11 @@ test('a run cancelled half-way writes nothing; resumed, it repeats no finished c
   });
   assert.ok(second.ok);
   assert.deepEqual(replayed.sort(), [...finished].sort(), 'every finished call replayed');
-  assert.deepEqual(asked.filter((k) => finished.includes(k)), [], 'no finished call asked again');
+  assert.deepEqual(
+    asked.filter((k) => finished.includes(k)),
+    [],
+    'no finished call asked again',
+  );
   assert.ok(writeFiles(outDir, second.value.files, { allowToolDirs: true }).ok);
   assert.deepEqual(tree(outDir), reference);
 });
@@ -269,7 +339,20 @@ test('--dry-run plans, prints the estimate and writes no file; existing files ne
 
 test('--verify local: the note says what runs where, each round is one line, the summary says it passed', async () => {
   const server = await serve();
-  const r = await cli(['reimplement', 'paper.pdf', '--out', 'verified', '--base-url', server.url, '--model', 'scripted-model', '--verify', 'local', '--python', PYTHON]);
+  const r = await cli([
+    'reimplement',
+    'paper.pdf',
+    '--out',
+    'verified',
+    '--base-url',
+    server.url,
+    '--model',
+    'scripted-model',
+    '--verify',
+    'local',
+    '--python',
+    PYTHON,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const all = r.stdout + r.stderr;
   assert.match(all, /verify: lint, then import every module and run the tests with \/usr\/bin\/python3 in .*verify/);
@@ -287,14 +370,20 @@ test('--verify local: the note says what runs where, each round is one line, the
 test('bad input: one line that says what to do', async () => {
   const noKey = await cli(['reimplement', 'paper.pdf', '--out', 'x', '--base-url', 'https://api.example.com/v1']);
   assert.equal(noKey.code, 2);
-  assert.equal(noKey.stderr, 'papertrail reimplement: no API key in $OPENAI_API_KEY; export it, name another variable with --api-key-env, or use a local endpoint with --base-url\n');
+  assert.equal(
+    noKey.stderr,
+    'papertrail reimplement: no API key in $OPENAI_API_KEY; export it, name another variable with --api-key-env, or use a local endpoint with --base-url\n',
+  );
   const badMode = await cli(['reimplement', 'paper.pdf', '--out', 'x', '--mode', 'huge']);
   assert.match(badMode.stderr, /--mode is one of minimal, full, educational/);
   const server = await serve({ replies: [] });
   const noReply = await cli(['reimplement', 'paper.pdf', '--out', 'x', '--base-url', server.url, '--model', 'scripted-model']);
   assert.equal(noReply.code, 2);
   // Progress goes to stderr too; the error is the one last line.
-  assert.match(noReply.stderr.trimEnd().split('\n').at(-1)!, /^papertrail reimplement: plan-overview: 400 scripted server: no reply for ## Task: plan-overview\. Nothing was written; after fixing it, continue with: papertrail reimplement --resume --out x/);
+  assert.match(
+    noReply.stderr.trimEnd().split('\n').at(-1)!,
+    /^papertrail reimplement: plan-overview: 400 scripted server: no reply for ## Task: plan-overview\. Nothing was written; after fixing it, continue with: papertrail reimplement --resume --out x/,
+  );
   // Nothing listening: said at once, not after a minute of retries.
   const closed = await new Promise<number>((resolve) => {
     const probe = net.createServer().listen(0, '127.0.0.1', () => {
@@ -305,7 +394,10 @@ test('bad input: one line that says what to do', async () => {
   const started = Date.now();
   const refused = await cli(['reimplement', 'paper.pdf', '--out', 'z', '--base-url', `http://127.0.0.1:${closed}/v1`]);
   assert.equal(refused.code, 2);
-  assert.match(refused.stderr.trimEnd().split('\n').at(-1)!, new RegExp(`nothing answers at http://127\\.0\\.0\\.1:${closed}/v1 \\(ECONNREFUSED\\): start the model server or check the base URL`));
+  assert.match(
+    refused.stderr.trimEnd().split('\n').at(-1)!,
+    new RegExp(`nothing answers at http://127\\.0\\.0\\.1:${closed}/v1 \\(ECONNREFUSED\\): start the model server or check the base URL`),
+  );
   assert.ok(Date.now() - started < 5000, 'no retries against a refused connection');
   const corrupt = path.join(tmp, 'corrupt.pdf');
   fs.writeFileSync(corrupt, '%PDF-1.7 garbage');

@@ -20,7 +20,8 @@ import { readRecordedCalls, transcriptScript } from '../../fixtures/llm/transcri
 const SHARED = path.resolve(process.env.PAPERTRAIL_REPO_ROOT ?? process.cwd(), '../shared');
 const DYT = path.join(SHARED, 'transcripts/dyt');
 const SPECTER = path.join(SHARED, 'transcripts/specter');
-const skip = fs.existsSync(DYT) && fs.existsSync(SPECTER) ? false : `${SHARED}/transcripts is absent (beside the repository on developer machines)`;
+const skip =
+  fs.existsSync(DYT) && fs.existsSync(SPECTER) ? false : `${SHARED}/transcripts is absent (beside the repository on developer machines)`;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-transcripts-'));
 const servers: ScriptedServer[] = [];
 after(async () => {
@@ -32,13 +33,24 @@ async function replay(run: string, paper: string, name: string, options: { asLoc
   const server = await startScriptedServer(transcriptScript(path.join(run, 'run'), { asLocalServer: options.asLocalServer ?? false }));
   servers.push(server);
   const outDir = path.join(tmp, name);
-  const prepared = await startRun({ source: paper, outDir, options: { ...DEFAULT_OPTIONS, models: { default: 'strong-model' }, scope: options.scope ?? [] }, cwd: tmp });
+  const prepared = await startRun({
+    source: paper,
+    outDir,
+    options: { ...DEFAULT_OPTIONS, models: { default: 'strong-model' }, scope: options.scope ?? [] },
+    cwd: tmp,
+  });
   assert.ok(prepared.ok, prepared.ok ? '' : prepared.error.message);
   const failed: string[] = [];
   const onEvent = (e: PipelineEvent): void => {
     if (e.type === 'call' && e.state === 'failed') failed.push(`${e.key}: ${e.error}`);
   };
-  const result = await runPipeline({ ...prepared.value, provider: createOpenAIProvider({ baseURL: server.url, apiKey: 'k' }), prices: DEFAULT_PRICES, policy: { retries: 1, baseDelayMs: 5, maxDelayMs: 10 }, onEvent });
+  const result = await runPipeline({
+    ...prepared.value,
+    provider: createOpenAIProvider({ baseURL: server.url, apiKey: 'k' }),
+    prices: DEFAULT_PRICES,
+    policy: { retries: 1, baseDelayMs: 5, maxDelayMs: 10 },
+    onEvent,
+  });
   assert.ok(result.ok, result.ok ? '' : result.error.message);
   assert.deepEqual(failed, []);
   const files = Object.fromEntries(result.value.files.map((f) => [f.path, f.content]));
@@ -63,7 +75,9 @@ function writtenRepo(run: string): Record<string, string> {
 let dytFiles: Record<string, string> = {};
 let dytRequests = 0;
 
-test('DyT (LaTeX): every real answer is taken, the same repository is written, and correct citations are not sent to repair', { skip }, async () => {
+test('DyT (LaTeX): every real answer is taken, the same repository is written, and correct citations are not sent to repair', {
+  skip,
+}, async () => {
   const { result, files, calls, requests, flagged } = await replay(DYT, path.join(DYT, 'paper.tex'), 'dyt');
   dytFiles = files;
   dytRequests = requests;
@@ -76,17 +90,30 @@ test('DyT (LaTeX): every real answer is taken, the same repository is written, a
   assert.ok(calls.repair! <= 4, `${calls.repair} repair calls`);
   assert.ok(flagged.length > 0);
   for (const f of flagged) {
-    assert.match(f, /"verbatim quote"|"We observe that the zero initialization|is not in Fig\. (\d+) \(it is in Fig\. \d+\)|no Fig\. 12 in the paper/, f);
+    assert.match(
+      f,
+      /"verbatim quote"|"We observe that the zero initialization|is not in Fig\. (\d+) \(it is in Fig\. \d+\)|no Fig\. 12 in the paper/,
+      f,
+    );
     const fig = /is not in Fig\. (\d+) \(it is in Fig\. (\d+)\)/.exec(f);
     if (fig) assert.equal(Number(fig[2]), Number(fig[1]) - 1, f);
   }
-  assert.equal(requests, Object.values(calls).reduce((a, b) => a + b, 0), 'no call asked twice');
+  assert.equal(
+    requests,
+    Object.values(calls).reduce((a, b) => a + b, 0),
+    'no call asked twice',
+  );
 
   const recorded = readRecordedCalls(path.join(DYT, 'run'));
   const repairedThen = new Set(recorded.filter((c) => c.stage === 'repair').map((c) => c.file));
   const repo = writtenRepo(DYT);
   // The recorded repository was kept without its .papertrail folder.
-  assert.deepEqual(Object.keys(files).filter((f) => !f.startsWith('.papertrail/')).sort(), Object.keys(repo).sort());
+  assert.deepEqual(
+    Object.keys(files)
+      .filter((f) => !f.startsWith('.papertrail/'))
+      .sort(),
+    Object.keys(repo).sort(),
+  );
   let same = 0;
   for (const [p, content] of Object.entries(files)) {
     if (repairedThen.has(p) || result.citations.repaired.includes(p) || !(p in repo)) continue;
@@ -95,13 +122,17 @@ test('DyT (LaTeX): every real answer is taken, the same repository is written, a
   }
   assert.ok(same >= 5, `${same} files compared`);
   // Code files the recorded run had to repair, and this one did not, are the coding answers, untouched.
-  for (const c of recorded.filter((x) => x.stage === 'coding' && repairedThen.has(x.file) && !result.citations.repaired.includes(x.file!))) {
+  for (const c of recorded.filter(
+    (x) => x.stage === 'coding' && repairedThen.has(x.file) && !result.citations.repaired.includes(x.file!),
+  )) {
     assert.equal(files[c.file!], (c.answer as { content: string }).content.replace(/\s*$/, '\n'), c.file);
   }
   for (const content of Object.values(files)) assert.doesNotMatch(content, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
 });
 
-test('DyT as a server without structured output sends it (prose, fences, trailing commas): 0 extra calls, the same repository', { skip }, async () => {
+test('DyT as a server without structured output sends it (prose, fences, trailing commas): 0 extra calls, the same repository', {
+  skip,
+}, async () => {
   const { files, requests } = await replay(DYT, path.join(DYT, 'paper.tex'), 'dyt-local', { asLocalServer: true });
   assert.equal(requests, dytRequests);
   assert.deepEqual(files, dytFiles);
@@ -113,5 +144,8 @@ test('SPECTER (PDF, §2): every real answer is taken with no call asked twice', 
   // The recorded run made 7 repair calls; what is left is PDF structure (table rows and figure
   // labels read as section text) and one quote that is not in the paper.
   assert.ok(calls.repair! <= 5, `${calls.repair} repair calls`);
-  assert.equal(requests, Object.values(calls).reduce((a, b) => a + b, 0));
+  assert.equal(
+    requests,
+    Object.values(calls).reduce((a, b) => a + b, 0),
+  );
 });

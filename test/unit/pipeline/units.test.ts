@@ -49,14 +49,22 @@ test('Retry-After wins over backoff; backoff grows and is capped', () => {
 
 test('cost: cached prompt tokens at the cached price, dated model names find their family, unknown models cost nothing known', () => {
   const prices = { 'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 }, 'gpt-4o-mini': { input: 0.15, output: 0.6 } };
-  assert.equal(costOf({ promptTokens: 1_000_000, cachedPromptTokens: 400_000, completionTokens: 100_000 }, 'gpt-4o', prices), 0.6 * 2.5 + 0.4 * 1.25 + 0.1 * 10);
+  assert.equal(
+    costOf({ promptTokens: 1_000_000, cachedPromptTokens: 400_000, completionTokens: 100_000 }, 'gpt-4o', prices),
+    0.6 * 2.5 + 0.4 * 1.25 + 0.1 * 10,
+  );
   assert.equal(priceFor('gpt-4o-mini-2024-07-18', prices), prices['gpt-4o-mini']);
   assert.equal(costOf({ promptTokens: 10, cachedPromptTokens: 0, completionTokens: 10 }, 'llama3.1:8b', prices), undefined);
   assert.match(String(parsePriceTable({ m: { input: '1' } })), /numeric "input" and "output"/);
 });
 
 test('the notebook is valid nbformat 4', () => {
-  const nb = JSON.parse(notebookJson([{ kind: 'markdown', source: '# Eq. 1\ntext' }, { kind: 'code', source: 'import torch\nprint(1)' }]));
+  const nb = JSON.parse(
+    notebookJson([
+      { kind: 'markdown', source: '# Eq. 1\ntext' },
+      { kind: 'code', source: 'import torch\nprint(1)' },
+    ]),
+  );
   assert.equal(nb.nbformat, 4);
   assert.deepEqual(nb.cells[0].source, ['# Eq. 1\n', 'text']);
   assert.equal(nb.cells[1].execution_count, null);
@@ -64,6 +72,8 @@ test('the notebook is valid nbformat 4', () => {
 });
 
 test('the plan carries config values without their comments; a "#" inside quotes stays', () => {
-  const yaml = ['# header comment', 'model:', '  d_model: 64  # [UNSPECIFIED] width', '', '  name: "run #1"  # §2', "  tag: 'a#b'"].join('\n');
+  const yaml = ['# header comment', 'model:', '  d_model: 64  # [UNSPECIFIED] width', '', '  name: "run #1"  # §2', "  tag: 'a#b'"].join(
+    '\n',
+  );
   assert.equal(yamlWithoutComments(yaml), ['model:', '  d_model: 64', '  name: "run #1"', "  tag: 'a#b'"].join('\n'));
 });

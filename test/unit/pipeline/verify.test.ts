@@ -47,7 +47,10 @@ function defectiveScript() {
   const script = sampleScript();
   const goodModule = repoFile(ATTENTION);
   const goodTest = repoFile(TEST_ATTENTION);
-  const badModule = goodModule.replace('import torch\n', 'import torch\nfrom budget_attention.kernels import fused_softmax  # [ASSUMPTION] a helper that was never written\n');
+  const badModule = goodModule.replace(
+    'import torch\n',
+    'import torch\nfrom budget_attention.kernels import fused_softmax  # [ASSUMPTION] a helper that was never written\n',
+  );
   const badTest = goodTest.replace(/assert weights\.shape == \(2, 3, 5\)/, 'assert weights.shape == (2, 5, 3)');
   assert.notEqual(badModule, goodModule);
   assert.notEqual(badTest, goodTest);
@@ -57,7 +60,16 @@ function defectiveScript() {
   }
   script.replies.push(
     { when: `## Task: fix ${ATTENTION}`, content: { path: ATTENTION, content: goodModule } },
-    { when: `## Task: fix ${TEST_ATTENTION}`, content: { path: TEST_ATTENTION, content: goodTest.replace('def test_eq1_shapes():', '# FIXED TEST: the weights are (B, T_q, T_k), as Eq. 1 gives them\ndef test_eq1_shapes():') } },
+    {
+      when: `## Task: fix ${TEST_ATTENTION}`,
+      content: {
+        path: TEST_ATTENTION,
+        content: goodTest.replace(
+          'def test_eq1_shapes():',
+          '# FIXED TEST: the weights are (B, T_q, T_k), as Eq. 1 gives them\ndef test_eq1_shapes():',
+        ),
+      },
+    },
   );
   return script;
 }
@@ -65,7 +77,12 @@ function defectiveScript() {
 async function run(name: string, verify: VerifySetup | undefined, script = defectiveScript()) {
   const server = await startScriptedServer(script);
   servers.push(server);
-  const prepared = await startRun({ source: paper, outDir: path.join(tmp, name), options: { ...DEFAULT_OPTIONS, models: { default: 'scripted-model' } }, cwd: tmp });
+  const prepared = await startRun({
+    source: paper,
+    outDir: path.join(tmp, name),
+    options: { ...DEFAULT_OPTIONS, models: { default: 'scripted-model' } },
+    cwd: tmp,
+  });
   assert.ok(prepared.ok);
   const lines: string[] = [];
   const result = await runPipeline({
@@ -83,7 +100,9 @@ async function run(name: string, verify: VerifySetup | undefined, script = defec
   return { result: result.value, lines, asked, runDir: prepared.value.store.dir };
 }
 
-test('verify finds a module that does not import and a wrong assertion; the repairs fix them; the repository passes', { skip }, async () => {
+test('verify finds a module that does not import and a wrong assertion; the repairs fix them; the repository passes', {
+  skip,
+}, async () => {
   const { result, lines, asked, runDir } = await run('defects', { python: PYTHON, env: process.env });
   const v = result.verify!;
   assert.equal(v.ran, true);
@@ -95,7 +114,10 @@ test('verify finds a module that does not import and a wrong assertion; the repa
   assert.ok(first!.imports.every((i) => i.message === "ModuleNotFoundError: No module named 'budget_attention.kernels'"));
   assert.ok(first!.tests!.errors > 0);
   assert.deepEqual(second!.imports, []);
-  assert.deepEqual(second!.tests!.tests.filter((t) => t.outcome !== 'passed').map((t) => t.id), [`${TEST_ATTENTION}::test_eq1_shapes`]);
+  assert.deepEqual(
+    second!.tests!.tests.filter((t) => t.outcome !== 'passed').map((t) => t.id),
+    [`${TEST_ATTENTION}::test_eq1_shapes`],
+  );
   assert.match(second!.tests!.tests.find((t) => t.outcome === 'failed')!.message, /assert torch\.Size\(\[2, 3, 5\]\) == \(2, 5, 3\)/);
   assert.equal(asked.filter((a) => a === `fix ${ATTENTION}`).length, 1, asked.join('\n'));
   assert.equal(asked.filter((a) => a === `fix ${TEST_ATTENTION}`).length, 1, asked.join('\n'));
@@ -105,7 +127,10 @@ test('verify finds a module that does not import and a wrong assertion; the repa
   assert.deepEqual(v.testsChanged, [`${TEST_ATTENTION} (round 2)`]);
   const files = new Map(result.files.map((f) => [f.path, f.content]));
   assert.ok(!files.get(ATTENTION)!.includes('budget_attention.kernels'));
-  assert.match(files.get('README.md')!, /## Implementation status\n\nFrom PaperTrail's last verify round \(round 3 of 3\): \d+\/\d+ tests passed\./);
+  assert.match(
+    files.get('README.md')!,
+    /## Implementation status\n\nFrom PaperTrail's last verify round \(round 3 of 3\): \d+\/\d+ tests passed\./,
+  );
   assert.match(files.get('README.md')!, /\| `budget_attention\/attention\.py` \| §2, Eq\. 1 .*\| \d+ \/ \d+ \|/);
   assert.match(files.get('README.md')!, /Tests changed by repair: tests\/test_attention\.py \(round 2\)\./);
   // The first line says what runs and where, as the CLI prints it.
@@ -128,7 +153,10 @@ test('consent refused: no generated code runs (lint only), and the README says t
   assert.equal(result.verify!.ran, false);
   assert.equal(result.verify!.rounds[0]!.tests, undefined);
   assert.equal(result.verify!.rounds[0]!.modules, 0);
-  assert.match(result.files.find((f) => f.path === 'README.md')!.content, /Not run: the tests were not run when this repository was written \(consent declined\)/);
+  assert.match(
+    result.files.find((f) => f.path === 'README.md')!.content,
+    /Not run: the tests were not run when this repository was written \(consent declined\)/,
+  );
 });
 
 test('an interpreter without the requirements is named with what it lacks, and nothing goes to repair', { skip }, async () => {
@@ -140,12 +168,35 @@ test('an interpreter without the requirements is named with what it lacks, and n
   assert.deepEqual([...r.missing].sort(), ['numpy', 'pytest', 'pyyaml', 'torch']);
   assert.equal(result.verify!.rounds.length, 1);
   assert.ok(!asked.some((a) => a.startsWith('fix ')), 'no repair for a missing package');
-  assert.ok(lines.some((l) => l.includes(`${bare} lacks`) && l.includes('--python')), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.includes(`${bare} lacks`) && l.includes('--python')),
+    lines.join('\n'),
+  );
 });
 
-test('generated code runs without the user\'s secrets in its environment', () => {
-  const env = sandboxEnv({ PATH: '/usr/bin', HOME: '/home/u', OPENAI_API_KEY: 'sk-x', JUPYTER_TOKEN: 't', AWS_SECRET_ACCESS_KEY: 's', GITHUB_TOKEN: 'g', MY_PASSWORD: 'p', PYTHONPATH: '.', LANG: 'C.UTF-8', CUDA_VISIBLE_DEVICES: '0' });
-  assert.deepEqual(Object.keys(env).sort(), ['CUDA_VISIBLE_DEVICES', 'HOME', 'LANG', 'MPLBACKEND', 'PATH', 'PYTHONDONTWRITEBYTECODE', 'PYTHONPATH', 'PYTHONUNBUFFERED']);
+test("generated code runs without the user's secrets in its environment", () => {
+  const env = sandboxEnv({
+    PATH: '/usr/bin',
+    HOME: '/home/u',
+    OPENAI_API_KEY: 'sk-x',
+    JUPYTER_TOKEN: 't',
+    AWS_SECRET_ACCESS_KEY: 's',
+    GITHUB_TOKEN: 'g',
+    MY_PASSWORD: 'p',
+    PYTHONPATH: '.',
+    LANG: 'C.UTF-8',
+    CUDA_VISIBLE_DEVICES: '0',
+  });
+  assert.deepEqual(Object.keys(env).sort(), [
+    'CUDA_VISIBLE_DEVICES',
+    'HOME',
+    'LANG',
+    'MPLBACKEND',
+    'PATH',
+    'PYTHONDONTWRITEBYTECODE',
+    'PYTHONPATH',
+    'PYTHONUNBUFFERED',
+  ]);
 });
 
 test('config and code name the same keys: a key the code reads and the YAML lacks, and one nobody reads, are both found', () => {
@@ -161,10 +212,12 @@ test('config and code name the same keys: a key the code reads and the YAML lack
 });
 
 test('ruff in-process: a syntax error and an undefined name are errors, an unused import a warning, imports sorted', () => {
-  const r = lintPython(new Map([
-    ['a.py', 'import sys\nimport os\nprint(undefined_name)\n'],
-    ['b.py', 'def f(:\n    pass\n'],
-  ]));
+  const r = lintPython(
+    new Map([
+      ['a.py', 'import sys\nimport os\nprint(undefined_name)\n'],
+      ['b.py', 'def f(:\n    pass\n'],
+    ]),
+  );
   const kinds = new Set(r.problems.map((p) => `${p.file} ${p.code} ${p.severity}`));
   assert.deepEqual([...kinds].sort(), ['a.py F401 warning', 'a.py F821 error', 'b.py invalid-syntax error']);
   assert.equal(r.files.get('a.py'), 'import os\nimport sys\n\nprint(undefined_name)\n');
@@ -208,11 +261,15 @@ test('--verify jupyter: the tests run on a real Jupyter kernel, and a failure th
   try {
     const script = defectiveScript();
     // Only the wrong assertion this time: the module imports.
-    for (const r of script.replies) if (r.when === `## Task: code ${ATTENTION}`) r.content = { path: ATTENTION, content: repoFile(ATTENTION) };
+    for (const r of script.replies)
+      if (r.when === `## Task: code ${ATTENTION}`) r.content = { path: ATTENTION, content: repoFile(ATTENTION) };
     const { result, asked } = await run('jupyter', { python: PYTHON, jupyter: { serverUrl: server.url, token: server.token } }, script);
     const v = result.verify!;
     assert.equal(v.rounds.length, 2);
-    assert.deepEqual(v.rounds[0]!.tests!.tests.filter((c) => c.outcome !== 'passed').map((c) => c.id), [`${TEST_ATTENTION}::test_eq1_shapes`]);
+    assert.deepEqual(
+      v.rounds[0]!.tests!.tests.filter((c) => c.outcome !== 'passed').map((c) => c.id),
+      [`${TEST_ATTENTION}::test_eq1_shapes`],
+    );
     assert.ok(asked.includes(`fix ${TEST_ATTENTION}`));
     assert.equal(v.rounds[1]!.tests!.failed, 0);
     assert.equal(v.passed, true);

@@ -31,10 +31,11 @@ async function listen(handler: (req: http.IncomingMessage, body: Buffer) => Prom
   const port = (srv.address() as net.AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}${basePath}`,
-    close: () => new Promise<void>((resolve) => {
-      srv.closeAllConnections();
-      srv.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        srv.closeAllConnections();
+        srv.close(() => resolve());
+      }),
   };
 }
 

@@ -23,7 +23,8 @@ export interface JupyterServer {
 export function jupyterUnavailable(): string | undefined {
   if (!fs.existsSync(SYSTEM_PYTHON)) return `${SYSTEM_PYTHON} is not installed`;
   const r = spawnSync(SYSTEM_PYTHON, ['-c', 'import jupyter_server, ipykernel, pytest'], { encoding: 'utf8' });
-  if (r.status !== 0) return 'jupyter-server, python3-ipykernel or python3-pytest is not installed (scripts/install-tools.sh installs them)';
+  if (r.status !== 0)
+    return 'jupyter-server, python3-ipykernel or python3-pytest is not installed (scripts/install-tools.sh installs them)';
   return undefined;
 }
 
@@ -55,16 +56,33 @@ export async function startJupyter(opts: StartOptions = {}): Promise<JupyterServ
   writeNoPytestKernel(path.join(runtime, 'data'));
   const child = spawn(
     SYSTEM_PYTHON,
-    ['-m', 'jupyter_server', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0',
-      `--ServerApp.root_dir=${rootDir}`, `--ServerApp.token=${token}`, '--ServerApp.password=', '--ServerApp.open_browser=False',
-      `--ServerApp.base_url=${basePath}`, ...(opts.args ?? []),
+    [
+      '-m',
+      'jupyter_server',
+      '--no-browser',
+      '--ip=127.0.0.1',
+      `--port=${port}`,
+      '--port-retries=0',
+      `--ServerApp.root_dir=${rootDir}`,
+      `--ServerApp.token=${token}`,
+      '--ServerApp.password=',
+      '--ServerApp.open_browser=False',
+      `--ServerApp.base_url=${basePath}`,
+      ...(opts.args ?? []),
       // CI containers run as root, which jupyter-server refuses without this.
-      ...(process.getuid?.() === 0 ? ['--allow-root'] : [])],
+      ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
+    ],
     {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own runtime and config folders: nothing from the developer's setup leaks in.
-      env: { ...process.env, JUPYTER_RUNTIME_DIR: runtime, JUPYTER_CONFIG_DIR: path.join(runtime, 'config'), JUPYTER_DATA_DIR: path.join(runtime, 'data'), PYTHONDONTWRITEBYTECODE: '1' },
+      env: {
+        ...process.env,
+        JUPYTER_RUNTIME_DIR: runtime,
+        JUPYTER_CONFIG_DIR: path.join(runtime, 'config'),
+        JUPYTER_DATA_DIR: path.join(runtime, 'data'),
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
     },
   );
   let log = '';
@@ -119,20 +137,26 @@ function writeNoPytestKernel(dataDir: string): void {
   const site = path.join(dataDir, 'nopytest-site');
   fs.mkdirSync(dir, { recursive: true });
   fs.mkdirSync(site, { recursive: true });
-  fs.writeFileSync(path.join(site, 'sitecustomize.py'), [
-    'import sys',
-    'class _NoPytest:',
-    '    def find_spec(self, name, path=None, target=None):',
-    "        if name.split('.')[0] in ('pytest', '_pytest'):",
-    "            raise ModuleNotFoundError(\"No module named 'pytest'\", name=name)",
-    '        return None',
-    'sys.meta_path.insert(0, _NoPytest())',
-    '',
-  ].join('\n'));
-  fs.writeFileSync(path.join(dir, 'kernel.json'), JSON.stringify({
-    argv: [SYSTEM_PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
-    display_name: 'Python 3 without pytest',
-    language: 'python',
-    env: { PYTHONPATH: site },
-  }));
+  fs.writeFileSync(
+    path.join(site, 'sitecustomize.py'),
+    [
+      'import sys',
+      'class _NoPytest:',
+      '    def find_spec(self, name, path=None, target=None):',
+      "        if name.split('.')[0] in ('pytest', '_pytest'):",
+      '            raise ModuleNotFoundError("No module named \'pytest\'", name=name)',
+      '        return None',
+      'sys.meta_path.insert(0, _NoPytest())',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'kernel.json'),
+    JSON.stringify({
+      argv: [SYSTEM_PYTHON, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+      display_name: 'Python 3 without pytest',
+      language: 'python',
+      env: { PYTHONPATH: site },
+    }),
+  );
 }

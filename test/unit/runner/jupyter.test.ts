@@ -42,19 +42,33 @@ const opts = () => ({
   onOutput: (l: string) => messages.push(l),
 });
 
-test('remote run: exact counts, failure lines, device line, only needed files synced; the second run uploads only the changed file', { skip: unavailable }, async () => {
+test('remote run: exact counts, failure lines, device line, only needed files synced; the second run uploads only the changed file', {
+  skip: unavailable,
+}, async () => {
   const first = await runJupyter(opts());
   assert.ok(first.ok, first.ok ? '' : first.error.message);
   const v = first.value;
   assert.deepEqual({ passed: v.passed, failed: v.failed, skipped: v.skipped, errors: v.errors }, SAMPLE_COUNTS);
   assert.equal(v.device, 'CPU only');
   assert.ok(messages.includes('device: CPU only'));
-  assert.deepEqual(v.uploaded.sort(), ['README.md', 'conftest.py', 'pytest.ini', 'slow/test_sleep.py', 'src/sample/__init__.py', 'src/sample/ops.py', 'tests/test_more.py', 'tests/test_ops.py']);
+  assert.deepEqual(v.uploaded.sort(), [
+    'README.md',
+    'conftest.py',
+    'pytest.ini',
+    'slow/test_sleep.py',
+    'src/sample/__init__.py',
+    'src/sample/ops.py',
+    'tests/test_more.py',
+    'tests/test_ops.py',
+  ]);
   assert.equal(v.kernelReused, false);
   const scale = v.tests.find((t) => t.id === 'tests/test_ops.py::test_scale_wrong_expectation')!;
   assert.deepEqual([scale.outcome, scale.file, scale.line], ['failed', 'tests/test_ops.py', 14]);
   assert.match(scale.message, /assert \[2, 4\] == \[2, 5\]/);
-  assert.ok(messages.some((l) => /3 failed, 6 passed, 2 skipped, 1 error/.test(l)), 'pytest output streamed');
+  assert.ok(
+    messages.some((l) => /3 failed, 6 passed, 2 skipped, 1 error/.test(l)),
+    'pytest output streamed',
+  );
   assert.ok(fs.existsSync(path.join(server.rootDir, 'papertrail', 'sample-repo', 'tests', 'test_ops.py')));
   assert.ok(!fs.existsSync(path.join(server.rootDir, 'papertrail', 'sample-repo', 'train.log')));
   assert.ok(!fs.existsSync(path.join(server.rootDir, 'papertrail', 'sample-repo', 'outputs')));
@@ -116,7 +130,9 @@ test('a kernel shut down mid-run ends the run with its message', { skip: unavail
       messages.push(l);
       if (l.startsWith('device:')) {
         setTimeout(async () => {
-          const sessions = (await (await fetch(server.url + 'api/sessions', { headers: { Authorization: `token ${server.token}` } })).json()) as { path: string; kernel: { id: string } }[];
+          const sessions = (await (
+            await fetch(server.url + 'api/sessions', { headers: { Authorization: `token ${server.token}` } })
+          ).json()) as { path: string; kernel: { id: string } }[];
           kernelId = sessions.find((s) => s.path.startsWith('papertrail/sample-repo/'))!.kernel.id;
           await fetch(`${server.url}api/kernels/${kernelId}`, { method: 'DELETE', headers: { Authorization: `token ${server.token}` } });
         }, 500);
@@ -148,10 +164,15 @@ test('a server that is not running: one line naming the URL without its token', 
   assert.equal(redactUrl(`http://u:p@h:1/x/?token=${server.token}`), 'http://h:1/x/');
 });
 
-test('pytest missing on the server: one line naming the server\'s interpreter; an unknown kernel: one line', { skip: unavailable }, async () => {
+test("pytest missing on the server: one line naming the server's interpreter; an unknown kernel: one line", {
+  skip: unavailable,
+}, async () => {
   const r = await runJupyter({ ...opts(), kernelName: NO_PYTEST_KERNEL, remoteDir: 'nopytest/sample-repo', shutdownKernel: true });
   assert.ok(!r.ok);
-  assert.equal(r.error.message, `pytest is not installed for ${SYSTEM_PYTHON} on the Jupyter server; run \`${SYSTEM_PYTHON} -m pip install pytest\` or choose another interpreter`);
+  assert.equal(
+    r.error.message,
+    `pytest is not installed for ${SYSTEM_PYTHON} on the Jupyter server; run \`${SYSTEM_PYTHON} -m pip install pytest\` or choose another interpreter`,
+  );
   const k = await runJupyter({ ...opts(), kernelName: 'no-such-kernel', remoteDir: 'other/sample-repo' });
   assert.ok(!k.ok);
   assert.match(k.error.message, /could not start a no-such-kernel kernel/);

@@ -51,7 +51,10 @@ test('local run of the sample repository: exact counts, ids, failure messages an
   assert.equal(fixture.outcome, 'error');
   assert.match(fixture.message, /failed on setup/);
   assert.equal(byId.get('tests/test_ops.py::test_softmax_sums_to_one')!.line, 7, 'a passing test points at its def');
-  assert.ok(lines.some((l) => /3 failed, 6 passed, 2 skipped, 1 error/.test(l)), 'pytest output streamed line by line');
+  assert.ok(
+    lines.some((l) => /3 failed, 6 passed, 2 skipped, 1 error/.test(l)),
+    'pytest output streamed line by line',
+  );
 });
 
 test('pytest arguments pass through (a node id selects one test)', { skip: noPython }, async () => {
@@ -90,22 +93,29 @@ test('AbortSignal stops a long run promptly, killing the process group', { skip:
 
 test('static discovery finds functions, classes and methods with their lines', async () => {
   const found = await discoverTests(dir);
-  assert.deepEqual(found.map((t) => `${t.id}:${t.line}`), [
-    'slow/test_sleep.py::test_sleeps:4',
-    'tests/test_more.py::test_strings:4',
-    'tests/test_more.py::test_division_error:8',
-    'tests/test_more.py::TestCaseStyle::test_equal:14',
-    'tests/test_more.py::test_uses_broken_fixture:26',
-    'tests/test_ops.py::test_softmax_sums_to_one:7',
-    'tests/test_ops.py::test_scale_wrong_expectation:12',
-    'tests/test_ops.py::test_needs_gpu:18',
-    'tests/test_ops.py::test_shapes:23',
-    'tests/test_ops.py::TestHelpers::test_positive:28',
-    'tests/test_ops.py::TestHelpers::test_negative_fails_in_helper:31',
-    'tests/test_ops.py::TestHelpers::test_skipped_inside:34',
-  ]);
-  const src = 'class TestA:\n    def test_x(self):\n        def test_inner():\n            pass\n\ndef helper():\n    pass\n\nasync def test_async():\n    pass\nclass Other:\n    def test_not(self):\n        pass\n';
-  assert.deepEqual(scanTestSource('t.py', src).map((t) => t.id), ['t.py::TestA::test_x', 't.py::test_async']);
+  assert.deepEqual(
+    found.map((t) => `${t.id}:${t.line}`),
+    [
+      'slow/test_sleep.py::test_sleeps:4',
+      'tests/test_more.py::test_strings:4',
+      'tests/test_more.py::test_division_error:8',
+      'tests/test_more.py::TestCaseStyle::test_equal:14',
+      'tests/test_more.py::test_uses_broken_fixture:26',
+      'tests/test_ops.py::test_softmax_sums_to_one:7',
+      'tests/test_ops.py::test_scale_wrong_expectation:12',
+      'tests/test_ops.py::test_needs_gpu:18',
+      'tests/test_ops.py::test_shapes:23',
+      'tests/test_ops.py::TestHelpers::test_positive:28',
+      'tests/test_ops.py::TestHelpers::test_negative_fails_in_helper:31',
+      'tests/test_ops.py::TestHelpers::test_skipped_inside:34',
+    ],
+  );
+  const src =
+    'class TestA:\n    def test_x(self):\n        def test_inner():\n            pass\n\ndef helper():\n    pass\n\nasync def test_async():\n    pass\nclass Other:\n    def test_not(self):\n        pass\n';
+  assert.deepEqual(
+    scanTestSource('t.py', src).map((t) => t.id),
+    ['t.py::TestA::test_x', 't.py::test_async'],
+  );
 });
 
 test('pytest collection lists parametrized cases with the lines of their functions', { skip: noPython }, async () => {
@@ -124,7 +134,10 @@ test('JUnit reader: entities, a module that failed to import, non-JUnit text', (
 E   ModuleNotFoundError: No module named 'missing_mod'</error></testcase></testsuite></testsuites>`;
   const r = parseJUnit(xml)!;
   assert.equal(r.errors, 1);
-  assert.deepEqual([r.tests[0]!.id, r.tests[0]!.outcome, r.tests[0]!.message, r.tests[0]!.file, r.tests[0]!.line], ['tests/test_broken.py', 'error', "collection failure: ModuleNotFoundError: No module named 'missing_mod'", 'tests/test_broken.py', 1]);
+  assert.deepEqual(
+    [r.tests[0]!.id, r.tests[0]!.outcome, r.tests[0]!.message, r.tests[0]!.file, r.tests[0]!.line],
+    ['tests/test_broken.py', 'error', "collection failure: ModuleNotFoundError: No module named 'missing_mod'", 'tests/test_broken.py', 1],
+  );
   assert.equal(parseJUnit('<html><body>no</body></html>'), undefined);
   assert.equal(parseJUnit('not xml at all <'), undefined);
   assert.deepEqual(failureLocation('a/b.py:3: in f\nsrc/x.py:9: AssertionError', 'a/b.py'), { file: 'a/b.py', line: 3 });

@@ -67,7 +67,9 @@ const http = () => ({ baseUrl: server.url, token: server.token });
 
 /** The file as the server hands it back through the Contents API. */
 async function download(base: string, remotePath: string): Promise<{ size: number; bytes: Buffer }> {
-  const r = await fetch(apiUrl(base, 'api/contents', remotePath, '?content=1&format=base64&type=file'), { headers: { Authorization: `token ${server.token}` } });
+  const r = await fetch(apiUrl(base, 'api/contents', remotePath, '?content=1&format=base64&type=file'), {
+    headers: { Authorization: `token ${server.token}` },
+  });
   assert.equal(r.status, 200, `GET ${remotePath}: ${r.status}`);
   const m = (await r.json()) as { size: number; content: string };
   return { size: m.size, bytes: Buffer.from(m.content, 'base64') };
@@ -78,7 +80,10 @@ function assertOneLine(message: string): void {
 }
 
 test('URLs: each path segment percent-encoded, always under the base path', () => {
-  assert.equal(apiUrl('http://h:1/user/me/', 'api/contents', ODD, '?content=0'), 'http://h:1/user/me/api/contents/donn%C3%A9es/%CE%B2_test%20%231.py?content=0');
+  assert.equal(
+    apiUrl('http://h:1/user/me/', 'api/contents', ODD, '?content=0'),
+    'http://h:1/user/me/api/contents/donn%C3%A9es/%CE%B2_test%20%231.py?content=0',
+  );
   assert.equal(apiUrl('http://h:1/user/me/', 'api/contents', ''), 'http://h:1/user/me/api/contents');
   assert.equal(apiUrl('http://h:1/user/me', 'api/status'), 'http://h:1/user/me/api/status');
   assert.equal(apiUrl('http://h:1/', 'api/contents', 'a/?b/100%'), 'http://h:1/api/contents/a/%3Fb/100%25');
@@ -86,12 +91,23 @@ test('URLs: each path segment percent-encoded, always under the base path', () =
   assert.deepEqual(hub.ok && hub.value, { baseUrl: 'https://hub.example/user/me%40x/', token: 'abc' });
 });
 
-test('the bug report repo: the 2.6 MB binary goes up in chunks through a 1 MiB body limit under /user/me/, same bytes; odd names arrive; its test runs', { skip: unavailable }, async () => {
+test('the bug report repo: the 2.6 MB binary goes up in chunks through a 1 MiB body limit under /user/me/, same bytes; odd names arrive; its test runs', {
+  skip: unavailable,
+}, async () => {
   const local = fs.readFileSync(path.join(repo, BIN));
   assert.equal(local.length, 2_621_443);
-  const r = await runJupyter({ dir: repo, serverUrl: `${server.url}lab?token=${server.token}`, token: '', onInfo: (l) => messages.push(l), onOutput: (l) => messages.push(l) });
+  const r = await runJupyter({
+    dir: repo,
+    serverUrl: `${server.url}lab?token=${server.token}`,
+    token: '',
+    onInfo: (l) => messages.push(l),
+    onOutput: (l) => messages.push(l),
+  });
   assert.ok(r.ok, r.ok ? '' : r.error.message);
-  assert.deepEqual([r.value.passed, r.value.failed, r.value.errors, r.value.tests[0]?.id], [1, 0, 0, 'tests/test_model.py::test_gelu_zero']);
+  assert.deepEqual(
+    [r.value.passed, r.value.failed, r.value.errors, r.value.tests[0]?.id],
+    [1, 0, 0, 'tests/test_model.py::test_gelu_zero'],
+  );
   assert.deepEqual([...r.value.uploaded].sort(), [ODD, BIN, 'src/model.py', 'tests/test_model.py']);
   assert.ok(!messages.some((l) => /refused/.test(l)), 'default chunks fit under 1 MiB without a retry');
 
@@ -108,20 +124,30 @@ test('the bug report repo: the 2.6 MB binary goes up in chunks through a 1 MiB b
   assert.deepEqual([again.value.uploaded, again.value.kernelReused], [[], true]);
 });
 
-test('a chunk over the server\'s limit (tornado drops the connection) is halved until it fits', { skip: unavailable }, async () => {
+test("a chunk over the server's limit (tornado drops the connection) is halved until it fits", { skip: unavailable }, async () => {
   const info: string[] = [];
   const remote = contentsRemote(http(), { chunkBytes: 2 * 1024 * 1024, onInfo: (l) => info.push(l) });
   const out = await syncRepo({ dir: repo, remoteDir: 'halved/repo', remote, previous: undefined });
   assert.ok(out.uploaded.includes(BIN));
-  assert.deepEqual(info.map((l) => /sending (\S+ \S+) chunks/.exec(l)?.[1]), ['1.0 MiB', '512 KiB']);
+  assert.deepEqual(
+    info.map((l) => /sending (\S+ \S+) chunks/.exec(l)?.[1]),
+    ['1.0 MiB', '512 KiB'],
+  );
   assert.equal(sha256(fs.readFileSync(path.join(server.rootDir, 'halved', 'repo', BIN))), sha256(fs.readFileSync(path.join(repo, BIN))));
 });
 
-test('behind a proxy that answers 413: chunks halve and the file arrives; if even a small chunk is refused, one line names the limit', { skip: unavailable }, async () => {
+test('behind a proxy that answers 413: chunks halve and the file arrives; if even a small chunk is refused, one line names the limit', {
+  skip: unavailable,
+}, async () => {
   const proxy = await startProxy(server.url, { maxBody: 200_000 });
   extra.push(proxy);
   const info: string[] = [];
-  const out = await syncRepo({ dir: repo, remoteDir: 'proxied/repo', remote: contentsRemote({ baseUrl: proxy.url, token: server.token }, { onInfo: (l) => info.push(l) }), previous: undefined });
+  const out = await syncRepo({
+    dir: repo,
+    remoteDir: 'proxied/repo',
+    remote: contentsRemote({ baseUrl: proxy.url, token: server.token }, { onInfo: (l) => info.push(l) }),
+    previous: undefined,
+  });
   assert.ok(out.uploaded.includes(BIN));
   assert.ok(info.length >= 1 && info.every((l) => /\(413\)/.test(l)), info.join(' | '));
   assert.equal(sha256(fs.readFileSync(path.join(server.rootDir, 'proxied', 'repo', BIN))), sha256(fs.readFileSync(path.join(repo, BIN))));
@@ -131,7 +157,10 @@ test('behind a proxy that answers 413: chunks halve and the file arrives; if eve
   const r = await runJupyter({ dir: repo, serverUrl: tight.url, token: server.token, remoteDir: 'tight/repo' });
   assert.ok(!r.ok);
   assert.equal(r.error.code, 'network');
-  assert.match(r.error.message, /^the Jupyter server at http:\/\/127\.0\.0\.1:\d+\/user\/me\/ refused a \d+ KiB request as too large \(413\) while uploading .+: .*raise it to at least 1 MiB \(nginx: client_max_body_size; jupyter-server: --ServerApp\.max_body_size\)$/);
+  assert.match(
+    r.error.message,
+    /^the Jupyter server at http:\/\/127\.0\.0\.1:\d+\/user\/me\/ refused a \d+ KiB request as too large \(413\) while uploading .+: .*raise it to at least 1 MiB \(nginx: client_max_body_size; jupyter-server: --ServerApp\.max_body_size\)$/,
+  );
   assertOneLine(r.error.message);
 });
 
@@ -146,12 +175,21 @@ test('a server that ignores chunk numbers is caught by the size check', { skip: 
   const r = await runJupyter({ dir: repo, serverUrl: proxy.url, token: server.token, remoteDir: 'nochunks/repo' });
   assert.ok(!r.ok);
   assert.equal(r.error.code, 'unsupported');
-  assert.match(r.error.message, /^nochunks\/repo\/fixtures\/tiny_ckpt\.bin arrived on the Jupyter server at .* with \d+ of 2621443 bytes: its contents manager may not support chunked uploads/);
+  assert.match(
+    r.error.message,
+    /^nochunks\/repo\/fixtures\/tiny_ckpt\.bin arrived on the Jupyter server at .* with \d+ of 2621443 bytes: its contents manager may not support chunked uploads/,
+  );
 });
 
 test('every pytest outcome comes back right from the hub-prefixed server', { skip: unavailable }, async () => {
   const dir = copyOutcomesRepo('pt-upload-outcomes-');
-  const r = await runJupyter({ dir, serverUrl: server.url, token: server.token, args: ['--continue-on-collection-errors'], shutdownKernel: true });
+  const r = await runJupyter({
+    dir,
+    serverUrl: server.url,
+    token: server.token,
+    args: ['--continue-on-collection-errors'],
+    shutdownKernel: true,
+  });
   assert.ok(r.ok, r.ok ? '' : r.error.message);
   assert.deepEqual(Object.fromEntries(r.value.tests.map((t) => [t.id, t.outcome])), OUTCOMES);
 });
@@ -160,33 +198,55 @@ test('a wrong base URL (no /user/me/): one line pointing at the base URL', { ski
   const root = server.url.replace(/user\/me\/$/, '');
   const r = await runJupyter({ dir: repo, serverUrl: root, token: server.token });
   assert.ok(!r.ok);
-  assert.match(r.error.message, /^the Jupyter server at http:\/\/127\.0\.0\.1:\d+\/ answered 404 with an HTML page .*instead of Jupyter's JSON while checking its status; check that .* is the Jupyter server's base URL \(for JupyterHub: https:\/\/<hub>\/user\/<name>\/\)/);
+  assert.match(
+    r.error.message,
+    /^the Jupyter server at http:\/\/127\.0\.0\.1:\d+\/ answered 404 with an HTML page .*instead of Jupyter's JSON while checking its status; check that .* is the Jupyter server's base URL \(for JupyterHub: https:\/\/<hub>\/user\/<name>\/\)/,
+  );
   assertOneLine(r.error.message);
 });
 
-test('answers that are not Jupyter\'s JSON: one line each, never the page or a stack', async (t) => {
+test("answers that are not Jupyter's JSON: one line each, never the page or a stack", async (t) => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-fake-'));
   t.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   fs.writeFileSync(path.join(tmp, 'a.py'), 'x = 1\n');
   const cases: { name: string; answer: (method: string, url: string) => Answer; expect: RegExp }[] = [
     {
       name: 'a web page, not a Jupyter server',
-      answer: () => ({ status: 200, type: 'text/html', body: '<!doctype html><html><head><title>Welcome to nginx!</title></head><body>hi</body></html>' }),
-      expect: /answered 200 with an HTML page \("Welcome to nginx!"\) instead of Jupyter's JSON while checking its status; check that .* base URL/,
+      answer: () => ({
+        status: 200,
+        type: 'text/html',
+        body: '<!doctype html><html><head><title>Welcome to nginx!</title></head><body>hi</body></html>',
+      }),
+      expect:
+        /answered 200 with an HTML page \("Welcome to nginx!"\) instead of Jupyter's JSON while checking its status; check that .* base URL/,
     },
     {
       name: 'a 500 stack page on upload',
-      answer: (m, u) => (u.includes('api/status') ? json(200, { started: 'x' }) : m === 'GET' ? json(404, { message: 'No such file' }) : m === 'PUT' && u.endsWith('/a.py') ? STACK_500 : json(201, { type: 'directory' })),
-      expect: /answered 500 with an HTML page \("500: Internal Server Error"\) instead of Jupyter's JSON while uploading papertrail\/x\/a\.py; the server or a proxy in front of it failed: see the server's log, then try again$/,
+      answer: (m, u) =>
+        u.includes('api/status')
+          ? json(200, { started: 'x' })
+          : m === 'GET'
+            ? json(404, { message: 'No such file' })
+            : m === 'PUT' && u.endsWith('/a.py')
+              ? STACK_500
+              : json(201, { type: 'directory' }),
+      expect:
+        /answered 500 with an HTML page \("500: Internal Server Error"\) instead of Jupyter's JSON while uploading papertrail\/x\/a\.py; the server or a proxy in front of it failed: see the server's log, then try again$/,
     },
     {
       name: 'a 502 from the proxy',
       answer: (_m, u) => (u.includes('api/status') ? json(200, {}) : NGINX_502),
-      expect: /answered 502 with an HTML page \("502 Bad Gateway"\) instead of Jupyter's JSON while creating folder papertrail; the server or a proxy/,
+      expect:
+        /answered 502 with an HTML page \("502 Bad Gateway"\) instead of Jupyter's JSON while creating folder papertrail; the server or a proxy/,
     },
     {
-      name: 'Jupyter\'s own JSON error',
-      answer: (m, u) => (u.includes('api/status') ? json(200, {}) : m === 'PUT' ? json(500, { message: 'Unexpected error while saving file: disk full', traceback: 'Traceback (most recent call last):\n...' }) : json(404, {})),
+      name: "Jupyter's own JSON error",
+      answer: (m, u) =>
+        u.includes('api/status')
+          ? json(200, {})
+          : m === 'PUT'
+            ? json(500, { message: 'Unexpected error while saving file: disk full', traceback: 'Traceback (most recent call last):\n...' })
+            : json(404, {}),
       expect: /failed while creating folder papertrail \(500: Unexpected error while saving file: disk full\); see the server's log/,
     },
   ];
@@ -204,7 +264,10 @@ test('answers that are not Jupyter\'s JSON: one line each, never the page or a s
   // The same line reaches a direct caller of the sync as a PaperTrailError.
   const fake = await startFake(() => NGINX_502);
   try {
-    await assert.rejects(syncRepo({ dir: tmp, remoteDir: 'x', remote: contentsRemote({ baseUrl: fake.url, token: '' }), previous: undefined }), (e) => isPaperTrailError(e) && /502 Bad Gateway/.test(e.message));
+    await assert.rejects(
+      syncRepo({ dir: tmp, remoteDir: 'x', remote: contentsRemote({ baseUrl: fake.url, token: '' }), previous: undefined }),
+      (e) => isPaperTrailError(e) && /502 Bad Gateway/.test(e.message),
+    );
   } finally {
     await fake.close();
   }

@@ -10,7 +10,11 @@ import { test } from 'node:test';
 const ROOT = process.env.PAPERTRAIL_REPO_ROOT ?? process.cwd();
 
 function bash(script: string, env: Record<string, string> = {}) {
-  return spawnSync('bash', ['-c', `. scripts/lib.sh\n${script}`], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), ...env } });
+  return spawnSync('bash', ['-c', `. scripts/lib.sh\n${script}`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), ...env },
+  });
 }
 
 test("inside `npm test`, the outer npm's variables do not reach nested npm and node calls", () => {
@@ -26,10 +30,16 @@ test("inside `npm test`, the outer npm's variables do not reach nested npm and n
 
 test('a failed install step prints one line: the step, its last output line, what to do and the log', () => {
   const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-step-'));
-  const r = bash('step "npm install code-server@1" "Run again after fixing it." bash -c "echo a lot of npm output; echo; echo ERROR: code-server needs node v24 >&2; exit 3"; echo "rc=$?"', { STEP_LOG_DIR: logs });
+  const r = bash(
+    'step "npm install code-server@1" "Run again after fixing it." bash -c "echo a lot of npm output; echo; echo ERROR: code-server needs node v24 >&2; exit 3"; echo "rc=$?"',
+    { STEP_LOG_DIR: logs },
+  );
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 2, r.stdout);
-  assert.match(lines[0]!, /^\[papertrail\] FAILED: npm install code-server@1 \(exit 3; last line: ERROR: code-server needs node v24\)\. Run again after fixing it\. Full log: .*papertrail-npm-install-code-server-1\.log$/);
+  assert.match(
+    lines[0]!,
+    /^\[papertrail\] FAILED: npm install code-server@1 \(exit 3; last line: ERROR: code-server needs node v24\)\. Run again after fixing it\. Full log: .*papertrail-npm-install-code-server-1\.log$/,
+  );
   assert.equal(lines[1], 'rc=3');
   const log = lines[0]!.replace(/^.*Full log: /, '');
   assert.match(fs.readFileSync(log, 'utf8'), /a lot of npm output/);

@@ -126,13 +126,16 @@ test('confinePath fails with one line that quotes the path and says what to do',
   const r = confinePath(root, '../../etc/passwd');
   assert.ok(!r.ok);
   assert.equal(r.error.code, 'bad-input');
-  assert.match(r.error.message, /^refused path "\.\.\/\.\.\/etc\/passwd": .*climbs above.*; propose a file path relative to the output folder$/);
+  assert.match(
+    r.error.message,
+    /^refused path "\.\.\/\.\.\/etc\/passwd": .*climbs above.*; propose a file path relative to the output folder$/,
+  );
   const long = confinePath(root, `${'x'.repeat(2000)}\nrm -rf /`);
   assert.ok(!long.ok);
   assert.ok(!long.error.message.includes('\n') && long.error.message.length < 300, long.error.message);
 });
 
-test('tool folders are let through with allowToolDirs, for the pipeline\'s own files', () => {
+test("tool folders are let through with allowToolDirs, for the pipeline's own files", () => {
   const { root } = sandbox();
   assert.equal(accepted(root, '.papertrail/paper.json', { allowToolDirs: true }), '.papertrail/paper.json');
   // The other rules still hold.

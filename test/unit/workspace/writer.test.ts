@@ -69,7 +69,10 @@ test('planWrite sorts files into create, overwrite, unchanged and refused, and w
   assert.deepEqual(plan.create, ['new.py']);
   assert.deepEqual(plan.overwrite, ['changed.py', 'longer.py']);
   assert.deepEqual(plan.unchanged, ['same.py']);
-  assert.deepEqual(plan.refused.map((r) => r.path), ['../escape.py']);
+  assert.deepEqual(
+    plan.refused.map((r) => r.path),
+    ['../escape.py'],
+  );
   assert.deepEqual(tree(root), ['changed.py', 'longer.py', 'same.py']);
   assert.equal(read(root, 'changed.py'), 'x = 1\n');
 });
@@ -89,7 +92,10 @@ test('the same path proposed twice, after normalisation or differing only in cas
     { path: 'Model.py', reason: 'proposed twice' },
     { path: 'cafe\u0301.py', reason: 'proposed twice' },
   ]);
-  const r = writeFiles(root, [{ path: 'model.py', content: 'first\n' }, { path: 'MODEL.py', content: 'second\n' }]);
+  const r = writeFiles(root, [
+    { path: 'model.py', content: 'first\n' },
+    { path: 'MODEL.py', content: 'second\n' },
+  ]);
   assert.ok(r.ok);
   assert.equal(read(root, 'model.py'), 'first\n');
   assert.deepEqual(tree(root), ['model.py']);
@@ -108,7 +114,10 @@ test('a path whose folder is a file (in the list or on disk), or that is a folde
     { path: 'lib', content: '' },
   ]);
   assert.deepEqual(plan.create, ['utils', 'lib/x.py']);
-  assert.deepEqual(plan.refused.map((r) => r.path), ['data/train.csv', 'results', 'utils/io.py', 'lib']);
+  assert.deepEqual(
+    plan.refused.map((r) => r.path),
+    ['data/train.csv', 'results', 'utils/io.py', 'lib'],
+  );
   assert.match(plan.refused[0].reason, /'data' already exists and is not a folder/);
   assert.match(plan.refused[1].reason, /folder with this name already exists/);
   assert.match(plan.refused[2].reason, /'utils' is also proposed as a file/);
@@ -133,7 +142,10 @@ test('refused paths do not stop the others, are reported, and nothing is created
   const r = writeFiles(root, [{ path: 'good.py', content: 'ok\n' }, ...hostile, { path: 'src/also_good.py', content: 'ok\n' }]);
   assert.ok(r.ok, r.ok ? '' : r.error.message);
   assert.deepEqual(r.value.written, ['good.py', 'src/also_good.py']);
-  assert.deepEqual(r.value.refused.map((x) => x.path), hostile.map((h) => h.path));
+  assert.deepEqual(
+    r.value.refused.map((x) => x.path),
+    hostile.map((h) => h.path),
+  );
   for (const x of r.value.refused) assert.ok(x.reason.length > 0);
   assert.deepEqual(fs.readdirSync(outside), []);
   assert.deepEqual(fs.readdirSync(base).sort(), ['out', 'outside']);
@@ -172,7 +184,10 @@ test('the conflict message names the first three files and counts the rest', () 
   const { root } = sandbox();
   const names = ['a.py', 'b.py', 'c.py', 'd.py', 'e.py'];
   for (const n of names) put(root, n, 'mine\n');
-  const r = writeFiles(root, names.map((n) => ({ path: n, content: 'theirs\n' })));
+  const r = writeFiles(
+    root,
+    names.map((n) => ({ path: n, content: 'theirs\n' })),
+  );
   assert.ok(!r.ok);
   assert.match(r.error.message, /^5 files already exist with different content \(a\.py, b\.py, c\.py and 2 more\)/);
   assert.ok(!r.error.message.includes('d.py'));
@@ -183,7 +198,14 @@ test('with force, changed files are overwritten and keep their permissions', () 
   const { root } = sandbox();
   put(root, 'run.sh', '#!/bin/sh\necho old\n');
   fs.chmodSync(path.join(root, 'run.sh'), 0o755);
-  const r = writeFiles(root, [{ path: 'run.sh', content: '#!/bin/sh\necho new\n' }, { path: 'x.py', content: '' }], { force: true });
+  const r = writeFiles(
+    root,
+    [
+      { path: 'run.sh', content: '#!/bin/sh\necho new\n' },
+      { path: 'x.py', content: '' },
+    ],
+    { force: true },
+  );
   assert.ok(r.ok, r.ok ? '' : r.error.message);
   assert.deepEqual(r.value.written, ['run.sh', 'x.py']);
   assert.equal(read(root, 'run.sh'), '#!/bin/sh\necho new\n');
@@ -197,14 +219,20 @@ test('files with the same content are left untouched and reported unchanged; the
   const old = new Date('2020-01-01T00:00:00Z');
   fs.utimesSync(path.join(root, 'model.py'), old, old);
   const inode = fs.statSync(path.join(root, 'model.py')).ino;
-  const r = writeFiles(root, [{ path: 'model.py', content: 'same\n' }, { path: 'new.py', content: 'n\n' }]);
+  const r = writeFiles(root, [
+    { path: 'model.py', content: 'same\n' },
+    { path: 'new.py', content: 'n\n' },
+  ]);
   assert.ok(r.ok, r.ok ? '' : r.error.message);
   assert.deepEqual(r.value, { written: ['new.py'], unchanged: ['model.py'], refused: [] });
   const stat = fs.statSync(path.join(root, 'model.py'));
   assert.equal(stat.mtimeMs, old.getTime());
   assert.equal(stat.ino, inode);
   // A second identical run writes nothing.
-  const again = writeFiles(root, [{ path: 'model.py', content: 'same\n' }, { path: 'new.py', content: 'n\n' }]);
+  const again = writeFiles(root, [
+    { path: 'model.py', content: 'same\n' },
+    { path: 'new.py', content: 'n\n' },
+  ]);
   assert.ok(again.ok);
   assert.deepEqual(again.value.written, []);
   assert.deepEqual(again.value.unchanged, ['model.py', 'new.py']);
@@ -220,12 +248,17 @@ test('an output folder that is a file fails with a message and writes nothing', 
   assert.equal(fs.readFileSync(root, 'utf8'), 'x');
 });
 
-test('a write that fails part-way says which file and how many were written before it', { skip: process.getuid?.() === 0 ? 'root ignores folder permissions' : false }, () => {
+test('a write that fails part-way says which file and how many were written before it', {
+  skip: process.getuid?.() === 0 ? 'root ignores folder permissions' : false,
+}, () => {
   const { root } = sandbox();
   fs.mkdirSync(path.join(root, 'locked'));
   fs.chmodSync(path.join(root, 'locked'), 0o555);
   try {
-    const r = writeFiles(root, [{ path: 'a.py', content: '' }, { path: 'locked/b.py', content: '' }]);
+    const r = writeFiles(root, [
+      { path: 'a.py', content: '' },
+      { path: 'locked/b.py', content: '' },
+    ]);
     assert.ok(!r.ok);
     assert.match(r.error.message, /could not write "locked\/b\.py": .*1 written before it \(a\.py\)/);
     assert.deepEqual(fs.readdirSync(path.join(root, 'locked')), []);

@@ -15,6 +15,12 @@ fi
 
 bash scripts/install-tools.sh || { echo "0 passed, 1 failed"; exit 1; }
 
+log "format and lint (Biome: biome.json)"
+# One check among the others: drift from the formatter or a lint error fails the run.
+if npx --no-install biome ci --reporter=summary . > test-results/format.log 2>&1; then ok=true; else ok=false; fi
+node -e 'const ok = process.argv[1] === "true"; require("fs").writeFileSync("test-results/format.json", JSON.stringify({ outcomes: [{ name: "biome ci (format and lint): npx biome check --write . fixes formatting", ok }] }))' "$ok"
+$ok || { tail -20 test-results/format.log; log "FAILED: format and lint; run npx biome check --write . and fix what it reports"; }
+
 log "building (type-check + bundles)"
 node esbuild.mjs || { log "FAILED: build (type errors or a bundle error above); fix them and run again."; echo "0 passed, 1 failed"; exit 1; }
 
@@ -27,4 +33,4 @@ log "VS Code tests"
 bash scripts/test-e2e.sh 2>&1 | tee test-results/e2e.log | grep -v '^\(itest\|ui\|untrusted\|lm\): [0-9]* passed\|^[0-9]* passed, [0-9]* failed$\|^\(ui\|itest\|untrusted\|lm\) FAILED'
 
 log "total time: $(( $(date +%s) - T0 )) s"
-node scripts/summarize-results.mjs unit webview itest ui untrusted lm
+node scripts/summarize-results.mjs format unit webview itest ui untrusted lm

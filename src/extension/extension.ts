@@ -1,8 +1,9 @@
 // activate() wires features and nothing else: each feature has one register function.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { registerCitations } from './citations/registerCitations';
 import { registerReimplement } from './codegen/registerReimplement';
 import { registerLlm } from './llm/registerLlm';
+import { registerFeatures } from './features';
 import { createLog } from './log';
 import type { Services } from './services';
 import { registerSettingsCommands } from './settings/registerSettingsCommands';
@@ -18,16 +19,35 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log);
   const services: Services = { context, log };
 
-  const viewers = registerPdfViewer(services);
-  registerOpenPaper(services);
-  registerPaperMarkdown(services);
-  registerRevealCitation(services, viewers);
-  registerInverseSearch(services, viewers);
-  registerSettingsCommands(services);
-  registerLlm(services);
-  registerReimplement(services);
-  registerCitations(services);
-  registerTasks(services);
+  let viewers: ReturnType<typeof registerPdfViewer> | undefined;
+  const needViewers = () => {
+    if (!viewers) throw new Error('the paper viewer did not start');
+    return viewers;
+  };
+  registerFeatures(
+    [
+      { name: 'paper viewer', register: () => (viewers = registerPdfViewer(services)) },
+      { name: 'Open Paper', register: () => registerOpenPaper(services) },
+      { name: 'paper as Markdown', register: () => registerPaperMarkdown(services) },
+      { name: 'reveal in paper', register: () => registerRevealCitation(services, needViewers()) },
+      { name: 'inverse search', register: () => registerInverseSearch(services, needViewers()) },
+      { name: 'settings commands', register: () => registerSettingsCommands(services) },
+      { name: 'language models', register: () => registerLlm(services) },
+      { name: 'Reimplement from Paper', register: () => registerReimplement(services) },
+      { name: 'citations', register: () => registerCitations(services) },
+      { name: 'test runs', register: () => registerTasks(services) },
+    ],
+    {
+      logError: (message) => log.error(message),
+      reportFailures: (names) => {
+        void vscode.window
+          .showErrorMessage(`PaperTrail: ${names.join(', ')} could not start; the rest works. The log says why.`, 'Show Log')
+          .then((pick) => {
+            if (pick === 'Show Log') log.show();
+          });
+      },
+    },
+  );
   log.info(`PaperTrail ${context.extension.packageJSON.version as string} activated`);
 }
 

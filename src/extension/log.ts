@@ -4,3 +4,15 @@ import * as vscode from 'vscode';
 export function createLog(): vscode.LogOutputChannel {
   return vscode.window.createOutputChannel('PaperTrail', { log: true });
 }
+
+/**
+ * The one way an error reaches the user: one line in a notification that always offers
+ * "Show Log" (besides any `actions`), and the same line in the log.
+ * @returns the action picked, if any ("Show Log" is handled here).
+ */
+export async function showError(log: vscode.LogOutputChannel, message: string, ...actions: string[]): Promise<string | undefined> {
+  log.error(message);
+  const pick = await vscode.window.showErrorMessage(message, ...actions, 'Show Log');
+  if (pick === 'Show Log') log.show();
+  return pick === 'Show Log' ? undefined : pick;
+}

@@ -23,6 +23,7 @@ import { chooseFolder, chooseOptions, choosePaper } from './choices';
 import { showPlanReview } from './planReviewPanel';
 import type { PreviewFile } from './preview';
 import { applyFiles, classify, PREVIEW_SCHEME, PreviewContent, showPreview } from './preview';
+import { showError } from '../log';
 
 /** What the viewer's "Reimplement This Section…" passes. */
 export interface ReimplementArgs {
@@ -65,7 +66,7 @@ async function reimplement(services: Services, previews: PreviewContent, arg?: v
     getPaper(source, { cwd: root.fsPath, env: process.env }),
   );
   if (!paper.ok) {
-    void vscode.window.showErrorMessage(`PaperTrail: ${paper.error.message}`);
+    void showError(services.log, `PaperTrail: ${paper.error.message}`);
     return 'failed';
   }
   const folder = await chooseFolder(root, paper.value.title);
@@ -88,7 +89,7 @@ async function reimplement(services: Services, previews: PreviewContent, arg?: v
     parse: { env: process.env },
   });
   if (!prepared.ok) {
-    void vscode.window.showErrorMessage(`PaperTrail: ${prepared.error.message}`);
+    void showError(services.log, `PaperTrail: ${prepared.error.message}`);
     return 'failed';
   }
   prepared.value.store.update({ modelChoice: modelChoiceOf(model, choices.model) });
@@ -101,7 +102,7 @@ async function resume(services: Services, previews: PreviewContent, runDir?: str
   if (!dir) return undefined;
   const reopened = await reopenRun(dir, { env: process.env });
   if (!reopened.ok) {
-    void vscode.window.showErrorMessage(`PaperTrail: ${reopened.error.message}`);
+    void showError(services.log, `PaperTrail: ${reopened.error.message}`);
     return 'failed';
   }
   const record = reopened.value.store.read();
@@ -298,9 +299,7 @@ async function previewAndApply(
     return 'discarded';
   }
   if (!(await applyFiles(files, `PaperTrail: ${title}`))) {
-    void vscode.window.showErrorMessage(
-      'PaperTrail: the files could not be written (see the log). Nothing was changed; Resume Run tries again.',
-    );
+    void showError(services.log, 'PaperTrail: the files could not be written (see the log). Nothing was changed; Resume Run tries again.');
     return 'failed';
   }
   run.store.update({ status: 'written' });

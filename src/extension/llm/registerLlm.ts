@@ -6,6 +6,7 @@ import type { Services } from '../services';
 import { requireTrust } from '../trust';
 import type { ModelChoice, ResolvedModel } from './models';
 import { modelChoices, resolveModelOrProblem, showModelProblem } from './models';
+import { showError } from '../log';
 
 const PROMPT = 'Reply with the single word OK.';
 
@@ -80,7 +81,7 @@ function reportFailure(services: Services, model: ResolvedModel, error: Provider
   services.log.warn(`${message} (${error.kind}: ${error.message})`);
   if (error.kind === 'cancelled') return message;
   const fix = model.kind === 'openai' && error.kind === 'auth' ? 'Set API Key' : model.kind === 'openai' ? 'Open Settings' : undefined;
-  void (fix ? vscode.window.showErrorMessage(message, fix) : vscode.window.showErrorMessage(message)).then((answer) => {
+  void showError(services.log, message, ...(fix ? [fix] : [])).then((answer) => {
     if (answer === 'Set API Key') void vscode.commands.executeCommand('papertrail.setApiKey');
     if (answer === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'papertrail.llm');
   });

@@ -8,6 +8,7 @@ import { citationScore, describeLocation, locateAt } from '../../core/citations/
 import { getPaper } from '../../core/citations/papers';
 import type { Services } from '../services';
 import type { ViewerRegistry } from './pdfEditorProvider';
+import { showError } from '../log';
 
 export function registerInverseSearch(services: Services, viewers: ViewerRegistry): void {
   const { context, log } = services;
@@ -20,7 +21,7 @@ export function registerInverseSearch(services: Services, viewers: ViewerRegistr
     }
     const parsed = await getPaper(viewer.uri.fsPath, { env: process.env });
     if (!parsed.ok) {
-      void vscode.window.showErrorMessage(`PaperTrail: ${parsed.error.message}`);
+      void showError(services.log, `PaperTrail: ${parsed.error.message}`);
       return undefined;
     }
     const { page, x, y } = viewer.pointer;

@@ -4,6 +4,7 @@ import { parseArxivRef } from '../../core/paper/arxiv';
 import { pdfForSource } from '../../core/paper/pdfFor';
 import type { Services } from '../services';
 import { PDF_VIEW_TYPE } from './pdfEditorProvider';
+import { showError } from '../log';
 
 /** "PaperTrail: Open Paper…": a PDF from the explorer, one the user picks, or an arXiv id / URL. */
 export function registerOpenPaper(services: Services): void {
@@ -12,7 +13,7 @@ export function registerOpenPaper(services: Services): void {
       const target = arg instanceof vscode.Uri ? arg : await resolveTarget(typeof arg === 'string' ? arg : await askSource());
       if (!target) return undefined;
       if (!/\.pdf$/i.test(target.path)) {
-        void vscode.window.showErrorMessage('PaperTrail: Open Paper shows PDF files; choose a .pdf or give an arXiv id.');
+        void showError(services.log, 'PaperTrail: Open Paper shows PDF files; choose a .pdf or give an arXiv id.');
         return undefined;
       }
       await vscode.commands.executeCommand('vscode.openWith', target, PDF_VIEW_TYPE, { viewColumn: vscode.ViewColumn.Active });
@@ -31,12 +32,12 @@ export function registerOpenPaper(services: Services): void {
     );
     if (!parsed.ok) {
       services.log.warn(`open paper ${source}: ${parsed.error.message}`);
-      void vscode.window.showErrorMessage(`PaperTrail: ${parsed.error.message}`);
+      void showError(services.log, `PaperTrail: ${parsed.error.message}`);
       return undefined;
     }
     const pdf = pdfForSource(source, { env: process.env });
     if (!pdf) {
-      void vscode.window.showErrorMessage(`PaperTrail: arXiv ${source} was read, but its PDF is not in the cache; try again.`);
+      void showError(services.log, `PaperTrail: arXiv ${source} was read, but its PDF is not in the cache; try again.`);
       return undefined;
     }
     return vscode.Uri.file(pdf);

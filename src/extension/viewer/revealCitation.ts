@@ -3,6 +3,7 @@ import { describeError } from '../../core/errors';
 import type { Services } from '../services';
 import type { ViewerRegistry } from './pdfEditorProvider';
 import type { RevealTarget } from './protocol';
+import { showError } from '../log';
 
 /** Arguments of `papertrail.revealCitation`, the one way any feature opens the paper at a place. */
 export interface RevealCitationArgs {
@@ -15,9 +16,7 @@ export function registerRevealCitation(services: Services, viewers: ViewerRegist
   services.context.subscriptions.push(
     vscode.commands.registerCommand('papertrail.revealCitation', async (args?: RevealCitationArgs) => {
       if (!args?.paper || !args.target) {
-        void vscode.window.showErrorMessage(
-          'PaperTrail: Reveal Cited Passage needs a citation; use it from a citation’s CodeLens or hover.',
-        );
+        void showError(services.log, 'PaperTrail: Reveal Cited Passage needs a citation; use it from a citation’s CodeLens or hover.');
         return false;
       }
       const uri = args.paper.includes('://') ? vscode.Uri.parse(args.paper) : vscode.Uri.file(args.paper);
@@ -26,7 +25,7 @@ export function registerRevealCitation(services: Services, viewers: ViewerRegist
         return true;
       } catch (e) {
         services.log.warn(`revealCitation ${args.target.label} in ${uri.fsPath}: ${describeError(e)}`);
-        void vscode.window.showErrorMessage(`PaperTrail: could not show ${args.target.label} in the paper: ${describeError(e)}`);
+        void showError(services.log, `PaperTrail: could not show ${args.target.label} in the paper: ${describeError(e)}`);
         return false;
       }
     }),

@@ -11,7 +11,8 @@ export function createLog(): vscode.LogOutputChannel {
  * @returns the action picked, if any ("Show Log" is handled here).
  */
 export async function showError(log: vscode.LogOutputChannel, message: string, ...actions: string[]): Promise<string | undefined> {
-  log.error(message);
+  // A warning: the user was told and can act; [error] is kept for faults of PaperTrail itself.
+  log.warn(message);
   const pick = await vscode.window.showErrorMessage(message, ...actions, 'Show Log');
   if (pick === 'Show Log') log.show();
   return pick === 'Show Log' ? undefined : pick;

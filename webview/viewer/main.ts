@@ -65,6 +65,7 @@ host.onMessage(async (m) => {
 });
 
 async function load(url: string, title: string, saved: ViewerState | undefined): Promise<void> {
+  const previous = doc;
   $('title').textContent = title;
   if (saved) state = { ...state, ...saved };
   applyChrome();
@@ -85,6 +86,8 @@ async function load(url: string, title: string, saved: ViewerState | undefined):
     host.post({ type: 'error', message });
     return;
   }
+  // A reload replaces the document: the old one's worker resources go with it.
+  if (previous && previous !== doc) void previous.destroy();
   viewer.setDocument(doc);
   linkService.setDocument(doc);
   $('page-count').textContent = `/ ${doc.numPages}`;

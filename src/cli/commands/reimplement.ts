@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Result } from '../../core/errors';
@@ -108,6 +109,9 @@ citations are still broken or verification still fails,
     if (typeof options === 'string') return usage(io, `papertrail reimplement: ${options}`);
     const prices = loadPrices(str('prices'), io.cwd);
     if (typeof prices === 'string') return usage(io, `papertrail reimplement: ${prices}`);
+    // Checked before any model call is paid for.
+    const verify = verifySetup(v, io);
+    if (typeof verify === 'string') return usage(io, `papertrail reimplement: ${verify}`);
     const baseURL = str('base-url') ?? io.env.OPENAI_BASE_URL ?? '';
     const keyEnv = str('api-key-env') ?? 'OPENAI_API_KEY';
     const apiKey = io.env[keyEnv] ?? '';
@@ -118,8 +122,6 @@ citations are still broken or verification still fails,
       );
     }
 
-    const verify = verifySetup(v, io);
-    if (typeof verify === 'string') return usage(io, `papertrail reimplement: ${verify}`);
     const json = Boolean(v.json);
     const outDir = path.resolve(io.cwd, out);
     const prepared: Result<PreparedRun> = resume
@@ -127,6 +129,16 @@ citations are still broken or verification still fails,
       : await startRun({ source: positionals[0]!, outDir, options, cwd: io.cwd });
     if (!prepared.ok) return fail(io, prepared.error.message);
     const run = prepared.value;
+    const unknownScope = run.options.scope.filter(
+      (sec) => !run.paper.sections.some((x) => x.number === sec || x.number.startsWith(`${sec}.`)),
+    );
+    if (!resume && unknownScope.length) {
+      const numbered = run.paper.sections.filter((x) => x.number && !x.number.includes('.')).map((x) => x.number);
+      return usage(
+        io,
+        `papertrail reimplement: the paper has no §${unknownScope.join(', §')} (its sections: ${numbered.join(', ') || 'none numbered'}); check --scope`,
+      );
+    }
     // A resumed run keeps its options, except how it talks to the model.
     const runOptionsFinal: RunOptions = resume
       ? {
@@ -222,9 +234,9 @@ citations are still broken or verification still fails,
           `citations: ${r.citations.tags} tags, ${broken.length} broken${r.citations.repaired.length ? `, repaired ${r.citations.repaired.join(', ')}` : ''}`,
           ...broken.map((b) => `  ${b.file}:${b.line}: ${b.tag} — ${b.reason}`),
           ...[...r.refused, ...w.refused].map((x) => `refused path ${displayPath(x.path)}: ${x.reason}`),
-          ...verifySummary(r, rel),
+          ...verifySummary(r, rel, path.relative(io.cwd, run.store.dir)),
           formatTotals(r.totals),
-          `next: cd ${rel} && papertrail test .   (run record: ${path.relative(io.cwd, run.store.dir)})`,
+          `next: cd ${rel} && papertrail test .${verify && !verify.jupyter && typeof v.python === 'string' ? ` --python ${verify.python}` : ''}   (run record: ${path.relative(io.cwd, run.store.dir)})`,
         ].join('\n') + '\n',
       );
     }
@@ -271,7 +283,7 @@ function runOptions(v: Record<string, unknown>, io: CliIo): RunOptions | string 
 }
 
 /** The verify stage in a few lines: each round, the failing tests as path:line links, changed tests. */
-function verifySummary(r: PipelineResult, rel: string): string[] {
+function verifySummary(r: PipelineResult, rel: string, runDir: string): string[] {
   const v = r.verify;
   if (!v) return ['verify: not run (add --verify local to lint, import and test the repository before it is written)'];
   if (!v.ran) return [`verify: declined; ${v.note}`];
@@ -285,7 +297,7 @@ function verifySummary(r: PipelineResult, rel: string): string[] {
   if (v.testsChanged.length) lines.push(`  tests changed by repair: ${v.testsChanged.join(', ')}`);
   if (last?.missing.length)
     lines.push(
-      `verify: not run: the interpreter lacks ${last.missing.join(', ')}; choose another with --python and resume with --verify local`,
+      `verify: not run: the interpreter lacks ${last.missing.join(', ')}; with one that has them, papertrail reimplement --resume ${runDir} --verify local --python PATH --force verifies again and repeats no model call`,
     );
   else
     lines.push(
@@ -305,7 +317,16 @@ function verifySetup(v: Record<string, unknown>, io: CliIo): VerifySetup | undef
     return undefined;
   }
   const python = choosePython(typeof v.python === 'string' ? v.python : undefined, io.env);
-  if (mode === 'local') return { python, env: io.env };
+  if (mode === 'local') {
+    const probe = spawnSync(python, ['-c', 'import sys'], { encoding: 'utf8', timeout: 20_000 });
+    if (probe.status !== 0) {
+      const why = probe.error
+        ? ((probe.error as NodeJS.ErrnoException).code ?? probe.error.message)
+        : (probe.stderr || '').trim().split('\n').at(-1) || `exit ${probe.status}`;
+      return `${python} does not start (${why}); give an interpreter with --python`;
+    }
+    return { python, env: io.env };
+  }
   if (typeof v.jupyter !== 'string') return '--verify jupyter needs the server: --jupyter URL';
   const tokenEnv = typeof v['token-env'] === 'string' ? v['token-env'] : 'JUPYTER_TOKEN';
   const token = io.env[tokenEnv] ?? '';

@@ -166,11 +166,13 @@ export function implementationStatus(plan: Plan, report: VerifyReport | undefine
   );
   const total = last.tests
     ? `${last.tests.passed}/${last.tests.passed + last.tests.failed + last.tests.errors} tests passed`
-    : 'tests not run';
+    : last.missing.length
+      ? `the tests did not run: the interpreter lacked ${last.missing.join(', ')}`
+      : `the tests did not run${last.testError ? ` (${last.testError})` : ''}`;
   const failing = (last.tests?.tests ?? []).filter((c) => c.outcome === 'failed' || c.outcome === 'error');
   const lines = [
-    `${head}From PaperTrail's last verify round (round ${last.round} of ${report.rounds.length}): ${total}${last.missing.length ? `; not run, the interpreter lacked ${last.missing.join(', ')}` : ''}.\n`,
-    '| component | paper | tests passed |',
+    `${head}From PaperTrail's last verify round (round ${last.round} of ${report.rounds.length}): ${total}.\n`,
+    '| component | paper | tests of it passed (a test file counts for each file it imports) |',
     '| --- | --- | --- |',
     ...rows,
   ];

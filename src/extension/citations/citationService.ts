@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import type { FoundTag } from '../../core/citations/find';
 import { findTags, supportsFile } from '../../core/citations/find';
-import { getPaper } from '../../core/citations/papers';
+import { forgetPapers, getPaper } from '../../core/citations/papers';
 import type { PaperRef } from '../../core/citations/paperRef';
 import { findPaperRef } from '../../core/citations/paperRef';
 import type { TagResolution } from '../../core/citations/resolve';
@@ -90,14 +90,28 @@ export function createCitationService(services: Services): CitationService {
     },
   };
 
+  /** Everything resolved again: lenses, hovers and diagnostics of every open document. */
+  const resolveAgain = (why: string): void => {
+    services.log.info(`citations: resolving again (${why})`);
+    cache.clear();
+    for (const doc of vscode.workspace.textDocuments) changed.fire(doc.uri);
+  };
+  // A rewritten paper is parsed again (the paper memo checks the file's mtime); papers are
+  // watched wherever they lie in the workspace.
+  const pdfs = vscode.workspace.createFileSystemWatcher('**/*.{pdf,tex}', true, false, true);
   services.context.subscriptions.push(
     vscode.workspace.onDidCloseTextDocument((d) => cache.delete(d.uri.toString())),
-    // A saved paper.json or a rewritten PDF changes what every tagged file resolves to.
+    // A saved paper.json changes what every tagged file resolves to.
     vscode.workspace.onDidSaveTextDocument((d) => {
-      if (d.uri.path.endsWith('/.papertrail/paper.json')) {
-        cache.clear();
-        for (const doc of vscode.workspace.textDocuments) changed.fire(doc.uri);
-      }
+      if (d.uri.path.endsWith('/.papertrail/paper.json')) resolveAgain('paper.json saved');
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('papertrail.paper')) resolveAgain('the setting papertrail.paper changed');
+    }),
+    pdfs,
+    pdfs.onDidChange((uri) => {
+      forgetPapers(uri.fsPath);
+      resolveAgain(`${vscode.workspace.asRelativePath(uri)} changed`);
     }),
   );
   return service;

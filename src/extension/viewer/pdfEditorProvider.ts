@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { getPaper } from '../../core/citations/papers';
@@ -81,7 +82,24 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
         },
       };
       viewers.add(viewer);
-      panel.onDidDispose(() => viewers.delete(viewer));
+      // A rewritten PDF (a LaTeX build, a new download) reloads in place, at the same page and zoom.
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), path.basename(document.uri.fsPath)),
+        true,
+        false,
+        true,
+      );
+      watcher.onDidChange(async () => {
+        const state = context.workspaceState.get<ViewerState>(stateKey(document.uri));
+        const url = `${panel.webview.asWebviewUri(document.uri).toString()}?v=${Date.now()}`;
+        log.info(`viewer: ${document.uri.fsPath} changed on disk; reloading`);
+        await post({ type: 'load', title, url, ...(state ? { state } : {}) });
+        void sendOutline();
+      });
+      panel.onDidDispose(() => {
+        viewers.delete(viewer);
+        watcher.dispose();
+      });
 
       panel.webview.onDidReceiveMessage(async (m: ViewerToHost) => {
         switch (m.type) {

@@ -248,6 +248,33 @@ try {
     assert.match(line, /Ln 5\b/);
   });
 
+  await step('a rewritten PDF reloads in the open viewer, at the same page', async () => {
+    const file = path.join(process.env.PAPERTRAIL_WS, 'paper.pdf');
+    const original = fs.readFileSync(file);
+    // The viewer's tab in front (inverse search left the code there).
+    await page.locator('.tab', { hasText: 'paper.pdf' }).first().click();
+    const frame = page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
+    await frame.locator('#page-number').fill('2');
+    await frame.locator('#page-number').press('Enter');
+    await frame.locator('.page[data-page-number="2"] canvas').first().waitFor({ timeout: 20000 });
+    await page.waitForTimeout(500);
+    // A LaTeX build or a new download rewrites the file: here, one page more.
+    const { PDFDocument } = await import('pdf-lib');
+    const grown = await PDFDocument.load(original);
+    grown.addPage();
+    fs.writeFileSync(file, await grown.save());
+    try {
+      await frame.locator('#page-count', { hasText: '/ 3' }).waitFor({ timeout: 30000 });
+      await frame.locator('.page[data-loaded="true"] canvas').first().waitFor({ timeout: 20000 });
+      assert.equal(await frame.locator('#page-number').inputValue(), '2');
+      await page.waitForTimeout(500);
+      await shot('11b-pdf-reloaded');
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+    await frame.locator('#page-count', { hasText: '/ 2' }).waitFor({ timeout: 30000 });
+  });
+
   await step('"PaperTrail: Run Tests" runs the task in the terminal and the failure reaches the Problems panel', async () => {
     await runCommand('PaperTrail: Run Tests');
     const local = page.locator('.quick-input-list .monaco-list-row', { hasText: 'run tests (local Python)' });

@@ -365,6 +365,37 @@ test('--verify local: the note says what runs where, each round is one line, the
   const bad = await cli(['reimplement', 'paper.pdf', '--out', 'x', '--verify', 'docker', '--base-url', server.url]);
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr, 'papertrail reimplement: --verify is one of local, jupyter, none\n');
+  // Found before any model call is paid for.
+  const asked = server.requests.length;
+  const noPython = await cli([
+    'reimplement',
+    'paper.pdf',
+    '--out',
+    'x',
+    '--verify',
+    'local',
+    '--python',
+    '/nonexistent/python',
+    '--base-url',
+    server.url,
+  ]);
+  assert.equal(noPython.code, 2);
+  assert.equal(noPython.stderr, 'papertrail reimplement: /nonexistent/python does not start (ENOENT); give an interpreter with --python\n');
+  const noSection = await cli([
+    'reimplement',
+    'paper.pdf',
+    '--out',
+    'x',
+    '--scope',
+    '99.9',
+    '--base-url',
+    server.url,
+    '--model',
+    'scripted-model',
+  ]);
+  assert.equal(noSection.code, 2);
+  assert.match(noSection.stderr, /^papertrail reimplement: the paper has no §99\.9 \(its sections: 1, 2, 3, 4\); check --scope\n$/);
+  assert.equal(server.requests.length, asked, 'no model call');
 });
 
 test('bad input: one line that says what to do', async () => {

@@ -309,6 +309,8 @@ try {
     const input = page.locator('.quick-input-widget input');
     await input.fill(token);
     await page.keyboard.press('Enter');
+    // The token is taken when its box closes; the palette must not open over it.
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
     await runCommand('PaperTrail: Run Tests');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'run tests (Jupyter)' }).first().click();
     await page

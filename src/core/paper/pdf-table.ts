@@ -26,9 +26,11 @@ export function tableGridFromLines(lines: readonly Line[]): string[][] | undefin
   // The columns: the cells of the row that has the most of them (the header usually does).
   const widest = rows.reduce((a, b) => (b.length > a.length ? b : a));
   const columns = widest.map((c) => ({ x0: c.x0, x1: c.x1 }));
+  // A cell beside the columns (a label wider than the widest row's) opens one of its own; a cell
+  // merely offset from its column (a left-aligned header over right-aligned numbers) does not.
   for (const row of rows) {
     for (const c of row) {
-      if (columns.some((k) => overlap(k, c) > 0)) continue;
+      if (columns.some((k) => overlap(k, c) > -size)) continue;
       columns.push({ x0: c.x0, x1: c.x1 });
     }
   }

@@ -1,7 +1,7 @@
 // Bundles one TypeScript entry (a benchmark, a fixture generator) with esbuild and runs it.
 // usage: node scripts/run-ts.mjs <file.ts> [args...]
 import * as esbuild from 'esbuild';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -18,9 +18,14 @@ await esbuild.build({
   external: ['vscode', 'pdfjs-dist', 'playwright-core'],
   logLevel: 'warning',
 });
-const r = spawnSync(process.execPath, ['--enable-source-maps', outfile, ...args], {
+// The child gets the signals this process gets (Ctrl+C, kill), so a server started through
+// here stops with it and leaves no bundle behind.
+const child = spawn(process.execPath, ['--enable-source-maps', outfile, ...args], {
   stdio: 'inherit',
   env: { ...process.env, PAPERTRAIL_REPO_ROOT: process.cwd(), PAPERTRAIL_PDFJS_DIR: path.resolve('node_modules/pdfjs-dist/legacy/build') },
 });
-fs.rmSync(outfile, { force: true });
-process.exit(r.status ?? 1);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => {
+  fs.rmSync(outfile, { force: true });
+  process.exit(code ?? (signal ? 1 : 0));
+});

@@ -51,7 +51,8 @@ export const reimplementVerb: Verb = {
   --python PATH      the interpreter for --verify local
   --jupyter URL      the Jupyter server for --verify jupyter; --token-env NAME names its token variable
   --prices FILE      price table JSON {"model": {"input": $/1M, "cachedInput": $/1M, "output": $/1M}}
-  --dry-run          plan only, then print the estimated cost of the rest; writes nothing
+  --dry-run          plan only, then print the estimated cost of the rest; no file of the
+                     repository is written (the run record is kept, so --resume continues)
   --resume [RUN]     continue the newest unfinished run in <out>/.papertrail/runs (or run folder
                      RUN) without repeating finished calls
   --force            overwrite files that already exist in --out
@@ -137,6 +138,13 @@ citations are still broken or verification still fails,
       return usage(
         io,
         `papertrail reimplement: the paper has no §${unknownScope.join(', §')} (its sections: ${numbered.join(', ') || 'none numbered'}); check --scope`,
+      );
+    }
+    // A run writes where it was started; a resumed one named by its folder keeps that place.
+    if (resume && positionals[0] && path.resolve(run.outDir) !== outDir) {
+      return usage(
+        io,
+        `papertrail reimplement --resume: that run writes to ${path.relative(io.cwd, run.outDir) || '.'}; give --out ${path.relative(io.cwd, run.outDir) || '.'} (or start a new run for ${out})`,
       );
     }
     // A resumed run keeps its options, except how it talks to the model.

@@ -396,6 +396,25 @@ test('--verify local: the note says what runs where, each round is one line, the
   assert.equal(noSection.code, 2);
   assert.match(noSection.stderr, /^papertrail reimplement: the paper has no §99\.9 \(its sections: 1, 2, 3, 4\); check --scope\n$/);
   assert.equal(server.requests.length, asked, 'no model call');
+  // A run named by its folder writes where it was started.
+  const runs = path.join(tmp, 'verified', '.papertrail', 'runs');
+  const runDir = path.join(runs, fs.readdirSync(runs)[0]!);
+  const elsewhere = await cli([
+    'reimplement',
+    '--resume',
+    runDir,
+    '--out',
+    'somewhere-else',
+    '--base-url',
+    server.url,
+    '--model',
+    'scripted-model',
+  ]);
+  assert.equal(elsewhere.code, 2);
+  assert.equal(
+    elsewhere.stderr,
+    'papertrail reimplement --resume: that run writes to verified; give --out verified (or start a new run for somewhere-else)\n',
+  );
 });
 
 test('bad input: one line that says what to do', async () => {

@@ -515,7 +515,11 @@ function startsParagraph(l: Line, prev: Line | undefined, body: BodyStyle, hangi
   // A first line stands in from the line before it; measured from that line, not from the
   // column, so that inset blocks (an abstract, a quotation) read the same way.
   const step = l.x0 - prev.x0;
-  return step > l.size * 0.6 && step < l.size * 4;
+  if (!(step > l.size * 0.6 && step < l.size * 4)) return false;
+  // A hanging indent (a question list, a quoted item) goes on: the line before it runs to the
+  // column's edge without ending a sentence, and this one starts in lower case.
+  const runsOn = prev.colRight - prev.x1 < prev.size * 1.5 && !/[.!?:]["')\]]?$/.test(prev.text.trim());
+  return !(runsOn && /^\p{Ll}/u.test(l.text.trim()));
 }
 
 // ---------------------------------------------------------------- equations

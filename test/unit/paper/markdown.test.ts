@@ -201,3 +201,14 @@ test('the text inside a figure follows its caption, and a quote from it stands i
   const r = resolveTag(specter, parseTagText('# Fig. 1 "Transformer (initialized with SciBERT)"')[0]!);
   assert.ok(r.resolved, r.reason);
 });
+
+test('a hanging indent (a list of questions) is one paragraph, not a break in mid-sentence', { skip }, async () => {
+  const n18 = await parse(path.join(SHARED, 'papers/N18-3011.pdf'));
+  assert.ok(
+    n18.passages.some((p) =>
+      p.text.startsWith(
+        'What is the percentage of female subjects in depression clinical trials? Which of my co-authors published one or more papers on coreference resolution?',
+      ),
+    ),
+  );
+});

@@ -60,12 +60,14 @@ export function tableGridFromLines(lines: readonly Line[]): string[][] | undefin
   return grid.map((r) => r.filter((_c, k) => used[k]));
 }
 
-/** Whether body-size lines read as table rows rather than prose: most of them part into three or more cells. */
+/** Whether body-size lines read as table rows rather than prose: most of them part into cells. */
 export function looksTabular(lines: readonly Line[]): boolean {
   if (!lines.length) return false;
   const size = median(lines.map((l) => l.size));
   const rows = groupRows(lines, size).map((runs) => splitCells(runs, size));
-  return rows.filter((r) => r.length >= 3).length >= Math.ceil(rows.length * 0.6);
+  // Three cells or more, or a label and a number (a two-column table of results).
+  const tabular = (r: Cell[]) => r.length >= 3 || (r.length === 2 && NUMBER.test(r[1]!.text));
+  return rows.filter(tabular).length >= Math.ceil(rows.length / 2);
 }
 
 /** Runs of lines that share a baseline, left to right, rows top to bottom. */

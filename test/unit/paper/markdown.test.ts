@@ -189,6 +189,17 @@ test('PDF tables rebuilt from the layout as rows of cells under their caption; a
     /\| Field \| Precision \| Recall \| F1 \|\n\| --- \| --- \| --- \| --- \|\n\| title \| 85\.5 \| 85\.5 \| 85\.5 \|[\s\S]*\| bibliography years \| 98\.0 \| 98\.0 \| 98\.0 \|\n\n\*\*Table 1:\*\* Results of the ScienceParse system\./,
   );
   assert.match(n18, /\| Baseline \| 84\.2 \| 54\.2 \|\n\| Neural \| 84\.6 \| 85\.8 \|/);
+  // A two-column table of results, and the sentence it interrupted made whole again.
+  assert.match(
+    n18,
+    /\| Description \| F1 \|\n\| --- \| --- \|\n\| Without LM \| 49\.9 \|\n\| With LM \| 54\.1 \|\n\| Avg\. of 15 models with LM \| 55\.2 \|\n\n\*\*Table 3:\*\*/,
+  );
+  assert.match(n18, /we use three instances of the entity extraction model with a similar architecture/);
+  // A header offset from its numbers joins their column: no spare empty column.
+  assert.match(
+    n18,
+    /\| Approach \| CS \| {2}\| Bio \| {2}\|\n\| --- \| --- \| --- \| --- \| --- \|\n\| {2}\| prec\. \| yield \| prec\. \| yield \|\n\| Statistical \| 98\.4 \| 712 \| 94\.4 \| 928 \|/,
+  );
 });
 
 test('the text inside a figure follows its caption, and a quote from it stands in the figure', { skip }, async () => {

@@ -344,7 +344,9 @@ container.addEventListener('contextmenu', (e) => {
   const pageView = viewer.getPageView(page - 1);
   const box = pageDiv.getBoundingClientRect();
   const [x, y] = pageView.viewport.convertToPdfPoint(e.clientX - box.left, e.clientY - box.top) as [number, number];
-  host.post({ type: 'pointer', pointer: { page, x, y, selection: String(window.getSelection() ?? '').trim() } });
+  // The text-layer line under the pointer: inverse search ranks tags whose quote it matches first.
+  const words = (e.target as HTMLElement).closest('.textLayer span')?.textContent?.trim() ?? '';
+  host.post({ type: 'pointer', pointer: { page, x, y, selection: String(window.getSelection() ?? '').trim(), words } });
 });
 
 host.post({ type: 'ready' });

@@ -63,6 +63,43 @@ export function citationScore(tag: Pick<AuditTag, 'refs'>, where: PaperLocation)
   return best;
 }
 
+/**
+ * How well a tag's quote matches the words the user clicked or selected: 2 when one contains
+ * the other, 1 when they share a run of three words, 0 otherwise (or without a quote).
+ */
+export function quoteScore(tag: Pick<AuditTag, 'quote'>, clicked: string): number {
+  const words = (s: string) =>
+    s
+      .toLowerCase()
+      .normalize('NFKC')
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
+  const q = words(tag.quote ?? '');
+  const c = words(clicked);
+  if (!q.length || !c.length) return 0;
+  const qs = ` ${q.join(' ')} `;
+  const cs = ` ${c.join(' ')} `;
+  if (qs.includes(cs) || cs.includes(qs)) return 2;
+  for (let i = 0; i + 3 <= c.length; i++) if (qs.includes(` ${c.slice(i, i + 3).join(' ')} `)) return 1;
+  return 0;
+}
+
+/**
+ * Tags ranked for a click: what they cite there first (the equation or caption itself, then its
+ * section), then, among equals, the ones whose quote matches the words under the pointer.
+ * @returns the tags that cite the location at all, best first (stable for equal scores).
+ */
+export function rankForClick<T extends Pick<AuditTag, 'refs' | 'quote'>>(
+  tags: readonly T[],
+  where: PaperLocation,
+  clicked: string,
+): { tag: T; score: number }[] {
+  return tags
+    .map((tag) => ({ tag, cite: citationScore(tag, where), words: quoteScore(tag, clicked) }))
+    .filter((t) => t.cite > 0)
+    .map((t) => ({ tag: t.tag, score: t.cite * 10 + t.words }))
+    .sort((a, b) => b.score - a.score);
+}
+
 /** "§3.2 Multi-Head Attention", "Eq. 4 (§3.2)": how the location is named to the user. */
 export function describeLocation(where: PaperLocation): string {
   const sec = where.section ? `§${where.section.number ? where.section.number + ' ' : ''}${where.section.title}` : `page ${where.page}`;

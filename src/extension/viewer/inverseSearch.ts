@@ -4,16 +4,27 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { auditRepository } from '../../core/citations/audit';
 import type { PaperLocation } from '../../core/citations/locate';
-import { citationScore, describeLocation, locateAt } from '../../core/citations/locate';
+import { describeLocation, locateAt, rankForClick } from '../../core/citations/locate';
 import { getPaper } from '../../core/citations/papers';
 import type { Services } from '../services';
 import type { ViewerRegistry } from './pdfEditorProvider';
 import { showError } from '../log';
 
+const flashStyle = vscode.window.createTextEditorDecorationType({
+  isWholeLine: true,
+  backgroundColor: new vscode.ThemeColor('editor.findMatchHighlightBackground'),
+});
+
+/** Marks the landed-on line for a moment, so the eye finds it. */
+function flash(editor: vscode.TextEditor, line: number): void {
+  editor.setDecorations(flashStyle, [new vscode.Range(line, 0, line, 0)]);
+  setTimeout(() => editor.setDecorations(flashStyle, []), 1200);
+}
+
 export function registerInverseSearch(services: Services, viewers: ViewerRegistry): void {
   const { context, log } = services;
 
-  async function pointedAt(): Promise<{ where: PaperLocation; paperPath: string } | undefined> {
+  async function pointedAt(): Promise<{ where: PaperLocation; paperPath: string; clicked: string } | undefined> {
     const viewer = viewers.active();
     if (!viewer?.pointer) {
       void vscode.window.showInformationMessage('PaperTrail: right-click a passage in the paper viewer first.');
@@ -24,8 +35,8 @@ export function registerInverseSearch(services: Services, viewers: ViewerRegistr
       void showError(services.log, `PaperTrail: ${parsed.error.message}`);
       return undefined;
     }
-    const { page, x, y } = viewer.pointer;
-    return { where: locateAt(parsed.value, page, x, y), paperPath: viewer.uri.fsPath };
+    const { page, x, y, selection, words } = viewer.pointer;
+    return { where: locateAt(parsed.value, page, x, y), paperPath: viewer.uri.fsPath, clicked: selection || words || '' };
   }
 
   context.subscriptions.push(
@@ -42,9 +53,9 @@ export function registerInverseSearch(services: Services, viewers: ViewerRegistr
           log.warn(`find citing code in ${folder.uri.fsPath}: ${report.error.message}`);
           continue;
         }
-        for (const t of report.value.tags) {
-          const score = citationScore(t, at.where);
-          if (score) hits.push({ folder: folder.uri.fsPath, file: t.file, line: t.line, tag: t.tag, score });
+        // What the tags cite there first, then the ones whose quote is the words clicked.
+        for (const { tag: t, score } of rankForClick(report.value.tags, at.where, at.clicked)) {
+          hits.push({ folder: folder.uri.fsPath, file: t.file, line: t.line, tag: t.tag, score });
         }
       }
       hits.sort((a, b) => b.score - a.score || a.file.localeCompare(b.file) || a.line - b.line);
@@ -53,11 +64,18 @@ export function registerInverseSearch(services: Services, viewers: ViewerRegistr
         void vscode.window.showInformationMessage(`PaperTrail: no code in this workspace cites ${name} yet.`);
         return [];
       }
-      const open = (h: (typeof hits)[number]) =>
-        vscode.window.showTextDocument(vscode.Uri.file(path.join(h.folder, h.file)), {
-          viewColumn: vscode.ViewColumn.One,
-          selection: new vscode.Range(h.line - 1, 0, h.line - 1, 0),
+      const open = async (h: (typeof hits)[number]) => {
+        const uri = vscode.Uri.file(path.join(h.folder, h.file));
+        // In the group that already shows the file, else beside the paper's group.
+        const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === uri.fsPath);
+        const range = new vscode.Range(h.line - 1, 0, h.line - 1, 0);
+        const editor = await vscode.window.showTextDocument(uri, {
+          viewColumn: shown?.viewColumn ?? vscode.ViewColumn.One,
+          selection: range,
         });
+        editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
+        flash(editor, h.line - 1);
+      };
       const picked = await vscode.window.showQuickPick(
         hits.map((h) => ({ label: h.tag.trim(), description: `${h.file}:${h.line}`, hit: h })),
         { title: `Code that cites ${name}`, placeHolder: 'Choose a tagged line to open' },

@@ -44,6 +44,8 @@ export interface PointerInfo {
   x: number;
   y: number;
   selection: string;
+  /** The words of the text-layer line under the pointer ("" off the text). */
+  words?: string;
 }
 
 export type HostToViewer =

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { citationScore, describeLocation, locateAt, quoteScore, rankForClick } from '../../../src/core/citations/locate';
+import type { AuditTag } from '../../../src/core/citations/audit';
 import type { Paper } from '../../../src/core/paper/model';
 import { PAPER_SCHEMA_VERSION } from '../../../src/core/paper/model';
 
@@ -41,7 +42,8 @@ const paper: Paper = {
   ],
   warnings: [],
 };
-const ok = (kind: 'section' | 'equation' | 'table', number: string) => ({ kind, number, resolved: true });
+type Tag = Pick<AuditTag, 'refs' | 'quote'> & { id: string };
+const ok = (kind: 'section' | 'equation' | 'table', number: string) => ({ kind, number, resolved: true }) as AuditTag['refs'][number];
 
 test('locateAt: the equation, the caption, the passage and its section under a point', () => {
   const onEq = locateAt(paper, 2, 200, 610);
@@ -58,10 +60,10 @@ test('locateAt: the equation, the caption, the passage and its section under a p
 
 test('citationScore: the equation itself 3, its section 2, an enclosing section 1, elsewhere 0', () => {
   const where = locateAt(paper, 2, 200, 610);
-  assert.equal(citationScore({ refs: [ok('equation', '4')] } as never, where), 3);
-  assert.equal(citationScore({ refs: [ok('section', '3.2')] } as never, where), 2);
-  assert.equal(citationScore({ refs: [ok('section', '3')] } as never, where), 1);
-  assert.equal(citationScore({ refs: [ok('section', '5')] } as never, where), 0);
+  assert.equal(citationScore({ refs: [ok('equation', '4')] }, where), 3);
+  assert.equal(citationScore({ refs: [ok('section', '3.2')] }, where), 2);
+  assert.equal(citationScore({ refs: [ok('section', '3')] }, where), 1);
+  assert.equal(citationScore({ refs: [ok('section', '5')] }, where), 0);
 });
 
 test('the words under the pointer rank the tag that quotes them first among tags citing the same place', () => {
@@ -70,7 +72,7 @@ test('the words under the pointer rank the tag that quotes them first among tags
   assert.equal(quoteScore({ quote: 'learned positional embeddings' }, 'the square root of d_k'), 0);
   assert.equal(quoteScore({}, 'anything'), 0);
   const where = locateAt(paper, 2, 100, 660);
-  const tags = [
+  const tags: Tag[] = [
     { id: 'a', refs: [ok('section', '3.2')], quote: 'a different sentence of the section' },
     { id: 'b', refs: [ok('section', '3.2')], quote: 'square root of d_k' },
     { id: 'c', refs: [ok('section', '3')] },
@@ -82,6 +84,6 @@ test('the words under the pointer rank the tag that quotes them first among tags
     ['b', 'a', 'c'],
   );
   // On the equation, a tag citing Eq. 4 outranks any quote.
-  const onEq = rankForClick([...tags, { id: 'e', refs: [ok('equation', '4')] }], locateAt(paper, 2, 200, 610), 'square root of d_k');
+  const onEq = rankForClick<Tag>([...tags, { id: 'e', refs: [ok('equation', '4')] }], locateAt(paper, 2, 200, 610), 'square root of d_k');
   assert.equal(onEq[0]!.tag.id, 'e');
 });

@@ -17,3 +17,21 @@ export async function showError(log: vscode.LogOutputChannel, message: string, .
   if (pick === 'Show Log') log.show();
   return pick === 'Show Log' ? undefined : pick;
 }
+
+/** The log of one feature: every line starts with its tag ("[viewer] opened …"). */
+export interface ScopedLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  show(): void;
+}
+
+export function scopedLog(log: vscode.LogOutputChannel, scope: string): ScopedLog {
+  const tag = (m: string) => `[${scope}] ${m}`;
+  return {
+    info: (m) => log.info(tag(m)),
+    warn: (m) => log.warn(tag(m)),
+    error: (m) => log.error(tag(m)),
+    show: () => log.show(),
+  };
+}

@@ -10,6 +10,7 @@ import { resolveTag } from '../../core/citations/resolve';
 import type { Paper } from '../../core/paper/model';
 import { pdfForSource } from '../../core/paper/pdfFor';
 import type { Services } from '../services';
+import { scopedLog } from '../log';
 
 /** Everything the citation features show for one version of one document. */
 export interface DocumentCitations {
@@ -34,6 +35,7 @@ export interface CitationService {
 }
 
 export function createCitationService(services: Services): CitationService {
+  const log = scopedLog(services.log, 'citations');
   const cache = new Map<string, { version: number; result: Promise<DocumentCitations> }>();
   const changed = new vscode.EventEmitter<vscode.Uri>();
 
@@ -56,7 +58,7 @@ export function createCitationService(services: Services): CitationService {
     }
     const parsed = await getPaper(ref.value.source, { env: process.env, ...(folder ? { cwd: folder } : {}) });
     if (!parsed.ok) {
-      services.log.warn(`citations: ${ref.value.source}: ${parsed.error.message}`);
+      log.warn(`${ref.value.source}: ${parsed.error.message}`);
       return { ...base, paperRef: ref.value, paperProblem: parsed.error.message };
     }
     const paper = parsed.value;
@@ -77,7 +79,7 @@ export function createCitationService(services: Services): CitationService {
       const hit = cache.get(key);
       if (hit && hit.version === document.version) return hit.result;
       const result = compute(document).catch((e: unknown) => {
-        services.log.error(`citations: ${document.uri.fsPath}: ${describeError(e)}`);
+        log.error(`${document.uri.fsPath}: ${describeError(e)}`);
         return { uri: document.uri, version: document.version, tags: [], resolutions: [], paperProblem: describeError(e) };
       });
       cache.set(key, { version: document.version, result });
@@ -92,7 +94,7 @@ export function createCitationService(services: Services): CitationService {
 
   /** Everything resolved again: lenses, hovers and diagnostics of every open document. */
   const resolveAgain = (why: string): void => {
-    services.log.info(`citations: resolving again (${why})`);
+    log.info(`resolving again (${why})`);
     cache.clear();
     for (const doc of vscode.workspace.textDocuments) changed.fire(doc.uri);
   };

@@ -6,6 +6,7 @@ import { runJupyter } from '../../core/runner/jupyter';
 import { runLocal } from '../../core/runner/local';
 import type { OutputListener, TestRunResult } from '../../core/runner/types';
 import type { Services } from '../services';
+import { scopedLog } from '../log';
 
 export type RunTarget = 'local' | 'jupyter';
 export const JUPYTER_TOKEN_SECRET = 'papertrail.jupyter.token';
@@ -44,12 +45,12 @@ export async function runTests(services: Services, req: RunRequest): Promise<Res
   };
   if (req.target === 'local') {
     const python = config.get<string>('python.path') || (await pythonExtensionInterpreter(vscode.Uri.file(req.dir)));
-    services.log.info(`tests: local run in ${req.dir}${python ? ` with ${python}` : ''}`);
+    scopedLog(services.log, 'tests').info(`local run in ${req.dir}${python ? ` with ${python}` : ''}`);
     return runLocal({ ...common, ...(python ? { python } : {}) });
   }
   const serverUrl = config.get<string>('jupyter.serverUrl');
   if (!serverUrl) return fail('bad-input', 'no Jupyter server is set: put its URL in the setting papertrail.jupyter.serverUrl');
   const token = (await services.context.secrets.get(JUPYTER_TOKEN_SECRET)) ?? '';
-  services.log.info(`tests: Jupyter run of ${req.dir}`);
+  scopedLog(services.log, 'tests').info(`Jupyter run of ${req.dir}`);
   return runJupyter({ ...common, serverUrl, token, ...(req.onInfo ? { onInfo: req.onInfo } : {}) });
 }

@@ -8,7 +8,7 @@ import { describeLocation, locateAt, rankForClick } from '../../core/citations/l
 import { getPaper } from '../../core/citations/papers';
 import type { Services } from '../services';
 import type { ViewerRegistry } from './pdfEditorProvider';
-import { showError } from '../log';
+import { scopedLog, showError } from '../log';
 
 const flashStyle = vscode.window.createTextEditorDecorationType({
   isWholeLine: true,
@@ -22,7 +22,8 @@ function flash(editor: vscode.TextEditor, line: number): void {
 }
 
 export function registerInverseSearch(services: Services, viewers: ViewerRegistry): void {
-  const { context, log } = services;
+  const { context } = services;
+  const log = scopedLog(services.log, 'inverse search');
 
   async function pointedAt(): Promise<{ where: PaperLocation; paperPath: string; clicked: string } | undefined> {
     const viewer = viewers.active();
@@ -59,7 +60,7 @@ export function registerInverseSearch(services: Services, viewers: ViewerRegistr
         }
       }
       hits.sort((a, b) => b.score - a.score || a.file.localeCompare(b.file) || a.line - b.line);
-      log.info(`find citing code: ${name}: ${hits.length} tagged line(s)`);
+      log.info(`${name}: ${hits.length} tagged line(s)`);
       if (!hits.length) {
         void vscode.window.showInformationMessage(`PaperTrail: no code in this workspace cites ${name} yet.`);
         return [];

@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { outlineFromPaper } from './outline';
 import type { HostToViewer, PointerInfo, RevealTarget, ViewerRequest, ViewerState, ViewerToHost } from './protocol';
 import { viewerHtml } from './viewerHtml';
+import { scopedLog } from '../log';
 
 export const PDF_VIEW_TYPE = 'papertrail.pdfViewer';
 
@@ -37,7 +38,8 @@ const REQUEST_TIMEOUT_MS = 15000;
 
 /** Read-only custom editor for PDFs: the paper beside the code. */
 export function registerPdfViewer(services: Services): ViewerRegistry {
-  const { context, log } = services;
+  const { context } = services;
+  const log = scopedLog(services.log, 'viewer');
   const stateKey = (uri: vscode.Uri) => `viewerState:${uri.toString()}`;
   const viewers = new Set<OpenViewer>();
   const opened = new vscode.EventEmitter<OpenViewer>();
@@ -92,7 +94,7 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
       watcher.onDidChange(async () => {
         const state = context.workspaceState.get<ViewerState>(stateKey(document.uri));
         const url = `${panel.webview.asWebviewUri(document.uri).toString()}?v=${Date.now()}`;
-        log.info(`viewer: ${document.uri.fsPath} changed on disk; reloading`);
+        log.info(`${document.uri.fsPath} changed on disk; reloading`);
         await post({ type: 'load', title, url, ...(state ? { state } : {}) });
         void sendOutline();
       });
@@ -115,7 +117,7 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
             void sendOutline();
             break;
           case 'loaded':
-            log.info(`viewer: opened ${document.uri.fsPath} (${m.pageCount} pages)`);
+            log.info(`opened ${document.uri.fsPath} (${m.pageCount} pages)`);
             markLoaded();
             opened.fire(viewer);
             break;
@@ -133,7 +135,7 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
             break;
           }
           case 'error':
-            log.warn(`viewer: ${document.uri.fsPath}: ${m.message}`);
+            log.warn(`${document.uri.fsPath}: ${m.message}`);
             break;
         }
       });
@@ -143,7 +145,7 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
         if (parsed.ok) {
           await post({ type: 'outline', entries: outlineFromPaper(parsed.value) });
         } else {
-          log.warn(`viewer: no outline for ${document.uri.fsPath}: ${parsed.error.message}`);
+          log.warn(`no outline for ${document.uri.fsPath}: ${parsed.error.message}`);
           await post({ type: 'outline', entries: [] });
         }
       }

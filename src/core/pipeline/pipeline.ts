@@ -11,9 +11,9 @@ import { parseTagText } from '../citations/grammar';
 import { resolveTag } from '../citations/resolve';
 import type { Result } from '../errors';
 import { fail, ok } from '../errors';
-import type { ChatMessage, ChatProvider, ChatUsage } from '../llm/provider';
+import type { ChatProvider, ChatUsage } from '../llm/provider';
 import type { PriceTable } from '../llm/pricing';
-import { addUsage, costOf, NO_USAGE } from '../llm/pricing';
+import { NO_USAGE } from '../llm/pricing';
 import type { RetryPolicy } from '../llm/retry';
 import { paperMarkdown } from '../paper/markdown';
 import type { Paper } from '../paper/model';
@@ -21,7 +21,8 @@ import type { PathRefusal } from '../workspace/safePath';
 import { displayPath } from '../workspace/safePath';
 import type { PlannedFile } from '../workspace/writer';
 import { writeFileAtomic } from '../workspace/writer';
-import { callStructured } from './call';
+import type { RecordedCall } from './recordedCall';
+import { recordedCall, Stop } from './recordedCall';
 import { confinePlanPaths } from './planPaths';
 import type { VerifyReport, VerifySetup } from './verifyStage';
 import { implementationStatus, runVerifyStage } from './verifyStage';
@@ -29,7 +30,6 @@ import type { CostEstimate } from './estimate';
 import { estimateRest } from './estimate';
 import { notebookJson } from './notebook';
 import type { RunOptions, Stage } from './options';
-import { modelFor } from './options';
 import { paperReferences } from './paperText';
 import type { Plan } from './prompts';
 import * as prompts from './prompts';
@@ -40,14 +40,12 @@ import {
   configSchema,
   docsSchema,
   fileSchema,
-  jsonSchemaOf,
   logicSchema,
   notebookSchema,
   overviewSchema,
 } from './schemas';
 import { dependencyWaves } from './schedule';
-import type { CallRecord, RunStore } from './store';
-import { promptHash } from './store';
+import type { RunStore } from './store';
 
 export type PipelineEvent =
   | { type: 'stage'; stage: Stage | 'verify' }
@@ -124,141 +122,23 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     emit({ type: 'warning', message });
   };
 
-  /** One stage call: replayed from the run record when the same prompt finished before. */
-  async function call<T>(
-    key: string,
-    stage: Stage | 'repair',
-    file: string | undefined,
-    messages: ChatMessage[],
-    schema: z.ZodType<T>,
-    sharedPrefixChars: number,
-  ): Promise<T> {
-    const model = modelFor(options, stage === 'repair' ? 'coding' : stage);
-    const hash = promptHash(model, messages);
-    const promptChars = messages.reduce((n, m) => n + m.content.length, 0);
-    const t = totals[stage];
-    const known = store.replay(key, hash);
-    if (known) {
-      const parsed = schema.safeParse(known.answer);
-      if (parsed.success) {
-        t.calls++;
-        t.replayed++;
-        emit({ type: 'call', key, stage, ...(file ? { file } : {}), state: 'replayed' });
-        return parsed.data;
-      }
-    }
-    if (input.signal?.aborted) throw new Stop('cancelled', 'cancelled');
-    emit({ type: 'call', key, stage, ...(file ? { file } : {}), state: 'start' });
-    const startedAt = new Date();
-    let streamed = 0;
-    const outcome = await callStructured(
-      input.provider,
-      {
-        model,
-        messages,
-        json: { name: key.split(':')[0]!.replace(/[^a-z_-]/gi, '_'), schema: jsonSchemaOf(schema) },
-        ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
-      },
-      schema,
-      {
-        ...(input.signal ? { signal: input.signal } : {}),
-        ...(input.policy ? { policy: input.policy } : {}),
-        onRetry: (error, attempt, delayMs) => emit({ type: 'retry', key, attempt, delayMs, reason: error.message }),
-        onText: (delta) => {
-          streamed += delta.length;
-          emit({ type: 'text', key, chars: streamed });
-        },
-      },
-    );
-    const cost = outcome.exchanges.reduce<number | undefined>((sum, x) => {
-      const c = costOf(x.usage, x.model || model, input.prices) ?? costOf(x.usage, model, input.prices);
-      return sum === undefined || c === undefined ? undefined : sum + c;
-    }, 0);
-    const record: CallRecord = {
-      key,
-      stage,
-      ...(file ? { file } : {}),
-      model,
-      provider: input.provider.name,
-      hash,
-      messages,
-      exchanges: outcome.exchanges,
-      usage: outcome.usage,
-      ...(cost !== undefined ? { cost } : {}),
-      sharedPrefixChars,
-      promptChars,
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
-      ok: outcome.value !== undefined,
-      ...(outcome.value !== undefined ? { answer: outcome.value } : {}),
-      ...(outcome.error ? { error: outcome.error.message } : {}),
-    };
-    // Each exchange counts, a failed one too: the provider billed it.
-    t.calls++;
-    t.usage = addUsage(t.usage, outcome.usage);
-    t.cost = t.cost === undefined || cost === undefined ? undefined : t.cost + cost;
-    t.promptChars += promptChars;
-    t.sharedPrefixChars += sharedPrefixChars;
-    if (outcome.exchanges.length) store.saveCall(record);
-    if (outcome.value === undefined) {
-      const error = outcome.error!;
-      emit({ type: 'call', key, stage, ...(file ? { file } : {}), state: 'failed', error: error.message });
-      if (error.kind === 'cancelled') throw new Stop('cancelled', 'cancelled');
-      throw new Stop('model', `${key}: ${describeModelError(error.kind, error.message)}`);
-    }
-    emit({
-      type: 'call',
-      key,
-      stage,
-      ...(file ? { file } : {}),
-      state: 'done',
-      usage: outcome.usage,
-      ...(cost !== undefined ? { cost } : {}),
-      durationMs: record.durationMs,
-    });
-    return outcome.value;
-  }
+  const call = recordedCall(input, totals, emit);
 
   try {
-    // 1. Planning: four calls, each on the answers before it.
-    emit({ type: 'stage', stage: 'planning' });
-    const base = prompts.baseMessages(system);
-    const planCall = <T>(key: string, task: string, schema: z.ZodType<T>): Promise<T> =>
-      call(key, 'planning', undefined, [...base, { role: 'user', content: task }], schema, system.length);
-    const overview = await planCall('plan-overview', prompts.overviewPrompt(), overviewSchema);
-    const architecture = await planCall('plan-architecture', prompts.architecturePrompt(overview), architectureSchema);
-    // The config is planned from the keys the logic design says the code reads: written side by
-    // side, the two drifted apart (max_seq_length in the YAML, max_length in the code).
-    const logic = await planCall('plan-logic', prompts.logicPrompt(overview, architecture), logicSchema);
-    const config = await planCall('plan-config', prompts.configPrompt(overview, architecture, logic), configSchema);
-
-    const confined = confinePlanPaths({ overview, architecture, logic, config }, input.outDir);
-    const { plan, refused } = confined;
-    for (const r of refused) warn(`refused the path ${displayPath(r.path)}: ${r.reason}`);
-    for (const note of confined.notes) warn(`plan path ${note}`);
-    const override = store.read().configOverride;
-    if (override !== undefined) plan.config = { ...plan.config, content: override };
-    const estimate = estimateRest(system, plan, options, input.prices);
-    store.update({ status: 'planned' });
-
-    if (input.review) {
-      const decision = await input.review(plan, estimate, refused);
-      if (decision.action === 'stop') {
-        return ok({
-          status: 'planned',
-          plan,
-          estimate,
-          files: [],
-          refused,
-          citations: { tags: 0, coverage: 0, broken: [], repaired: [] },
-          totals,
-          warnings,
-        });
-      }
-      if (decision.config !== undefined && decision.config !== plan.config.content) {
-        plan.config = { ...plan.config, content: decision.config };
-        store.update({ configOverride: decision.config });
-      }
+    // 1. Planning and review.
+    const planned = await planStep(input, call, system, warn);
+    const { plan, refused, estimate } = planned;
+    if (planned.stopped) {
+      return ok({
+        status: 'planned',
+        plan,
+        estimate,
+        files: [],
+        refused,
+        citations: { tags: 0, coverage: 0, broken: [], repaired: [] },
+        totals,
+        warnings,
+      });
     }
     store.update({ status: 'running' });
 
@@ -450,21 +330,6 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
   }
 }
 
-class Stop extends Error {
-  constructor(
-    readonly code: 'cancelled' | 'model',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function describeModelError(kind: string, message: string): string {
-  if (kind === 'auth') return `${message} — check the API key`;
-  if (kind === 'not-found') return `${message} — check the base URL and the model name`;
-  return message;
-}
-
 /** The passages a file's tags cite, as text for a repair prompt (at most about 6,000 characters). */
 function citedPassages(paper: Paper, file: string, content: string): string {
   const seen = new Set<string>();
@@ -486,6 +351,47 @@ function citedPassages(paper: Paper, file: string, content: string): string {
   }
   void file;
   return out.join('\n');
+}
+
+/**
+ * Planning and its review: four calls, each on the answers before it (the config last, from
+ * the keys the logic design says the code reads: written side by side, the two drifted apart);
+ * the plan's paths made safe; the user's config edit kept; the review hook asked.
+ * @returns the plan, the refused paths, the estimate of the rest, and whether the run stops here.
+ */
+async function planStep(
+  input: PipelineInput,
+  call: RecordedCall,
+  system: string,
+  warn: (m: string) => void,
+): Promise<{ plan: Plan; refused: PathRefusal[]; estimate: CostEstimate; stopped: boolean }> {
+  const { options, store } = input;
+  input.onEvent?.({ type: 'stage', stage: 'planning' });
+  const base = prompts.baseMessages(system);
+  const planCall = <T>(key: string, task: string, schema: z.ZodType<T>): Promise<T> =>
+    call(key, 'planning', undefined, [...base, { role: 'user', content: task }], schema, system.length);
+  const overview = await planCall('plan-overview', prompts.overviewPrompt(), overviewSchema);
+  const architecture = await planCall('plan-architecture', prompts.architecturePrompt(overview), architectureSchema);
+  const logic = await planCall('plan-logic', prompts.logicPrompt(overview, architecture), logicSchema);
+  const config = await planCall('plan-config', prompts.configPrompt(overview, architecture, logic), configSchema);
+
+  const confined = confinePlanPaths({ overview, architecture, logic, config }, input.outDir);
+  const { plan, refused } = confined;
+  for (const r of refused) warn(`refused the path ${displayPath(r.path)}: ${r.reason}`);
+  for (const note of confined.notes) warn(`plan path ${note}`);
+  const override = store.read().configOverride;
+  if (override !== undefined) plan.config = { ...plan.config, content: override };
+  const estimate = estimateRest(system, plan, options, input.prices);
+  store.update({ status: 'planned' });
+  if (input.review) {
+    const decision = await input.review(plan, estimate, refused);
+    if (decision.action === 'stop') return { plan, refused, estimate, stopped: true };
+    if (decision.config !== undefined && decision.config !== plan.config.content) {
+      plan.config = { ...plan.config, content: decision.config };
+      store.update({ configOverride: decision.config });
+    }
+  }
+  return { plan, refused, estimate, stopped: false };
 }
 
 /** Resolves every promise, or rejects with the first failure once all have settled: no call outlives the run. */

@@ -1,0 +1,144 @@
+// One stage call as the run sees it: replayed from the run record when the same prompt
+// finished before, else asked (retries, continuation, repair in call.ts), recorded with its
+// usage and cost, counted in the stage's totals, and reported as events.
+import type { z } from 'zod';
+import type { ChatMessage } from '../llm/provider';
+import { addUsage, costOf } from '../llm/pricing';
+import { callStructured } from './call';
+import type { Stage } from './options';
+import { modelFor } from './options';
+import type { PipelineEvent, PipelineInput, StageTotals } from './pipeline';
+import { jsonSchemaOf } from './schemas';
+import type { CallRecord } from './store';
+import { promptHash } from './store';
+
+/** Ends a run: cancelled by the user, or a model error worded for the user. */
+export class Stop extends Error {
+  constructor(
+    readonly code: 'cancelled' | 'model',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type RecordedCall = <T>(
+  key: string,
+  stage: Stage | 'repair',
+  file: string | undefined,
+  messages: ChatMessage[],
+  schema: z.ZodType<T>,
+  sharedPrefixChars: number,
+) => Promise<T>;
+
+/**
+ * The call function of one run.
+ * @returns `call(key, stage, file, messages, schema, sharedPrefixChars)`, which resolves to the
+ *   validated answer or throws `Stop`.
+ */
+export function recordedCall(
+  input: PipelineInput,
+  totals: Record<Stage | 'repair', StageTotals>,
+  emit: (e: PipelineEvent) => void,
+): RecordedCall {
+  const { options, store } = input;
+  return async function call<T>(
+    key: string,
+    stage: Stage | 'repair',
+    file: string | undefined,
+    messages: ChatMessage[],
+    schema: z.ZodType<T>,
+    sharedPrefixChars: number,
+  ): Promise<T> {
+    const model = modelFor(options, stage === 'repair' ? 'coding' : stage);
+    const hash = promptHash(model, messages);
+    const promptChars = messages.reduce((n, m) => n + m.content.length, 0);
+    const t = totals[stage];
+    const known = store.replay(key, hash);
+    if (known) {
+      const parsed = schema.safeParse(known.answer);
+      if (parsed.success) {
+        t.calls++;
+        t.replayed++;
+        emit({ type: 'call', key, stage, ...(file ? { file } : {}), state: 'replayed' });
+        return parsed.data;
+      }
+    }
+    if (input.signal?.aborted) throw new Stop('cancelled', 'cancelled');
+    emit({ type: 'call', key, stage, ...(file ? { file } : {}), state: 'start' });
+    const startedAt = new Date();
+    let streamed = 0;
+    const outcome = await callStructured(
+      input.provider,
+      {
+        model,
+        messages,
+        json: { name: key.split(':')[0]!.replace(/[^a-z_-]/gi, '_'), schema: jsonSchemaOf(schema) },
+        ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
+      },
+      schema,
+      {
+        ...(input.signal ? { signal: input.signal } : {}),
+        ...(input.policy ? { policy: input.policy } : {}),
+        onRetry: (error, attempt, delayMs) => emit({ type: 'retry', key, attempt, delayMs, reason: error.message }),
+        onText: (delta) => {
+          streamed += delta.length;
+          emit({ type: 'text', key, chars: streamed });
+        },
+      },
+    );
+    const cost = outcome.exchanges.reduce<number | undefined>((sum, x) => {
+      const c = costOf(x.usage, x.model || model, input.prices) ?? costOf(x.usage, model, input.prices);
+      return sum === undefined || c === undefined ? undefined : sum + c;
+    }, 0);
+    const record: CallRecord = {
+      key,
+      stage,
+      ...(file ? { file } : {}),
+      model,
+      provider: input.provider.name,
+      hash,
+      messages,
+      exchanges: outcome.exchanges,
+      usage: outcome.usage,
+      ...(cost !== undefined ? { cost } : {}),
+      sharedPrefixChars,
+      promptChars,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      ok: outcome.value !== undefined,
+      ...(outcome.value !== undefined ? { answer: outcome.value } : {}),
+      ...(outcome.error ? { error: outcome.error.message } : {}),
+    };
+    // Each exchange counts, a failed one too: the provider billed it.
+    t.calls++;
+    t.usage = addUsage(t.usage, outcome.usage);
+    t.cost = t.cost === undefined || cost === undefined ? undefined : t.cost + cost;
+    t.promptChars += promptChars;
+    t.sharedPrefixChars += sharedPrefixChars;
+    if (outcome.exchanges.length) store.saveCall(record);
+    if (outcome.value === undefined) {
+      const error = outcome.error!;
+      emit({ type: 'call', key, stage, ...(file ? { file } : {}), state: 'failed', error: error.message });
+      if (error.kind === 'cancelled') throw new Stop('cancelled', 'cancelled');
+      throw new Stop('model', `${key}: ${describeModelError(error.kind, error.message)}`);
+    }
+    emit({
+      type: 'call',
+      key,
+      stage,
+      ...(file ? { file } : {}),
+      state: 'done',
+      usage: outcome.usage,
+      ...(cost !== undefined ? { cost } : {}),
+      durationMs: record.durationMs,
+    });
+    return outcome.value;
+  };
+}
+
+function describeModelError(kind: string, message: string): string {
+  if (kind === 'auth') return `${message} — check the API key`;
+  if (kind === 'not-found') return `${message} — check the base URL and the model name`;
+  return message;
+}

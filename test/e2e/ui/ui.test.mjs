@@ -273,6 +273,9 @@ try {
       fs.writeFileSync(file, original);
     }
     await frame.locator('#page-count', { hasText: '/ 2' }).waitFor({ timeout: 30000 });
+    // Focus back in the workbench: keys typed next must not go to the viewer's page box.
+    await explorerRow('model.py').click();
+    await page.waitForTimeout(300);
   });
 
   await step('"PaperTrail: Run Tests" runs the task in the terminal and the failure reaches the Problems panel', async () => {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Result } from '../errors';
 import { fail, ok } from '../errors';
-import type { ArxivRef } from './arxiv';
+import type { ArxivRef, DownloadOptions } from './arxiv';
 import { downloadArxiv, downloadEprint, isPdf, looksLikeArxiv, parseArxivRef } from './arxiv';
 import { cacheRoot, parsedKey, readParsed, sha256Hex, writeParsed } from './cache';
 import type { Fetcher } from './fetch';
@@ -156,17 +156,7 @@ async function parseLatexMain(
  */
 async function withEprint(pdf: Paper, bytes: Uint8Array, location: string, options: ParseOptions): Promise<Result<Paper>> {
   const arxivId = pdf.source.arxivId!;
-  const env = options.env ?? process.env;
-  const root = cacheRoot(options);
-  const got = await downloadEprint(arxivId, {
-    fetcher: options.fetcher ?? httpFetcher,
-    baseUrl: options.arxivBaseUrl || env.PAPERTRAIL_ARXIV_BASE_URL || undefined,
-    cacheRoot: root,
-    noCache: !!options.noCache,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    onRequest: (url) => options.onEvent?.({ type: 'download', url }),
-  });
+  const got = await downloadEprint(arxivId, downloadOptions(options));
   if (!got.ok) return got;
   const { source, warnings } = got.value;
   if (!source) return ok({ ...pdf, warnings: [...pdf.warnings, ...warnings] });
@@ -188,6 +178,20 @@ async function withEprint(pdf: Paper, bytes: Uint8Array, location: string, optio
   });
 }
 
+/** How arXiv is reached for this parse: the fetcher, arXiv's address, the cache, limits and events. */
+function downloadOptions(options: ParseOptions): DownloadOptions {
+  const env = options.env ?? process.env;
+  return {
+    fetcher: options.fetcher ?? httpFetcher,
+    baseUrl: options.arxivBaseUrl || env.PAPERTRAIL_ARXIV_BASE_URL || undefined,
+    cacheRoot: cacheRoot(options),
+    noCache: !!options.noCache,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    onRequest: (url) => options.onEvent?.({ type: 'download', url }),
+  };
+}
+
 async function parseEprint(bytes: Uint8Array, name: string, info: { location: string; arxivId?: string }): Promise<Result<Paper>> {
   const unpacked = await readEprint(bytes, name);
   if (!unpacked.ok) return unpacked;
@@ -197,17 +201,7 @@ async function parseEprint(bytes: Uint8Array, name: string, info: { location: st
 }
 
 async function parseArxiv(ref: ArxivRef, source: string, options: ParseOptions): Promise<Result<Paper>> {
-  const env = options.env ?? process.env;
-  const root = cacheRoot(options);
-  const download = await downloadArxiv(ref, {
-    fetcher: options.fetcher ?? httpFetcher,
-    baseUrl: options.arxivBaseUrl || env.PAPERTRAIL_ARXIV_BASE_URL || undefined,
-    cacheRoot: root,
-    noCache: !!options.noCache,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    onRequest: (url) => options.onEvent?.({ type: 'download', url }),
-  });
+  const download = await downloadArxiv(ref, downloadOptions(options));
   if (!download.ok) return download;
   const dl = download.value;
   if (dl.fromCache) options.onEvent?.({ type: 'download-cached', arxivId: dl.arxivId });

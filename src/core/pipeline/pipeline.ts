@@ -30,7 +30,7 @@ import type { CostEstimate } from './estimate';
 import { estimateRest } from './estimate';
 import { notebookJson } from './notebook';
 import type { RunOptions, Stage } from './options';
-import { paperReferences } from './paperText';
+import { paperReferences } from './paperReferences';
 import type { Plan } from './prompts';
 import * as prompts from './prompts';
 import type { Analysis, GeneratedFile } from './schemas';
@@ -287,7 +287,6 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       verify = await runVerifyStage({
         files: out,
         plan,
-        paper: input.paper,
         analyses: analysesDone,
         rounds: options.verifyRounds ?? 2,
         stagingDir: path.join(store.dir, 'verify'),
@@ -296,7 +295,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
         repair: async (key, file, prompt) =>
           (await limit(() => call(key, 'repair', file, [...withPlan, { role: 'user', content: prompt }], fileSchema, prefix))).content,
         prompt: (file, content, failures, analysis, deps) =>
-          prompts.fixPrompt(file, content, failures, analysis, deps, citedPassages(input.paper, file, content)),
+          prompts.fixPrompt(file, content, failures, analysis, deps, citedPassages(input.paper, content)),
         progress: (line) => emit({ type: 'verify', line }),
       });
       store.update({ verify: { passed: verify.passed, rounds: verify.rounds.length } });
@@ -331,7 +330,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
 }
 
 /** The passages a file's tags cite, as text for a repair prompt (at most about 6,000 characters). */
-function citedPassages(paper: Paper, file: string, content: string): string {
+function citedPassages(paper: Paper, content: string): string {
   const seen = new Set<string>();
   const out: string[] = [];
   let size = 0;
@@ -349,7 +348,6 @@ function citedPassages(paper: Paper, file: string, content: string): string {
       }
     }
   }
-  void file;
   return out.join('\n');
 }
 

@@ -4,7 +4,6 @@
 import path from 'node:path';
 import type { Result } from '../errors';
 import { ok } from '../errors';
-import type { Paper } from '../paper/model';
 import { configProblems } from '../verify/configKeys';
 import { lintPython } from '../verify/lint';
 import { confine } from '../verify/sandbox';
@@ -45,7 +44,6 @@ export interface VerifyReport {
 export interface VerifyContext {
   files: Map<string, string>;
   plan: Plan;
-  paper: Paper;
   analyses: ReadonlyMap<string, Analysis>;
   rounds: number;
   stagingDir: string;

@@ -10,7 +10,8 @@ mkdir -p "$TOOLS_DIR"
 export STEP_LOG_DIR=$TOOLS_DIR/logs
 
 DEBS=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config
-      python3 python3-pytest python3-numpy python3-torch python3-yaml python3-ipykernel jupyter-server bubblewrap)
+      python3 python3-pytest python3-numpy python3-torch python3-yaml python3-ipykernel python3-nbclient
+      python3-venv python3-setuptools jupyter-server bubblewrap git)
 missing=()
 for p in "${DEBS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -16,6 +16,7 @@ import { displayPath } from '../../core/workspace/safePath';
 import { choosePython } from '../../core/runner/local';
 import type { VerifySetup } from '../../core/pipeline/verifyStage';
 import { roundLine } from '../../core/verify/verify';
+import { initialCommit } from '../../core/repo/git';
 import { writeFiles } from '../../core/workspace/writer';
 import type { CliIo } from '../io';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../io';
@@ -56,6 +57,8 @@ export const reimplementVerb: Verb = {
   --resume [RUN]     continue the newest unfinished run in <out>/.papertrail/runs (or run folder
                      RUN) without repeating finished calls
   --force            overwrite files that already exist in --out
+  --no-git           no git commit (by default a folder outside any git repository gets \`git init\`
+                     and one commit listing what was implemented; inside one, nothing is committed)
   --json             JSON lines on stdout: one per event, the last {"type":"result",...}
 
 Every prompt, answer and token count is kept in <out>/.papertrail/runs/<id>/.
@@ -87,6 +90,7 @@ citations are still broken or verification still fails,
       'dry-run': { type: 'boolean' },
       resume: { type: 'boolean' },
       force: { type: 'boolean' },
+      'no-git': { type: 'boolean' },
     });
     if (!args.ok) return usage(io, args.error.message);
     const v = args.value.values;
@@ -218,6 +222,14 @@ citations are still broken or verification still fails,
     }
     run.store.update({ status: 'written' });
     const w = written.value;
+    const git = v['no-git'] ? undefined : await initialCommit(run.outDir, r.commitMessage ?? 'Reimplementation written by PaperTrail');
+    const gitLine = !git
+      ? undefined
+      : !git.ok
+        ? `git: ${git.error.message}; the files are written, commit them yourself`
+        : git.value.committed
+          ? `git: committed ${git.value.commit} (git log -1 shows what was implemented)`
+          : `git: ${git.value.note}`;
     const broken = r.citations.broken;
     if (json) {
       io.stdout(
@@ -230,6 +242,7 @@ citations are still broken or verification still fails,
           unchanged: w.unchanged,
           refused: [...r.refused, ...w.refused],
           citations: r.citations,
+          ...(git ? { git: git.ok ? git.value : { committed: false, error: git.error.message } } : {}),
           totals: r.totals,
           warnings: r.warnings,
         }) + '\n',
@@ -243,6 +256,7 @@ citations are still broken or verification still fails,
           ...broken.map((b) => `  ${b.file}:${b.line}: ${b.tag} — ${b.reason}`),
           ...[...r.refused, ...w.refused].map((x) => `refused path ${displayPath(x.path)}: ${x.reason}`),
           ...verifySummary(r, rel, path.relative(io.cwd, run.store.dir)),
+          ...(gitLine ? [gitLine] : []),
           formatTotals(r.totals),
           `next: cd ${rel} && papertrail test .${verify && !verify.jupyter && typeof v.python === 'string' ? ` --python ${verify.python}` : ''}   (run record: ${path.relative(io.cwd, run.store.dir)})`,
         ].join('\n') + '\n',

@@ -13,7 +13,7 @@ import { writeFileAtomic as writeAtomic } from '../workspace/writer';
  * Bump when any reader's output changes for the same input (pdf.ts, latex*.ts, merge.ts), so
  * old entries are not served. The build's own identity is mixed in as well (buildStamp).
  */
-export const PARSE_CACHE_VERSION = 2;
+export const PARSE_CACHE_VERSION = 3;
 
 export interface CacheLocation {
   cacheDir?: string;

@@ -333,7 +333,8 @@ function splitNames(l: Line): { names: string[]; ok: boolean } {
   for (const r of l.runs) {
     const sup = r.size < l.size * 0.85 && r.y > l.y + 0.15 * l.size;
     const gap = prev ? r.x - (prev.x + prev.w) : 0;
-    if (sup || (prev && gap > l.size * 1.2)) {
+    // An author line is centred, not justified: a gap of over half an em is between names, not words.
+    if (sup || (prev && gap > l.size * 0.6)) {
       if (parts[parts.length - 1]!.length) parts.push([]);
       if (sup) {
         prev = r;

@@ -29,6 +29,10 @@ import { implementationStatus, runVerifyStage } from './verifyStage';
 import type { CostEstimate } from './estimate';
 import { estimateRest } from './estimate';
 import { notebookJson } from './notebook';
+import { architectureMd, assembleReadme, commitMessage, implementationPlanMd, implementedPlaces } from '../repo/docs';
+import { projectFiles } from '../repo/packaging';
+import { lintPython } from '../verify/lint';
+import { PRESETS, presetPath } from '../verify/configKeys';
 import type { RunOptions, Stage } from './options';
 import { paperReferences } from './paperReferences';
 import type { Plan } from './prompts';
@@ -105,6 +109,8 @@ export interface PipelineResult {
   citations: { tags: number; coverage: number; broken: { file: string; line: number; tag: string; reason: string }[]; repaired: string[] };
   /** What the verify stage did; absent when it was not asked for. */
   verify?: VerifyReport;
+  /** The message of the repository's first commit: what was implemented (sections, equations). */
+  commitMessage?: string;
   totals: Record<Stage | 'repair', StageTotals>;
   warnings: string[];
 }
@@ -257,12 +263,15 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     const nb = await notebookP;
     const out = new Map<string, string>();
     for (const f of files) out.set(f, code.get(f)!.content);
-    out.set(plan.config.path, plan.config.content);
+    for (const [p, content] of configFiles(plan)) out.set(p, content);
+    if (!plan.config.presets) warn(`the model wrote no presets: only ${plan.config.path} was written`);
     out.set('README.md', docs.readme);
     out.set('REPRODUCTION_NOTES.md', docs.reproductionNotes);
-    out.set('requirements.txt', docs.requirements);
-    out.set('pyproject.toml', docs.pyproject);
-    if (nb) out.set('notebooks/walkthrough.ipynb', notebookJson(nb.cells));
+    if (nb) out.set(NOTEBOOK, notebookJson(nb.cells));
+    for (const [p, content] of Object.entries(
+      projectFiles({ title: plan.overview.title, paths: [...out.keys()], requirements: docs.requirements }),
+    ))
+      out.set(p, content);
 
     // 5. Citation check: audit a staging copy, send files with broken tags back for repair.
     emit({ type: 'stage', stage: 'verify' });
@@ -278,12 +287,14 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     }
     const repaired = [...repairs.keys()];
     for (const b of report.broken) warn(`${b.file}:${b.line}: ${b.tag} — ${b.reason}`);
+    // Formatted with ruff whether or not it is run: formatting reads the code, it does not execute it.
+    for (const [p, content] of lintPython(out).files) out.set(p, content);
 
     // 6. Verify: lint, imports and tests on a staging copy, failures sent back for repair.
+    const analysesDone = new Map<string, Analysis>();
+    for (const f of files) analysesDone.set(f, await analyses.get(f)!);
     let verify: VerifyReport | undefined;
     if (input.verify) {
-      const analysesDone = new Map<string, Analysis>();
-      for (const f of files) analysesDone.set(f, await analyses.get(f)!);
       verify = await runVerifyStage({
         files: out,
         plan,
@@ -291,6 +302,9 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
         rounds: options.verifyRounds ?? 2,
         stagingDir: path.join(store.dir, 'verify'),
         setup: input.verify,
+        configPath: plan.config.path,
+        ...(docs.smoke?.trim() ? { smoke: docs.smoke.trim() } : {}),
+        ...(out.has(NOTEBOOK) ? { notebook: NOTEBOOK } : {}),
         ...(input.signal ? { signal: input.signal } : {}),
         repair: async (key, file, prompt) =>
           (await limit(() => call(key, 'repair', file, [...withPlan, { role: 'user', content: prompt }], fileSchema, prefix))).content,
@@ -301,13 +315,24 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       store.update({ verify: { passed: verify.passed, rounds: verify.rounds.length } });
       writeFileAtomic(path.join(store.dir, 'verify.json'), `${JSON.stringify(verify, null, 1)}\n`);
     }
-    if (out.has('README.md')) out.set('README.md', `${out.get('README.md')!.trimEnd()}\n\n${implementationStatus(plan, verify)}`);
-
+    out.set(
+      'README.md',
+      assembleReadme(plan, input.paper, {
+        body: docs.readme,
+        ...(docs.smoke?.trim() ? { smoke: docs.smoke.trim() } : {}),
+        ...(docs.hardware ? { hardware: docs.hardware } : {}),
+        status: implementationStatus(plan, verify),
+        hasDemo: [...out.keys()].some((p) => p.startsWith('demo/')),
+        hasNotebook: out.has(NOTEBOOK),
+      }),
+    );
+    out.set('ARCHITECTURE.md', architectureMd(plan));
+    out.set('IMPLEMENTATION_PLAN.md', implementationPlanMd(plan, waves, analysesDone, options));
     out.set(
       '.papertrail/paper.json',
       `${JSON.stringify({ source: input.paperRef, id: input.paper.id, title: input.paper.title }, null, 2)}\n`,
     );
-    if (!out.has('.gitignore')) out.set('.gitignore', '__pycache__/\n.pytest_cache/\n*.pyc\n.papertrail/runs/\n');
+    const commit = commitMessage(plan.overview.title, await implementedPlaces(input.paper, out));
     store.update({ status: 'generated' });
     return ok({
       status: 'generated',
@@ -317,6 +342,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       refused,
       citations: { tags: report.tags, coverage: report.coverage, broken: report.broken, repaired },
       ...(verify ? { verify } : {}),
+      commitMessage: commit,
       totals,
       warnings,
     });
@@ -327,6 +353,24 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     }
     throw e;
   }
+}
+
+const NOTEBOOK = 'notebooks/walkthrough.ipynb';
+
+/** The paper's config and its presets (each headed by what it is for), path → YAML. */
+function configFiles(plan: Plan): Map<string, string> {
+  const out = new Map([[plan.config.path, plan.config.content]]);
+  const purpose = { small: 'a forward and backward pass on a CPU in seconds', medium: 'one GPU, a short run', large: "the paper's scale" };
+  for (const preset of PRESETS) {
+    const yaml = plan.config.presets?.[preset];
+    if (yaml === undefined) continue;
+    const head = `# Preset "${preset}" (${purpose[preset]}): overrides ${plan.config.path}; keys not listed keep the paper's values.\n`;
+    out.set(
+      presetPath(plan.config.path, preset),
+      yaml.trimStart().startsWith('#') ? `${yaml.trimEnd()}\n` : `${head}${yaml.trimEnd() || '{}'}\n`,
+    );
+  }
+  return out;
 }
 
 /** The passages a file's tags cite, as text for a repair prompt (at most about 6,000 characters). */

@@ -4,15 +4,22 @@
 // paths come from a model that read an untrusted paper (see src/core/workspace/README.md).
 import type { PathRefusal } from '../workspace/safePath';
 import { checkPath, displayPath } from '../workspace/safePath';
+import { CONFIG_PATH, PRESETS, presetPath } from '../verify/configKeys';
 import type { Plan } from './prompts';
 
 /** Files the pipeline writes itself: a plan entry for one of them is dropped. */
 export const RESERVED_FILES: ReadonlySet<string> = new Set([
   'README.md',
   'REPRODUCTION_NOTES.md',
+  'ARCHITECTURE.md',
+  'IMPLEMENTATION_PLAN.md',
   'requirements.txt',
   'pyproject.toml',
+  '.python-version',
+  '.gitignore',
+  CONFIG_PATH,
   'configs/base.yaml',
+  ...PRESETS.map((p) => presetPath(CONFIG_PATH, p)),
 ]);
 
 export interface ConfinedPlan {
@@ -85,11 +92,20 @@ export function confinePlanPaths(plan: Plan, outDir: string): ConfinedPlan {
       ...plan,
       architecture: { ...plan.architecture, files: [...arch.values()] },
       logic: { ...plan.logic, files: [...logic.values()].filter((f) => !RESERVED_FILES.has(f.path)) },
-      config: { path: 'configs/base.yaml', content: plan.config.content },
+      config: { ...plan.config, path: configPathOf(plan.config.path) },
     },
     refused,
     notes,
   };
+}
+
+/**
+ * The config's path: the model's when it is a YAML file under configs/ that is not a preset
+ * (its code was written to read that file), else `configs/paper.yaml`.
+ */
+function configPathOf(proposed: string): string {
+  const m = /^configs\/([\w-]+)\.ya?ml$/.exec(proposed?.trim() ?? '');
+  return m && !(PRESETS as readonly string[]).includes(m[1]!) ? m[0] : CONFIG_PATH;
 }
 
 function changeOf(proposed: string): string {

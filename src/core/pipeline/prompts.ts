@@ -17,6 +17,7 @@ import {
   overviewSchema,
   shapeOf,
 } from './schemas';
+import { CONFIG_PATH } from '../verify/configKeys';
 import { taskHeading } from './tasks';
 
 export interface Plan {
@@ -42,8 +43,9 @@ export function systemPrompt(paper: string, options: RunOptions): string {
   const mode = {
     minimal:
       "Mode minimal: the paper's own contribution (the layers, losses or procedures it introduces) with equation-first tests and a short example of dropping it into an existing model; about a dozen files at most. Standard components (Transformer blocks, ResNets, ViTs, optimisers, tokenisers, data loaders) are imported from well-known libraries (torch.nn, timm, transformers) or named as a dependency, never rewritten; no training or data pipeline.",
-    full: 'Mode full: the model, the training loop, the data pipeline and evaluation as the paper describes them, with tests.',
-    educational: 'Mode educational: as minimal, with extra explanatory comments and a walkthrough notebook.',
+    full: 'Mode full: the model, the training loop, the data pipeline and evaluation as the paper describes them, with tests; a training entry point (`python -m <package>.train --preset NAME`); a data module whose loaders say plainly, in their docstrings and in the error they raise when the data is absent, what the user must supply (dataset, where to put it, its format); and demo/app.py, a small Gradio demo of the trained model (gradio is an optional dependency: import it inside the demo only).',
+    educational:
+      'Mode educational: as minimal, with extra explanatory comments and a walkthrough notebook (paper section → code → shape checks) that runs top to bottom on a CPU in seconds.',
   }[options.mode];
   const schemas = [
     ['plan-overview', overviewSchema],
@@ -62,6 +64,7 @@ export function systemPrompt(paper: string, options: RunOptions): string {
       ? `The authors' code is at ${options.officialCode}; where you follow it, tag [FROM_OFFICIAL_CODE].`
       : 'There is no official code: never claim [FROM_OFFICIAL_CODE].',
     'Tests are equation-first: for each implemented equation, check output shapes, gradient flow, numerical stability, and a numeric value where the paper gives numbers. They run with `python3 -m pytest` from the repository root without installing the package.',
+    `Configuration: ${CONFIG_PATH} holds the paper's values; configs/small.yaml, configs/medium.yaml and configs/large.yaml each override a few of them (small: a forward and backward pass on a CPU in seconds; medium: one GPU, a short run; large: the paper's scale). The package's config loader takes a preset name or a path and merges the preset over paper.yaml; every entry point takes \`--preset NAME\`. Code is device-agnostic: one helper picks CUDA, then MPS, then the CPU, and everything else takes the device it returns.`,
     TAGS,
     'Each task below starts with a "## Task:" line. Answer with one JSON object only, of the shape for that task (all fields required):',
     schemaShapes(schemas),
@@ -80,15 +83,15 @@ export function overviewPrompt(): string {
 }
 
 export function architecturePrompt(overview: Overview): string {
-  return `${taskHeading('plan-architecture')}\nThe overall plan:\n${json(overview)}\n\nDesign the repository: the list of code and test files (Python package plus tests/), a mermaid classDiagram, a mermaid sequenceDiagram, and the open questions the paper leaves. Plan only what the mode asks for: count the files. Include tests/test_config.py, which loads configs/base.yaml through the package's own loader and checks that every key is read.`;
+  return `${taskHeading('plan-architecture')}\nThe overall plan:\n${json(overview)}\n\nDesign the repository: the list of code and test files (Python package plus tests/), a mermaid classDiagram, a mermaid sequenceDiagram, and the open questions the paper leaves. Plan only what the mode asks for: count the files. Include tests/test_config.py, which loads configs/paper.yaml and each preset through the package's own loader and checks that every key is read.`;
 }
 
 export function logicPrompt(overview: Overview, architecture: Architecture): string {
-  return `${taskHeading('plan-logic')}\nThe overall plan:\n${json(overview)}\n\nThe architecture:\n${json(architecture)}\n\nWrite the logic design: every file of the architecture in dependency order with its responsibilities, the files it depends on and the paper places it implements; the packages; the conventions all files share. In \`shared\`, list every config key the code reads, with its exact name and nesting as configs/base.yaml will have it (e.g. model.d_model, train.lr), and how the code loads the config.`;
+  return `${taskHeading('plan-logic')}\nThe overall plan:\n${json(overview)}\n\nThe architecture:\n${json(architecture)}\n\nWrite the logic design: every file of the architecture in dependency order with its responsibilities, the files it depends on and the paper places it implements; the packages; the conventions all files share. In \`shared\`, list every config key the code reads, with its exact name and nesting as configs/paper.yaml will have it (e.g. model.d_model, train.lr), how the code loads the config and a preset by name, and the device helper.`;
 }
 
 export function configPrompt(overview: Overview, architecture: Architecture, logic: Logic): string {
-  return `${taskHeading('plan-config')}\nThe overall plan:\n${json(overview)}\n\nThe architecture:\n${json(architecture)}\n\nThe conventions the code follows, with the config keys it reads:\n${logic.shared}\n\nWrite configs/base.yaml with exactly the keys listed there, spelled and nested the same way (no other keys, none missing). Each value carries a citation or a flag ([UNSPECIFIED] with alternatives, [ASSUMPTION] with reasoning) in a comment on its line.`;
+  return `${taskHeading('plan-config')}\nThe overall plan:\n${json(overview)}\n\nThe architecture:\n${json(architecture)}\n\nThe conventions the code follows, with the config keys it reads:\n${logic.shared}\n\nWrite configs/paper.yaml with exactly the keys listed there, spelled and nested the same way (no other keys, none missing), with the paper's values. Each value carries a citation or a flag ([UNSPECIFIED] with alternatives, [ASSUMPTION] with reasoning) in a comment on its line. Then the presets, each only the keys it changes (same nesting, a comment saying why): small makes a forward and backward pass run on a CPU in seconds (tiny widths, depth, batch, sequence length, one or two steps); medium fits one GPU for a short run; large is the paper's scale.`;
 }
 
 /** The second message of every call after planning: the same bytes for all of them. */
@@ -166,11 +169,11 @@ export function fixPrompt(
 }
 
 export function docsPrompt(files: { path: string; summary: string }[], config: ConfigFile): string {
-  return `${taskHeading('docs')}\nThe repository's files:\n${files.map((f) => `- ${f.path}: ${f.summary}`).join('\n')}\n\n${config.path}, with its citations and flags:\n\`\`\`yaml\n${config.content.trimEnd()}\n\`\`\`\n\nWrite README.md (what it reproduces, quick start, layout, how to run the tests), REPRODUCTION_NOTES.md (an ambiguity audit: specified, partially specified and unspecified choices with alternatives, known deviations), requirements.txt and pyproject.toml (pytest configured to run from the root: pythonpath ["."], testpaths ["tests"]).`;
+  return `${taskHeading('docs')}\nThe repository's files:\n${files.map((f) => `- ${f.path}: ${f.summary}`).join('\n')}\n\n${config.path}, with its citations and flags:\n\`\`\`yaml\n${config.content.trimEnd()}\n\`\`\`\n\nWrite README.md (a title, what it reproduces, the layout, how to run the tests and each entry point with its presets; PaperTrail puts the quick start, the implementation status, the hardware notes and the citation around it), REPRODUCTION_NOTES.md (an ambiguity audit: specified, partially specified and unspecified choices with alternatives, known deviations), requirements.txt (the packages the code imports; PaperTrail writes pyproject.toml from it), the smoke command (runs the small preset's forward and backward pass on a CPU in seconds; it is run to check the repository) and hardware notes.`;
 }
 
 export function notebookPrompt(files: { path: string; summary: string }[]): string {
-  return `${taskHeading('notebook')}\nThe repository's files:\n${files.map((f) => `- ${f.path}: ${f.summary}`).join('\n')}\n\nWrite a walkthrough notebook for a student: markdown cells that explain each equation with its citation, code cells that import the package and run each part on a tiny input.`;
+  return `${taskHeading('notebook')}\nThe repository's files:\n${files.map((f) => `- ${f.path}: ${f.summary}`).join('\n')}\n\nWrite a walkthrough notebook for a student, in the paper's order: for each section, a markdown cell that explains its equations with their citations, then code cells that import the package, run that part on a tiny input from the small preset on the CPU, and check the shapes with assert. It is executed top to bottom from notebooks/ to check it, so it must run without error in seconds (add the repository root to sys.path first).`;
 }
 
 export function repairPrompt(

@@ -45,8 +45,16 @@ export const logicSchema = z.object({
 export type Logic = z.infer<typeof logicSchema>;
 
 export const configSchema = z.object({
-  path: z.string().describe('Always "configs/base.yaml"'),
-  content: z.string().describe('YAML; every value carries a citation tag or a flag in a comment'),
+  path: z.string().describe('Always "configs/paper.yaml"'),
+  content: z.string().describe("YAML with the paper's values; every value carries a citation tag or a flag in a comment"),
+  presets: z
+    .object({
+      small: z.string().describe('YAML overriding paper.yaml: sizes for a forward and backward pass on a CPU in seconds'),
+      medium: z.string().describe('YAML overriding paper.yaml: one GPU, a short run'),
+      large: z.string().describe("YAML overriding paper.yaml: the paper's own scale (often empty: {})"),
+    })
+    .optional()
+    .describe('Each preset lists only the keys it changes, under the same nesting; the loader merges it over paper.yaml'),
 });
 export type ConfigFile = z.infer<typeof configSchema>;
 
@@ -66,12 +74,24 @@ export const fileSchema = z.object({
 export type GeneratedFile = z.infer<typeof fileSchema>;
 
 export const docsSchema = z.object({
-  readme: z.string().describe('README.md: what this is, quick start, layout, how to run the tests'),
+  readme: z
+    .string()
+    .describe('README.md: what this is, layout, how to run the tests (the quick start, status, hardware and citation are added)'),
   reproductionNotes: z
     .string()
     .describe('REPRODUCTION_NOTES.md: specified / partially specified / unspecified choices with alternatives, known deviations'),
-  requirements: z.string().describe('requirements.txt'),
-  pyproject: z.string().describe('pyproject.toml'),
+  requirements: z
+    .string()
+    .describe('requirements.txt: the packages the code imports, one per line, with version specifiers; test tools excluded'),
+  /** Old answers carry a pyproject.toml of the model's; PaperTrail writes its own from the plan. */
+  pyproject: z.string().optional(),
+  smoke: z
+    .string()
+    .optional()
+    .describe(
+      'One command, run from the repository root, that runs a forward and backward pass with the small preset on a CPU in seconds, e.g. "python -m pkg.train --preset small --steps 1"',
+    ),
+  hardware: z.string().optional().describe('Hardware notes: what runs on a CPU, what needs a GPU and how much memory, from the presets'),
 });
 export type Docs = z.infer<typeof docsSchema>;
 

@@ -48,6 +48,12 @@ export interface VerifyContext {
   rounds: number;
   stagingDir: string;
   setup: VerifySetup;
+  /** The paper's config, whose keys are checked against the code. */
+  configPath?: string;
+  /** The README's smoke command (run after the tests). */
+  smoke?: string;
+  /** The walkthrough notebook, executed after the tests. */
+  notebook?: string;
   signal?: AbortSignal;
   /** One repair call; returns the file's new content. */
   repair: (key: string, file: string, prompt: string) => Promise<string>;
@@ -69,7 +75,7 @@ export async function runVerifyStage(ctx: VerifyContext): Promise<VerifyReport> 
   const { files, setup } = ctx;
   const note = setup.jupyter
     ? `verify: lint here, then run the tests on the Jupyter server ${redactUrl(setup.jupyter.serverUrl)} (its kernel's environment; the repository is uploaded, nothing else)`
-    : `verify: lint, then import every module and run the tests with ${setup.python} ${confinementNote(ctx.stagingDir, setup)}`;
+    : `verify: lint, then import every module and run the tests${ctx.smoke ? `, the smoke command (${ctx.smoke})` : ''}${ctx.notebook ? ` and ${ctx.notebook}` : ''} with ${setup.python} ${confinementNote(ctx.stagingDir, setup)}`;
   ctx.progress(note);
   const consented = setup.consent ? await setup.consent(note) : true;
   const report: VerifyReport = { rounds: [], note, ran: consented, repaired: [], testsChanged: [], passed: false };
@@ -83,8 +89,11 @@ export async function runVerifyStage(ctx: VerifyContext): Promise<VerifyReport> 
           ...(setup.env ? { env: setup.env } : {}),
           ...(setup.timeoutMs ? { timeoutMs: setup.timeoutMs } : {}),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          ...(ctx.configPath ? { configPath: ctx.configPath } : {}),
+          ...(ctx.smoke ? { smoke: ctx.smoke } : {}),
+          ...(ctx.notebook ? { notebook: ctx.notebook } : {}),
         })
-      : lintOnly(files, round);
+      : lintOnly(files, round, ctx.configPath);
     if (!r.ok) {
       ctx.progress(`verify: ${r.error.message}`);
       report.rounds.push({ round, lint: [], config: [], missing: [], imports: [], modules: 0, testError: r.error.message, durationMs: 0 });
@@ -119,11 +128,23 @@ export async function runVerifyStage(ctx: VerifyContext): Promise<VerifyReport> 
 }
 
 /** Without consent only ruff runs: it reads the code, it does not execute it. */
-function lintOnly(files: ReadonlyMap<string, string>, round: number): Result<{ files: Map<string, string>; round: VerifyRound }> {
+function lintOnly(
+  files: ReadonlyMap<string, string>,
+  round: number,
+  configPath?: string,
+): Result<{ files: Map<string, string>; round: VerifyRound }> {
   const linted = lintPython(files);
   return ok({
     files: linted.files,
-    round: { round, lint: linted.problems, config: configProblems(linted.files), missing: [], imports: [], modules: 0, durationMs: 0 },
+    round: {
+      round,
+      lint: linted.problems,
+      config: configProblems(linted.files, configPath),
+      missing: [],
+      imports: [],
+      modules: 0,
+      durationMs: 0,
+    },
   });
 }
 
@@ -177,6 +198,20 @@ export function implementationStatus(plan: Plan, report: VerifyReport | undefine
   if (failing.length)
     lines.push('', 'Still failing:', ...failing.map((c) => `- \`${c.id}\` — ${c.message.replace(/\s+/g, ' ').slice(0, 200)}`));
   for (const i of last.imports) lines.push(`- \`${i.file}\` does not import: ${i.message}`);
+  if (last.smoke)
+    lines.push(
+      '',
+      last.smoke.ok
+        ? `The smoke command \`${last.smoke.what}\` ran (${last.smoke.message}).`
+        : `The smoke command \`${last.smoke.what}\` ${last.smoke.skipped ? 'was not run' : 'failed'}: ${last.smoke.message}`,
+    );
+  if (last.notebook)
+    lines.push(
+      '',
+      last.notebook.ok
+        ? `\`${last.notebook.what}\` executed top to bottom (${last.notebook.message}).`
+        : `\`${last.notebook.what}\` ${last.notebook.skipped ? 'was not executed' : 'failed'}: ${last.notebook.message}`,
+    );
   if (report.testsChanged.length) lines.push('', `Tests changed by repair: ${report.testsChanged.join(', ')}.`);
   return `${lines.join('\n')}\n`;
 }

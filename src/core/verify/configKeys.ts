@@ -3,7 +3,8 @@
 // the code then silently ignores values or works around them with aliases.
 import { parse } from 'yaml';
 
-export const CONFIG_PATH = 'configs/base.yaml';
+/** Where the plan's config is written: the paper's values (presets beside it override some). */
+export const CONFIG_PATH = 'configs/paper.yaml';
 
 export interface ConfigProblem {
   /** The file a repair should change (the config). */
@@ -15,22 +16,50 @@ export interface ConfigProblem {
 const READ =
   /\b(?:cfg|config|conf|hparams|hparam|params|settings|options|opts|conf_dict|config_dict)\w*((?:\[\s*["'][\w.-]+["']\s*\])*)(?:\.get\(\s*["']([\w.-]+)["'])?/g;
 
+/** The preset names, each a YAML file beside the paper's config that overrides some of its keys. */
+export const PRESETS = ['small', 'medium', 'large'] as const;
+
+/** `configs/paper.yaml` → `configs/small.yaml`. */
+export function presetPath(configPath: string, preset: string): string {
+  return configPath.replace(/[^/]+$/, `${preset}.yaml`);
+}
+
 /**
- * Keys the code reads that the config lacks, and config keys no code mentions.
- * @param files path → content of the repository; nothing is checked without `configs/base.yaml`.
+ * Keys the code reads that the config lacks, config keys no code mentions, and preset keys the
+ * config does not have (a preset can only change a value the paper's config sets).
+ * @param files path → content of the repository; nothing is checked without the config.
+ * @param configPath the paper's config, `configs/paper.yaml` unless the plan named another.
  */
-export function configProblems(files: ReadonlyMap<string, string>): ConfigProblem[] {
-  const yaml = files.get(CONFIG_PATH);
+export function configProblems(files: ReadonlyMap<string, string>, configPath: string = CONFIG_PATH): ConfigProblem[] {
+  const yaml = files.get(configPath);
   if (yaml === undefined) return [];
   let data: unknown;
   try {
     data = parse(yaml);
   } catch (e) {
-    return [{ file: CONFIG_PATH, message: `${CONFIG_PATH} is not valid YAML: ${(e as Error).message.split('\n')[0]}` }];
+    return [{ file: configPath, message: `${configPath} is not valid YAML: ${(e as Error).message.split('\n')[0]}` }];
   }
   const keys = new Set<string>();
   collectKeys(data, keys);
   if (!keys.size) return [];
+  const presetProblems: ConfigProblem[] = [];
+  for (const preset of PRESETS) {
+    const file = presetPath(configPath, preset);
+    const text = files.get(file);
+    if (text === undefined || file === configPath) continue;
+    let overrides: unknown;
+    try {
+      overrides = parse(text);
+    } catch (e) {
+      presetProblems.push({ file, message: `${file} is not valid YAML: ${(e as Error).message.split('\n')[0]}` });
+      continue;
+    }
+    const presetKeys = new Set<string>();
+    collectKeys(overrides, presetKeys);
+    for (const k of presetKeys)
+      if (!keys.has(k))
+        presetProblems.push({ file, message: `${file} sets "${k}", which ${configPath} does not have${near(k, keys, 'it has')}` });
+  }
   const code = [...files].filter(([p]) => p.endsWith('.py'));
   const problems: ConfigProblem[] = [];
   const read = new Map<string, string>();
@@ -44,20 +73,20 @@ export function configProblems(files: ReadonlyMap<string, string>): ConfigProble
   for (const [name, where] of read) {
     if (!keys.has(name))
       problems.push({
-        file: CONFIG_PATH,
-        message: `${where} reads the config key "${name}", which ${CONFIG_PATH} does not have${near(name, keys, 'the config has')}`,
+        file: configPath,
+        message: `${where} reads the config key "${name}", which ${configPath} does not have${near(name, keys, 'the config has')}`,
       });
   }
   const allCode = code.map(([, c]) => c).join('\n');
   for (const key of keys) {
     if (!new RegExp(`\\b${key.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}\\b`).test(allCode)) {
       problems.push({
-        file: CONFIG_PATH,
-        message: `${CONFIG_PATH} has the key "${key}", which no code reads${near(key, new Set(read.keys()), 'the code reads')}`,
+        file: configPath,
+        message: `${configPath} has the key "${key}", which no code reads${near(key, new Set(read.keys()), 'the code reads')}`,
       });
     }
   }
-  return problems;
+  return [...presetProblems, ...problems];
 }
 
 function collectKeys(v: unknown, into: Set<string>): void {

@@ -21,7 +21,7 @@ export interface PythonRun {
   onOutput?: OutputListener;
 }
 
-interface Ran {
+export interface Ran {
   code: number | null;
   tail: string[];
   stdout: string[];
@@ -29,7 +29,7 @@ interface Ran {
 }
 
 /** Runs `python args` confined in `dir`, killed after `timeoutMs`. */
-async function run(opts: PythonRun, args: string[]): Promise<Result<Ran>> {
+export async function runPython(opts: PythonRun, args: string[]): Promise<Result<Ran>> {
   const env = sandboxEnv(opts.env ?? process.env);
   const c = confine(opts.python, args, opts.dir, opts.env ?? process.env);
   const ac = new AbortController();
@@ -113,7 +113,7 @@ function importName(dist: string): string {
 export async function missingPackages(opts: PythonRun, requirements: readonly string[]): Promise<Result<string[]>> {
   const wanted = [...new Set(['pytest', ...requirements])];
   const script = `import importlib.util, json, sys\nnames = json.loads(sys.argv[1])\nprint("PAPERTRAIL-PROBE " + json.dumps([d for d, m in names if importlib.util.find_spec(m.split(".")[0]) is None]))`;
-  const r = await run({ ...opts, onOutput: undefined }, ['-c', script, JSON.stringify(wanted.map((d) => [d, importName(d)]))]);
+  const r = await runPython({ ...opts, onOutput: undefined }, ['-c', script, JSON.stringify(wanted.map((d) => [d, importName(d)]))]);
   if (!r.ok) return r;
   const line = r.value.stdout.find((l) => l.startsWith('PAPERTRAIL-PROBE '));
   if (!line)
@@ -149,7 +149,7 @@ export async function importFailures(
     '        tb = traceback.format_exc()',
     '        print("PAPERTRAIL-IMPORT " + json.dumps({"module": name, "message": (type(e).__name__ + ": " + str(e)).splitlines()[0][:300], "traceback": tb[-4000:]}), flush=True)',
   ].join('\n');
-  const r = await run({ ...opts, onOutput: undefined }, ['-c', script, JSON.stringify(modules.map((m) => m.module))]);
+  const r = await runPython({ ...opts, onOutput: undefined }, ['-c', script, JSON.stringify(modules.map((m) => m.module))]);
   if (!r.ok) return r;
   if (r.value.timedOut)
     return fail(
@@ -171,7 +171,7 @@ export async function runTests(opts: PythonRun): Promise<Result<TestRunResult>> 
   // Inside the sandbox only the staging folder is writable: the report goes there.
   const junit = path.join(opts.dir, '.papertrail-junit.xml');
   try {
-    const r = await run(opts, [...pytestArgs(junit), '-p', 'no:cacheprovider']);
+    const r = await runPython(opts, [...pytestArgs(junit), '-p', 'no:cacheprovider']);
     if (!r.ok) return r;
     if (r.value.timedOut) return fail('timeout', `the tests ran longer than ${Math.round(opts.timeoutMs / 1000)} s and were stopped`);
     const xml = fs.existsSync(junit) ? fs.readFileSync(junit, 'utf8') : undefined;

@@ -14,6 +14,8 @@ import { configProblems } from './configKeys';
 import type { LintProblem } from './lint';
 import { lintPython } from './lint';
 import type { ImportFailure } from './python';
+import type { EntryRun } from './entryPoints';
+import { runNotebook, runSmoke } from './entryPoints';
 import { importFailures, missingPackages, requirementNames, runTests } from './python';
 
 export interface VerifyOptions {
@@ -28,6 +30,12 @@ export interface VerifyOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   onOutput?: (line: string) => void;
+  /** The paper's config (`configs/paper.yaml` unless the plan named another). */
+  configPath?: string;
+  /** The README's smoke command, run after the tests (not on Jupyter). */
+  smoke?: string;
+  /** A notebook of the repository to execute top to bottom (not on Jupyter). */
+  notebook?: string;
 }
 
 export interface VerifyRound {
@@ -42,13 +50,17 @@ export interface VerifyRound {
   tests?: TestRunResult;
   /** Why the tests did not run or did not finish (a time limit, pytest not starting). */
   testError?: string;
+  /** The smoke command's run; absent when there is none or the tests ran on Jupyter. */
+  smoke?: EntryRun;
+  /** The walkthrough notebook's execution; absent when there is none. */
+  notebook?: EntryRun;
   durationMs: number;
 }
 
 /** A problem a repair call can act on, with the file it is sent with. */
 export interface Failure {
   file: string;
-  kind: 'lint' | 'import' | 'test' | 'config';
+  kind: 'lint' | 'import' | 'test' | 'config' | 'smoke' | 'notebook';
   /** What the model reads: the message, traceback or assertion with its values. */
   text: string;
 }
@@ -69,7 +81,7 @@ export async function verifyOnce(
   const result: VerifyRound = {
     round,
     lint: linted.problems,
-    config: configProblems(linted.files),
+    config: configProblems(linted.files, opts.configPath),
     missing: [],
     imports: [],
     modules: 0,
@@ -112,6 +124,16 @@ export async function verifyOnce(
     if (!tests.ok && tests.error.code === 'cancelled') return tests;
     if (tests.ok) result.tests = tests.value;
     else result.testError = tests.error.message;
+    if (opts.smoke) {
+      const smoke = await runSmoke(run, opts.smoke);
+      if (!smoke.ok) return smoke;
+      result.smoke = smoke.value;
+    }
+    if (opts.notebook && linted.files.has(opts.notebook)) {
+      const nb = await runNotebook(run, opts.notebook);
+      if (!nb.ok) return nb;
+      result.notebook = nb.value;
+    }
   }
   result.durationMs = Date.now() - started;
   return ok({ files: linted.files, round: result });
@@ -143,8 +165,15 @@ export function passed(r: VerifyRound): boolean {
     !r.testError &&
     !!r.tests &&
     r.tests.failed === 0 &&
-    r.tests.errors === 0
+    r.tests.errors === 0 &&
+    entryPassed(r.smoke) &&
+    entryPassed(r.notebook)
   );
+}
+
+/** A run that did not happen for a reason outside the code (skipped) does not fail the round. */
+function entryPassed(e: EntryRun | undefined): boolean {
+  return !e || e.ok || !!e.skipped;
 }
 
 /**
@@ -179,14 +208,23 @@ export function failuresByFile(r: VerifyRound, files: ReadonlyMap<string, string
       text: `${t.id} ${t.outcome}: ${t.message}\n${(t.details ?? '').slice(-3000)}`,
     });
   }
+  for (const e of [r.smoke, r.notebook]) {
+    if (!e || e.ok || e.skipped) continue;
+    const kind = e === r.smoke ? 'smoke' : 'notebook';
+    // A fault inside the repository's code goes to that file; one in the command or a cell is reported only.
+    const file = deepestFrame(e.details, files);
+    if (file && file.endsWith('.py'))
+      add({ file, kind, text: `${kind === 'smoke' ? `\`${e.what}\`` : e.what} fails: ${e.message}\n${e.details}` });
+  }
   return out;
 }
 
-/** The last `File "x.py", line n` of a traceback that names a file of the repository. */
+/** The last frame (`File "x.py", line n` and the like) of a traceback that names a file of the repository. */
 function deepestFrame(traceback: string, files: ReadonlyMap<string, string>): string | undefined {
   let found: string | undefined;
-  for (const m of traceback.matchAll(/File "([^"]+)", line \d+|^([\w./-]+\.py):\d+:/gm)) {
-    const p = (m[1] ?? m[2] ?? '').replace(/\\/g, '/');
+  // Python's own frames, pytest's short form, and IPython's (a notebook cell's traceback).
+  for (const m of traceback.matchAll(/File "([^"]+)", line \d+|^([\w./-]+\.py):\d+:|File (\S+\.py):\d+, in /gm)) {
+    const p = (m[1] ?? m[2] ?? m[3] ?? '').replace(/\\/g, '/');
     const rel = [...files.keys()].find((f) => p === f || p.endsWith(`/${f}`));
     if (rel) found = rel;
   }
@@ -206,6 +244,8 @@ export function roundLine(r: VerifyRound): string {
         `tests ${r.tests.passed}/${r.tests.passed + r.tests.failed + r.tests.errors} passed${r.tests.skipped ? `, ${r.tests.skipped} skipped` : ''}`,
       );
     if (r.testError) parts.push(`tests: ${r.testError}`);
+    if (r.smoke) parts.push(`smoke ${r.smoke.ok ? 'ok' : r.smoke.skipped ? 'not run' : 'failed'}`);
+    if (r.notebook) parts.push(`notebook ${r.notebook.ok ? 'ran' : r.notebook.skipped ? 'not run' : 'failed'}`);
   }
   return `round ${r.round}: ${parts.join(', ')}`;
 }

@@ -483,7 +483,7 @@ try {
     await toastButton('citations', 'Run Tests').click();
     await page.locator('.terminal-tabs-entry, .single-terminal-tab', { hasText: 'in resumed' }).first().waitFor({ timeout: 20000 });
     await page
-      .locator('.xterm-rows', { hasText: /PaperTrail: 19 passed, 0 failed/ })
+      .locator('.xterm-rows', { hasText: /PaperTrail: 21 passed, 0 failed/ })
       .first()
       .waitFor({ timeout: 120000 });
     await page.waitForTimeout(500);

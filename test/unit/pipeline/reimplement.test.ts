@@ -18,6 +18,7 @@ import { DEFAULT_OPTIONS } from '../../../src/core/pipeline/options';
 import type { PipelineEvent } from '../../../src/core/pipeline/pipeline';
 import { runPipeline } from '../../../src/core/pipeline/pipeline';
 import { reopenRun, startRun } from '../../../src/core/pipeline/session';
+import type { VerifySetup } from '../../../src/core/pipeline/verifyStage';
 import { RUNS_DIR } from '../../../src/core/pipeline/store';
 import { writeFiles } from '../../../src/core/workspace/writer';
 import { sampleScript } from '../../fixtures/llm/sample-transcript';
@@ -61,7 +62,7 @@ function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of fs.readdirSync(dir, { recursive: true }).map(String)) {
     const abs = path.join(dir, f);
-    if (f.startsWith(RUNS_DIR) || !fs.statSync(abs).isFile()) continue;
+    if (f.startsWith(RUNS_DIR) || f.split(path.sep)[0] === '.git' || !fs.statSync(abs).isFile()) continue;
     out[f.split(path.sep).join('/')] = fs.readFileSync(abs, 'utf8');
   }
   return out;
@@ -70,7 +71,7 @@ function tree(dir: string): Record<string, string> {
 async function runDirect(
   outDir: string,
   baseURL: string,
-  extra: { signal?: AbortSignal; onEvent?: (e: PipelineEvent) => void } = {},
+  extra: { signal?: AbortSignal; onEvent?: (e: PipelineEvent) => void; verify?: VerifySetup } = {},
   options: Partial<RunOptions> = {},
 ) {
   const prepared = await startRun({
@@ -103,9 +104,16 @@ test('papertrail reimplement writes a repository whose tests pass and whose cita
   for (const f of [
     'README.md',
     'REPRODUCTION_NOTES.md',
+    'ARCHITECTURE.md',
+    'IMPLEMENTATION_PLAN.md',
     'requirements.txt',
     'pyproject.toml',
-    'configs/base.yaml',
+    '.python-version',
+    '.gitignore',
+    'configs/paper.yaml',
+    'configs/small.yaml',
+    'configs/medium.yaml',
+    'configs/large.yaml',
     'budget_attention/attention.py',
     'tests/test_attention.py',
   ]) {
@@ -125,6 +133,66 @@ test('papertrail reimplement writes a repository whose tests pass and whose cita
   });
   assert.equal(pytest.status, 0, pytest.stdout + pytest.stderr);
   assert.match(pytest.stdout, /\d+ passed/);
+  // The small preset runs a forward and backward pass on the CPU, as the README's quick start says.
+  const smoke = spawnSync(PYTHON, ['-m', 'budget_attention', '--preset', 'small'], {
+    cwd: out,
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  assert.equal(smoke.status, 0, smoke.stderr);
+  assert.match(smoke.stdout, /preset small on cpu: loss \d/);
+  const readme = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
+  assert.ok(readme.indexOf('## Quick start') < readme.indexOf('## Layout'), 'quick start first');
+  assert.match(readme, /uv sync\nuv run pytest\nuv run python -m budget_attention --preset small/);
+  assert.match(readme, /## Hardware\n\nEverything runs on a CPU/);
+  assert.match(
+    readme,
+    /```bibtex\n@article\{lovelace\w*,\n {2}title = \{Attention on a Budget\},\n {2}author = \{Ada Lovelace and Alan Turing\}/,
+  );
+  const arch = fs.readFileSync(path.join(out, 'ARCHITECTURE.md'), 'utf8');
+  assert.match(arch, /```mermaid\nclassDiagram\n/);
+  assert.match(arch, /```mermaid\nsequenceDiagram\n/);
+  assert.match(arch, /\| `budget_attention\/encoder\.py` \|/);
+  const planMd = fs.readFileSync(path.join(out, 'IMPLEMENTATION_PLAN.md'), 'utf8');
+  assert.match(planMd, /- wave 1: `budget_attention\/config\.py`/);
+  assert.match(planMd, /\*\*training objective\*\* \(`budget_attention\/__main__\.py`\): a stand-in loss/);
+  const ignored = fs.readFileSync(path.join(out, '.gitignore'), 'utf8').split('\n');
+  for (const pattern of [
+    '.venv/',
+    '__pycache__/',
+    'checkpoints/',
+    '*.ckpt',
+    'logs/',
+    '.env',
+    '.env.*',
+    '*credentials*',
+    '.papertrail/runs/',
+  ])
+    assert.ok(ignored.includes(pattern), `.gitignore has ${pattern}`);
+  // pyproject.toml (read by Python's own TOML parser) and requirements.txt name the same runtime dependencies.
+  const project = spawnSync(PYTHON, ['-c', 'import json, sys, tomllib; print(json.dumps(tomllib.load(open("pyproject.toml", "rb"))))'], {
+    cwd: out,
+    encoding: 'utf8',
+  });
+  assert.equal(project.status, 0, project.stderr);
+  const toml = JSON.parse(project.stdout);
+  const reqs = fs
+    .readFileSync(path.join(out, 'requirements.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'));
+  assert.deepEqual([...toml.project.dependencies, 'pytest>=7.0'], reqs);
+  assert.deepEqual(toml['dependency-groups'].dev.slice(0, 1), ['pytest>=7.0']);
+  assert.deepEqual(toml.tool.setuptools.packages, ['budget_attention']);
+  assert.deepEqual(toml.tool.pytest.ini_options, { pythonpath: ['.'], testpaths: ['tests'] });
+  // The first commit lists what was implemented; the run record stays out of it.
+  const log = spawnSync('git', ['log', '--format=%B', '-1'], { cwd: out, encoding: 'utf8' });
+  assert.equal(log.status, 0, log.stderr);
+  assert.match(log.stdout, /^Reimplement "Attention on a Budget" \(PaperTrail\)\n\nSections: §2 [^\n]*§4/);
+  assert.match(log.stdout, /\nEquations: Eq\. 1, Eq\. 2\n/);
+  assert.match(r.stdout, /^git: committed [0-9a-f]{7}/m);
+  const tracked = spawnSync('git', ['ls-files'], { cwd: out, encoding: 'utf8' }).stdout.split('\n');
+  assert.ok(tracked.includes('budget_attention/encoder.py') && tracked.includes('.papertrail/paper.json'));
+  assert.ok(!tracked.some((f) => f.startsWith('.papertrail/runs/')), 'the run record is not committed');
 
   // The run record: every call with its prompt, answer and token counts.
   const runs = fs.readdirSync(path.join(out, RUNS_DIR));
@@ -183,6 +251,22 @@ test('educational mode adds a walkthrough notebook that Jupyter can open; the sc
   const system = (server.requests[0]!.body as { messages: { content: string }[] }).messages[0]!.content;
   assert.match(system, /Implement only §2 and what they need/);
   assert.match(system, /Mode educational/);
+  // Verified, the notebook runs top to bottom on an IPython kernel (nbclient), from notebooks/.
+  const verified = await runDirect(
+    path.join(tmp, 'edu-verified'),
+    server.url,
+    { verify: { python: PYTHON } },
+    { mode: 'educational', scope: ['2'] },
+  );
+  assert.ok(verified.result.ok, verified.result.ok ? '' : verified.result.error.message);
+  const last = verified.result.value.verify!.rounds.at(-1)!;
+  assert.deepEqual(
+    { notebook: last.notebook?.ok, smoke: last.smoke?.ok, passed: verified.result.value.verify!.passed },
+    { notebook: true, smoke: true, passed: true },
+    JSON.stringify(last.notebook),
+  );
+  const readme = verified.result.value.files.find((f) => f.path === 'README.md')!.content;
+  assert.match(readme, /`notebooks\/walkthrough\.ipynb` executed top to bottom \(\d+ code cells ran\)/);
 });
 
 test('a path that leaves the folder is refused and reported; the rest is written inside', async () => {
@@ -320,7 +404,7 @@ test('--dry-run plans, prints the estimate and writes no file; existing files ne
   const server = await serve();
   const dry = await cli(['reimplement', 'paper.pdf', '--out', 'dry', '--dry-run', '--base-url', server.url, '--model', 'gpt-4.1-mini']);
   assert.equal(dry.code, 0, dry.stderr);
-  assert.match(dry.stdout, /^planned 8 files: /m);
+  assert.match(dry.stdout, /^planned 9 files: /m);
   assert.match(dry.stdout, /estimate for the rest: \d+ calls, ~[\d.]+k prompt \+ ~[\d.]+k answer tokens, ~\$\d/);
   assert.deepEqual(Object.keys(tree(path.join(tmp, 'dry'))), []);
 
@@ -355,8 +439,11 @@ test('--verify local: the note says what runs where, each round is one line, the
   ]);
   assert.equal(r.code, 0, r.stderr);
   const all = r.stdout + r.stderr;
-  assert.match(all, /verify: lint, then import every module and run the tests with \/usr\/bin\/python3 in .*verify/);
-  assert.match(r.stdout, /^verify round 1: lint 0 errors, imports 5\/5, tests 19\/19 passed$/m);
+  assert.match(
+    all,
+    /verify: lint, then import every module and run the tests, the smoke command \(python -m budget_attention --preset small\) with \/usr\/bin\/python3 in .*verify/,
+  );
+  assert.match(r.stdout, /^verify round 1: lint 0 errors, imports 6\/6, tests 21\/21 passed, smoke ok$/m);
   assert.match(r.stdout, /^verify: passed$/m);
   assert.match(fs.readFileSync(path.join(tmp, 'verified', 'README.md'), 'utf8'), /## Implementation status/);
   const plain = await cli(['reimplement', 'paper.pdf', '--out', 'unverified', '--base-url', server.url, '--model', 'scripted-model']);

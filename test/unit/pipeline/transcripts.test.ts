@@ -12,6 +12,7 @@ import { DEFAULT_PRICES } from '../../../src/core/llm/pricing';
 import { DEFAULT_OPTIONS } from '../../../src/core/pipeline/options';
 import type { PipelineEvent } from '../../../src/core/pipeline/pipeline';
 import { runPipeline } from '../../../src/core/pipeline/pipeline';
+import { lintPython } from '../../../src/core/verify/lint';
 import { startRun } from '../../../src/core/pipeline/session';
 import type { ScriptedServer } from '../../fixtures/llm/scriptedServer';
 import { startScriptedServer } from '../../fixtures/llm/scriptedServer';
@@ -107,25 +108,30 @@ test('DyT (LaTeX): every real answer is taken, the same repository is written, a
   const recorded = readRecordedCalls(path.join(DYT, 'run'));
   const repairedThen = new Set(recorded.filter((c) => c.stage === 'repair').map((c) => c.file));
   const repo = writtenRepo(DYT);
-  // The recorded repository was kept without its .papertrail folder.
+  // The recorded repository was kept without its .papertrail folder. PaperTrail now also writes the
+  // architecture and plan documents and the Python version from the run itself.
   assert.deepEqual(
     Object.keys(files)
       .filter((f) => !f.startsWith('.papertrail/'))
       .sort(),
-    Object.keys(repo).sort(),
+    [...Object.keys(repo), 'ARCHITECTURE.md', 'IMPLEMENTATION_PLAN.md', '.python-version'].sort(),
   );
+  // Code and config as the recorded run wrote them, formatted by ruff (the packaging files and the
+  // README are PaperTrail's own now).
+  const formatted = lintPython(new Map(Object.entries(repo))).files;
   let same = 0;
   for (const [p, content] of Object.entries(files)) {
-    if (repairedThen.has(p) || result.citations.repaired.includes(p) || !(p in repo)) continue;
-    assert.equal(content, repo[p], `${p} as the recorded run wrote it`);
+    if (repairedThen.has(p) || result.citations.repaired.includes(p) || !(p in repo) || !/\.(py|yaml)$/.test(p)) continue;
+    assert.equal(content, formatted.get(p), `${p} as the recorded run wrote it`);
     same++;
   }
   assert.ok(same >= 5, `${same} files compared`);
-  // Code files the recorded run had to repair, and this one did not, are the coding answers, untouched.
+  // Code files the recorded run had to repair, and this one did not, are the coding answers, untouched but for formatting.
   for (const c of recorded.filter(
     (x) => x.stage === 'coding' && repairedThen.has(x.file) && !result.citations.repaired.includes(x.file!),
   )) {
-    assert.equal(files[c.file!], (c.answer as { content: string }).content.replace(/\s*$/, '\n'), c.file);
+    const answer = (c.answer as { content: string }).content.replace(/\s*$/, '\n');
+    assert.equal(files[c.file!], lintPython(new Map([[c.file!, answer]])).files.get(c.file!), c.file);
   }
   for (const content of Object.values(files)) assert.doesNotMatch(content, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
 });

@@ -201,14 +201,31 @@ test("generated code runs without the user's secrets in its environment", () => 
 
 test('config and code name the same keys: a key the code reads and the YAML lacks, and one nobody reads, are both found', () => {
   const files = new Map([
-    ['configs/base.yaml', 'model:\n  d_model: 512  # §3\n  max_seq_length: 128  # [ASSUMPTION]\n'],
+    ['configs/paper.yaml', 'model:\n  d_model: 512  # §3\n  max_seq_length: 128  # [ASSUMPTION]\n'],
     ['pkg/model.py', 'def build(cfg):\n    return cfg["model"]["d_model"], cfg["model"].get("max_length", 64)\n'],
   ]);
   const problems = configProblems(files).map((p) => p.message);
   assert.deepEqual(problems, [
-    'pkg/model.py reads the config key "max_length", which configs/base.yaml does not have (the config has "max_seq_length")',
-    'configs/base.yaml has the key "max_seq_length", which no code reads (the code reads "max_length")',
+    'pkg/model.py reads the config key "max_length", which configs/paper.yaml does not have (the config has "max_seq_length")',
+    'configs/paper.yaml has the key "max_seq_length", which no code reads (the code reads "max_length")',
   ]);
+});
+
+test('a preset may change only keys the paper config has: a misspelt preset key is found, with the key it resembles', () => {
+  const files = new Map([
+    ['configs/paper.yaml', 'model:\n  d_model: 512  # §3\ntrain:\n  steps: 100000  # §5\n'],
+    ['configs/small.yaml', 'model:\n  d_model: 8\ntrain:\n  step: 1\n'],
+    ['configs/medium.yaml', 'model: {d_model: 128}\n'],
+    ['pkg/model.py', 'def build(cfg):\n    return cfg["model"]["d_model"], cfg["train"]["steps"]\n'],
+  ]);
+  assert.deepEqual(
+    configProblems(files).map((p) => `${p.file}: ${p.message}`),
+    ['configs/small.yaml: configs/small.yaml sets "step", which configs/paper.yaml does not have (it has "steps")'],
+  );
+  // The plan may name another config (an older run's configs/base.yaml): its presets are checked beside it.
+  const base = new Map([...files].map(([p, c]) => [p === 'configs/paper.yaml' ? 'configs/base.yaml' : p, c]));
+  assert.equal(configProblems(base, 'configs/base.yaml').length, 1);
+  assert.deepEqual(configProblems(base), [], 'nothing is checked without the config');
 });
 
 test('ruff in-process: a syntax error and an undefined name are errors, an unused import a warning, imports sorted', () => {

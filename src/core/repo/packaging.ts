@@ -22,7 +22,8 @@ export function parseRequirements(text: string): Requirement[] {
     const line = raw.replace(/\s+#.*$|^#.*$/, '').trim();
     if (!line || line.startsWith('-')) continue;
     const m = /^([A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?)/.exec(line);
-    if (m && !out.some((r) => r.name.toLowerCase() === m[1]!.toLowerCase())) out.push({ name: m[1]!, spec: line });
+    // The same distribution twice (JAX, jax[cpu]): the first line wins.
+    if (m && !out.some((r) => canonical(r.name) === canonical(m[1]!))) out.push({ name: m[1]!, spec: line });
   }
   return out;
 }
@@ -178,6 +179,11 @@ function projectName(packages: string[], modules: string[], title: string): stri
     .slice(0, 4)
     .join('-');
   return slug || 'reimplementation';
+}
+
+/** PEP 503's normalised name, extras left out. */
+function canonical(name: string): string {
+  return bare(name).toLowerCase().replace(/[-_.]+/g, '-');
 }
 
 function bare(name: string): string {

@@ -12,6 +12,7 @@ import type { PreparedRun } from '../../core/pipeline/session';
 import { reopenRun, startRun } from '../../core/pipeline/session';
 import { RunStore } from '../../core/pipeline/store';
 import type { VerifySetup } from '../../core/pipeline/verifyStage';
+import { initialCommit } from '../../core/repo/git';
 import { choosePython } from '../../core/runner/local';
 import type { ModelChoice, ResolvedModel } from '../llm/models';
 import { resolveModel } from '../llm/models';
@@ -304,11 +305,38 @@ async function previewAndApply(
   }
   run.store.update({ status: 'written' });
   log.info(`run ${id}: wrote ${files.filter((f) => f.state !== 'unchanged').length} files to ${run.outDir}`);
-  await showResult(services, run, result, files);
+  const committed = await commitRepository(services, run.outDir, result);
+  await showResult(services, run, result, files, committed);
   return 'applied';
 }
 
-async function showResult(services: Services, run: PreparedRun, result: PipelineResult, files: PreviewFile[]): Promise<void> {
+/**
+ * The new repository's first commit (papertrail.reimplement.gitCommit): only for a folder outside
+ * any git repository; inside one, the user's history is left alone.
+ * @returns a sentence for the summary, or "" when nothing was committed.
+ */
+async function commitRepository(services: Services, outDir: string, result: PipelineResult): Promise<string> {
+  if (!vscode.workspace.getConfiguration('papertrail', vscode.Uri.file(outDir)).get<boolean>('reimplement.gitCommit', true)) return '';
+  const r = await initialCommit(outDir, result.commitMessage ?? 'Reimplementation written by PaperTrail');
+  if (!r.ok) {
+    services.log.warn(`git: ${r.error.message}; the files are written, commit them yourself`);
+    return '';
+  }
+  if (!r.value.committed) {
+    services.log.info(`git: ${r.value.note}`);
+    return '';
+  }
+  services.log.info(`git: committed ${r.value.commit} in ${outDir}`);
+  return ` Committed as ${r.value.commit}.`;
+}
+
+async function showResult(
+  services: Services,
+  run: PreparedRun,
+  result: PipelineResult,
+  files: PreviewFile[],
+  committed: string,
+): Promise<void> {
   const readme = files.find((f) => f.path === 'README.md');
   const paperFile = run.store.read().paper.source;
   if (paperFile.toLowerCase().endsWith('.pdf') && path.isAbsolute(paperFile)) {
@@ -319,7 +347,7 @@ async function showResult(services: Services, run: PreparedRun, result: Pipeline
   const notes = 'Open Reproduction Notes';
   const verified = verifyLine(result);
   const pick = await vscode.window.showInformationMessage(
-    `PaperTrail: wrote ${files.filter((f) => f.state !== 'unchanged').length} files. ${c.tags} citations, ${c.broken.length} broken${c.repaired.length ? ` (${c.repaired.length} file${c.repaired.length === 1 ? '' : 's'} repaired)` : ''}. ${verified}`,
+    `PaperTrail: wrote ${files.filter((f) => f.state !== 'unchanged').length} files. ${c.tags} citations, ${c.broken.length} broken${c.repaired.length ? ` (${c.repaired.length} file${c.repaired.length === 1 ? '' : 's'} repaired)` : ''}. ${verified}${committed}`,
     notes,
     'Run Tests',
   );

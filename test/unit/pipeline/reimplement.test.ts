@@ -205,6 +205,24 @@ test('papertrail reimplement writes a repository whose tests pass and whose cita
   reference = tree(out);
 });
 
+test('the written repository installs with pip install -e . (setuptools, offline) and imports from anywhere', () => {
+  const venv = path.join(tmp, 'venv');
+  const made = spawnSync(PYTHON, ['-m', 'venv', '--system-site-packages', venv], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const pip = spawnSync(
+    path.join(venv, 'bin/python'),
+    ['-m', 'pip', 'install', '-q', '--no-index', '--no-build-isolation', '--no-deps', '-e', path.join(tmp, 'repro')],
+    { encoding: 'utf8', env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' } },
+  );
+  assert.equal(pip.status, 0, pip.stdout + pip.stderr);
+  const run = spawnSync(path.join(venv, 'bin/python'), ['-m', 'budget_attention', '--preset', 'small'], {
+    cwd: os.tmpdir(),
+    encoding: 'utf8',
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /preset small on cpu/);
+});
+
 test('calls after planning share one byte-identical prefix: system message, then the plan', () => {
   const bodies = servers[0]!.requests.map((r) => r.body as { messages: { role: string; content: string }[] });
   const systems = new Set(bodies.map((b) => b.messages[0]!.content));

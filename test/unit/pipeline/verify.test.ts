@@ -134,7 +134,10 @@ test('verify finds a module that does not import and a wrong assertion; the repa
   assert.match(files.get('README.md')!, /\| `budget_attention\/attention\.py` \| §2, Eq\. 1 .*\| \d+ \/ \d+ \|/);
   assert.match(files.get('README.md')!, /Tests changed by repair: tests\/test_attention\.py \(round 2\)\./);
   // The first line says what runs and where, as the CLI prints it.
-  assert.match(lines[0]!, /^verify: lint, then import every module and run the tests with \/usr\/bin\/python3 in /);
+  assert.match(
+    lines[0]!,
+    /^verify: lint, then import every module and run the tests, the smoke command \(python -m budget_attention --preset small\) with \/usr\/bin\/python3 in /,
+  );
   assert.match(lines[1]!, /^verify round 1: lint 0 errors, imports \d\/5, tests \d+\/\d+ passed/);
   assert.ok(lines.some((l) => /^verify: repairing .*budget_attention\/attention\.py/.test(l)));
   // The run record keeps every round's output.
@@ -149,7 +152,10 @@ test('consent refused: no generated code runs (lint only), and the README says t
   const asked: string[] = [];
   const { result } = await run('declined', { python: PYTHON, consent: async (note) => (asked.push(note), false) });
   assert.equal(asked.length, 1);
-  assert.match(asked[0]!, /^verify: lint, then import every module and run the tests with \/usr\/bin\/python3 in /);
+  assert.match(
+    asked[0]!,
+    /^verify: lint, then import every module and run the tests, the smoke command \(python -m budget_attention --preset small\) with \/usr\/bin\/python3 in /,
+  );
   assert.equal(result.verify!.ran, false);
   assert.equal(result.verify!.rounds[0]!.tests, undefined);
   assert.equal(result.verify!.rounds[0]!.modules, 0);

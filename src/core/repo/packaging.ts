@@ -183,7 +183,9 @@ function projectName(packages: string[], modules: string[], title: string): stri
 
 /** PEP 503's normalised name, extras left out. */
 function canonical(name: string): string {
-  return bare(name).toLowerCase().replace(/[-_.]+/g, '-');
+  return bare(name)
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
 }
 
 function bare(name: string): string {

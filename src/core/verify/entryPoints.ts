@@ -126,6 +126,5 @@ function tail(text: string): string {
 
 /** nbclient's tracebacks carry terminal colours. */
 function stripAnsi(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC.
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }

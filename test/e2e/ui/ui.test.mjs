@@ -1,6 +1,7 @@
 // UI tests in the real VS Code workbench (code-server) driven by playwright-core + Debian's Chromium.
 // usage: node test/e2e/ui/ui.test.mjs <workbench-url> <screenshot-dir> <result-json>
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openWorkbenchBrowser, runCommand as runWorkbenchCommand, stepper } from './workbench.mjs';
@@ -408,21 +409,37 @@ try {
       'README.md',
       'budget_attention/attention.py',
       'tests/test_attention.py',
-      'configs/base.yaml',
+      'configs/paper.yaml',
+      'configs/small.yaml',
+      'ARCHITECTURE.md',
+      'IMPLEMENTATION_PLAN.md',
+      'pyproject.toml',
+      '.gitignore',
       '.papertrail/paper.json',
     ]) {
       assert.ok(fs.existsSync(path.join(ws, 'attention-on-a-budget', f)), `${f} written`);
     }
     assert.match(await toast('citations').innerText(), /0 broken/);
-    assert.match(await toast('citations').innerText(), /Verified after 1 round: 19\/19 tests passed\./);
+    assert.match(await toast('citations').innerText(), /Verified after 1 round: 21\/21 tests passed\./);
+    // The folder is outside any git repository: it gets its first commit, listing what was implemented.
+    assert.match(await toast('citations').innerText(), /Committed as [0-9a-f]{7}\./);
+    const log = spawnSync('git', ['log', '--format=%B'], { cwd: path.join(ws, 'attention-on-a-budget'), encoding: 'utf8' }).stdout;
+    assert.match(log, /^Reimplement "Attention on a Budget" \(PaperTrail\)\n\nSections: §2/);
     assert.match(
       fs.readFileSync(path.join(ws, 'attention-on-a-budget', 'README.md'), 'utf8'),
-      /## Implementation status\n\nFrom PaperTrail's last verify round \(round 1 of 1\): 19\/19 tests passed\./,
+      /## Implementation status\n\nFrom PaperTrail's last verify round \(round 1 of 1\): 21\/21 tests passed\./,
     );
     await explorerRow('attention-on-a-budget').waitFor();
     await page.locator('.tab', { hasText: 'README.md' }).first().waitFor();
     await page.waitForTimeout(600);
     await shot('19-applied');
+    // The repository as the user finds it: the tree, and the architecture document.
+    await explorerRow('attention-on-a-budget').click();
+    await explorerRow('configs').first().click();
+    await explorerRow('ARCHITECTURE.md').click();
+    await page.locator('.tab', { hasText: 'ARCHITECTURE.md' }).first().waitFor();
+    await page.waitForTimeout(600);
+    await shot('19b-applied-tree');
   });
 
   await step('one undo takes the written files back', async () => {

@@ -213,7 +213,7 @@ export function failuresByFile(r: VerifyRound, files: ReadonlyMap<string, string
     const kind = e === r.smoke ? 'smoke' : 'notebook';
     // A fault inside the repository's code goes to that file; one in the command or a cell is reported only.
     const file = deepestFrame(e.details, files);
-    if (file && file.endsWith('.py'))
+    if (file?.endsWith('.py'))
       add({ file, kind, text: `${kind === 'smoke' ? `\`${e.what}\`` : e.what} fails: ${e.message}\n${e.details}` });
   }
   return out;

@@ -421,6 +421,7 @@ async function planStep(
   const { plan, refused } = confined;
   for (const r of refused) warn(`refused the path ${displayPath(r.path)}: ${r.reason}`);
   for (const note of confined.notes) warn(`plan path ${note}`);
+  for (const missing of modeGaps(plan, options.mode)) warn(missing);
   const override = store.read().configOverride;
   if (override !== undefined) plan.config = { ...plan.config, content: override };
   const estimate = estimateRest(system, plan, options, input.prices);
@@ -434,6 +435,22 @@ async function planStep(
     }
   }
   return { plan, refused, estimate, stopped: false };
+}
+
+/**
+ * What the mode promises that the plan lacks, one line each: full mode has a training entry
+ * point, a data module and demo/app.py; a repository has tests.
+ */
+export function modeGaps(plan: Plan, mode: RunOptions['mode']): string[] {
+  const paths = plan.logic.files.map((f) => f.path);
+  const gaps: string[] = [];
+  if (!paths.some((p) => /(^|\/)tests?\//.test(p))) gaps.push('the plan has no tests/ folder: nothing will check the equations');
+  if (mode === 'full') {
+    if (!paths.some((p) => /(^|\/)train[\w]*\.py$/.test(p))) gaps.push('mode full: the plan has no training entry point (train.py)');
+    if (!paths.some((p) => /(^|\/)(data|dataset|datasets)(\.py|\/)/.test(p))) gaps.push('mode full: the plan has no data module');
+    if (!paths.includes('demo/app.py')) gaps.push('mode full: the plan has no demo/app.py');
+  }
+  return gaps;
 }
 
 /** Resolves every promise, or rejects with the first failure once all have settled: no call outlives the run. */

@@ -139,10 +139,10 @@ export async function verifyOnce(
   return ok({ files: linted.files, round: result });
 }
 
-/** Python files outside tests that import as modules from the repository root. */
+/** Python files outside tests, notebooks and the demo (its gradio is an optional group) that import as modules from the repository root. */
 export function importableModules(paths: readonly string[]): { module: string; file: string }[] {
   return paths
-    .filter((p) => p.endsWith('.py') && !/(^|\/)(tests?|notebooks)\//.test(p) && !/(^|\/)(conftest|setup)\.py$/.test(p))
+    .filter((p) => p.endsWith('.py') && !/(^|\/)(tests?|notebooks)\/|^demo\//.test(p) && !/(^|\/)(conftest|setup)\.py$/.test(p))
     .filter((p) => p.split('/').every((seg) => /^[A-Za-z_][A-Za-z0-9_]*(\.py)?$/.test(seg)))
     .map((p) => ({
       module: p

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Paper } from '../../../src/core/paper/model';
+import { modeGaps } from '../../../src/core/pipeline/pipeline';
+import type { Plan } from '../../../src/core/pipeline/prompts';
 import { bibtex } from '../../../src/core/repo/docs';
 import { initialCommit } from '../../../src/core/repo/git';
 import { importables, parseRequirements, projectFiles } from '../../../src/core/repo/packaging';
@@ -104,4 +106,15 @@ test('git: a new folder gets one commit (as PaperTrail when no identity is set);
   const again = await initialCommit(path.join(dir, 'pkg'), 'second', env);
   assert.deepEqual(again.ok && again.value.committed, false);
   assert.equal(git(['rev-list', '--count', 'HEAD']).trim(), '1');
+});
+
+test('full mode: a plan without a training entry point, a data module or the demo is named, one line each', () => {
+  const plan = (paths: string[]) => ({ logic: { files: paths.map((p) => ({ path: p })) } }) as unknown as Plan;
+  assert.deepEqual(modeGaps(plan(['m/model.py', 'tests/test_model.py']), 'full'), [
+    'mode full: the plan has no training entry point (train.py)',
+    'mode full: the plan has no data module',
+    'mode full: the plan has no demo/app.py',
+  ]);
+  assert.deepEqual(modeGaps(plan(['m/model.py', 'm/train.py', 'm/data/loaders.py', 'demo/app.py', 'tests/test_model.py']), 'full'), []);
+  assert.deepEqual(modeGaps(plan(['m/model.py']), 'minimal'), ['the plan has no tests/ folder: nothing will check the equations']);
 });

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
         // A far-away equation, so the reveal includes scrolling and rendering that page.
         const eq = layout.equations[layout.equations.length - 1]!;
         const t1 = Date.now();
-        await h.send({ type: 'reveal', id: 1, target: { page: eq.page, rects: [eq], label: `Eq. ${eq.number}` } });
+        void h.request('reveal', { target: { page: eq.page, rects: [eq], label: `Eq. ${eq.number}` } });
         await h.page.locator(`.page[data-page-number="${eq.page}"][data-loaded="true"] .pt-highlight`).waitFor();
         reveal.push(Date.now() - t1);
       }

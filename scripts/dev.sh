@@ -15,8 +15,6 @@ log "packaging the extension"
 step "npm run package" "Run npm run package to see the error, fix it and run again." npm run -s package
 WS=${PAPERTRAIL_DEV_WORKSPACE:-$PWD/out/dev-workspace}
 node scripts/build-e2e.mjs "$WS" >/dev/null
-# In the dev workspace, PDFs open in the PaperTrail viewer by default.
-node -e 'const f=process.argv[1],fs=require("fs");const s=JSON.parse(fs.readFileSync(f,"utf8"));s["workbench.editorAssociations"]={"*.pdf":"papertrail.pdfViewer"};fs.writeFileSync(f,JSON.stringify(s,null,2)+"\n")' "$WS/.vscode/settings.json"
 PORT=${PORT:-8750}
 RUN=$PWD/out/dev-code-server
 # No model is reachable here: unless PAPERTRAIL_DEV_REAL_MODEL=1, the scripted model server

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import type { HostToViewer, ViewerState, ViewerToHost } from '../../src/extension/viewer/protocol';
+import type { HostToViewer, ViewerMethods, ViewerState, ViewerToHost } from '../../src/extension/viewer/protocol';
+import type { RpcResponse } from '../../src/extension/webviewRpc';
 import { viewerHtml } from '../../src/extension/viewer/viewerHtml';
 
 export interface Harness {
@@ -20,9 +21,11 @@ export interface Harness {
    */
   open(name: string, bytes: Uint8Array, state?: ViewerState): Promise<{ pageReadyMs: number; loadedMs: number }>;
   send(message: HostToViewer): Promise<void>;
+  /** A typed request to the viewer, as the extension makes it; resolves with the viewer's response. */
+  request<M extends keyof ViewerMethods & string>(method: M, params: ViewerMethods[M]['params']): Promise<RpcResponse>;
   /** Messages the viewer posted to its host, in order. */
   posted(): Promise<ViewerToHost[]>;
-  waitForPosted(type: ViewerToHost['type'], count?: number): Promise<ViewerToHost>;
+  waitForPosted(type: Extract<ViewerToHost, { type: string }>['type'], count?: number): Promise<ViewerToHost>;
   close(): Promise<void>;
 }
 
@@ -63,6 +66,7 @@ export async function startHarness(): Promise<Harness> {
   });
   const page = context.pages()[0] ?? (await context.newPage());
 
+  let nextRequest = 1;
   const harness: Harness = {
     origin,
     page,
@@ -93,11 +97,24 @@ export async function startHarness(): Promise<Harness> {
     async send(message) {
       await page.evaluate((m) => (window as unknown as { __send: (m: unknown) => void }).__send(m), message);
     },
+    async request(method, params) {
+      const id = nextRequest++;
+      await harness.send({ rpc: 'request', id, method, params });
+      const handle = await page.waitForFunction(
+        (n) =>
+          ((window as unknown as { __posted?: { rpc?: string; id?: number }[] }).__posted ?? []).find(
+            (m) => m.rpc === 'response' && m.id === n,
+          ),
+        id,
+        { timeout: 20000 },
+      );
+      return (await handle.jsonValue()) as RpcResponse;
+    },
     posted: () => page.evaluate(() => (window as unknown as { __posted: ViewerToHost[] }).__posted),
     async waitForPosted(type, count = 1) {
       const handle = await page.waitForFunction(
         ([t, n]) => {
-          const all = ((window as unknown as { __posted?: { type: string }[] }).__posted ?? []).filter((m) => m.type === t);
+          const all = ((window as unknown as { __posted?: { type?: string }[] }).__posted ?? []).filter((m) => m.type === t);
           return all.length >= (n as number) ? all[(n as number) - 1] : undefined;
         },
         [type, count] as const,

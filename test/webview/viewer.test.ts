@@ -31,7 +31,7 @@ async function boxes(selector: string, pageNumber: number) {
 }
 
 test('renders the synthetic paper: page count, first page drawn, text layer selectable', async () => {
-  const loaded = (await h.posted()).find((m) => m.type === 'loaded');
+  const loaded = (await h.posted()).find((m) => 'type' in m && m.type === 'loaded');
   assert.deepEqual(loaded, { type: 'loaded', pageCount: 6 });
   assert.equal(await h.page.locator('#page-count').innerText(), '/ 6');
   await h.page.locator('.page[data-page-number="1"][data-loaded="true"] canvas').waitFor();
@@ -42,15 +42,14 @@ test('pages are rendered lazily: far pages have no canvas until scrolled to', as
   assert.equal(await h.page.locator('.page[data-page-number="6"] canvas').count(), 0);
 });
 
-test('reveal scrolls to the equation and highlights exactly its rectangle', async () => {
+test('reveal puts the equation a third down the view, marks exactly its rectangle, and the page box names its page', async () => {
   const eq = layout.equations.find((e) => e.page === 4)!;
-  await h.send({ type: 'reveal', id: 7, target: { page: eq.page, rects: [eq], label: `Eq. ${eq.number}` } });
-  const reply = await h.waitForPosted('reply');
-  assert.deepEqual(reply, { type: 'reply', id: 7, ok: true });
+  const reply = await h.request('reveal', { target: { page: eq.page, rects: [eq], label: `Eq. ${eq.number}` } });
+  assert.deepEqual(reply, { rpc: 'response', id: reply.id, ok: true, result: { page: eq.page } });
+  await h.page.waitForTimeout(300);
   assert.equal(await h.page.locator('#page-number').inputValue(), String(eq.page));
   const highlight = `.page[data-page-number="${eq.page}"] .pt-highlight`;
   await h.page.locator(highlight).waitFor();
-  assert.equal(await h.page.locator(highlight).getAttribute('data-label'), `Eq. ${eq.number}`);
   const { pageBox, el } = await boxes(highlight, eq.page);
   const scale = pageBox.width / 612;
   // Expected box: the drawn rectangle, 1.5 units of padding around it, flipped to top-left origin.
@@ -58,30 +57,51 @@ test('reveal scrolls to the equation and highlights exactly its rectangle', asyn
   assert.ok(Math.abs(el.x - pageBox.x - expected.left) < 2, `left ${el.x - pageBox.x} ≈ ${expected.left}`);
   assert.ok(Math.abs(el.y - pageBox.y - expected.top) < 2, `top ${el.y - pageBox.y} ≈ ${expected.top}`);
   assert.ok(Math.abs(el.width - expected.width) < 2, `width ${el.width} ≈ ${expected.width}`);
-  // The highlight is in view and covers the equation's own text in the text layer.
-  const text = await h.page
-    .locator(`.page[data-page-number="${eq.page}"] .textLayer span`, { hasText: eq.text.slice(0, 8) })
-    .first()
-    .boundingBox();
-  assert.ok(text && text.y >= el.y - 1 && text.y + text.height <= el.y + el.height + 1, 'the highlight covers the equation text');
-  const view = await h.page.locator('#viewerContainer').boundingBox();
-  assert.ok(view && el.y >= view.y && el.y + el.height <= view.y + view.height, 'the highlight is scrolled into view');
+  // Marked without hiding: a translucent fill, no border over the neighbouring lines.
+  const style = await h.page.locator(highlight).evaluate((e) => {
+    const cs = getComputedStyle(e);
+    return { outline: cs.outlineStyle, border: cs.borderTopStyle };
+  });
+  assert.deepEqual(style, { outline: 'none', border: 'none' });
+  // A third down the view, so the sentence that introduces it is in sight above it.
+  const view = (await h.page.locator('#viewerContainer').boundingBox())!;
+  const third = view.y + view.height / 3;
+  assert.ok(Math.abs(el.y - third) < 40, `top of the equation ${Math.round(el.y)} ≈ a third down ${Math.round(third)}`);
+  // The label stands in the margin, beside the bar, not over the text.
+  const label = (await h.page.locator(`.page[data-page-number="${eq.page}"] .pt-label`).boundingBox())!;
+  const bar = (await h.page.locator(`.page[data-page-number="${eq.page}"] .pt-bar`).boundingBox())!;
+  assert.equal(await h.page.locator('.pt-label').innerText(), `Eq. ${eq.number}`);
+  const outside = (b: { x: number; width: number }) => b.x + b.width <= el.x + 1 || b.x >= el.x + el.width - 1;
+  assert.ok(outside(label) && outside(bar), 'label and bar beside the equation, not over it');
+  assert.ok(label.x >= pageBox.x - 1 && label.x + label.width <= pageBox.x + pageBox.width + 1, 'the label stays on the page');
   await screenshot('viewer-reveal-equation');
 });
 
-test('a second reveal replaces the first highlight', async () => {
+test('a passage running onto the next page is marked on both pages', async () => {
+  const s = layout.sections.find((x) => x.page === 3)!;
+  const next = layout.sections.find((x) => x.page === 4)!;
+  const reply = await h.request('reveal', { target: { page: s.page, rects: [s], continued: [{ page: 4, rects: [next] }], label: '§x' } });
+  assert.equal(reply.ok, true);
+  await h.page.locator('.page[data-page-number="3"] .pt-highlight').waitFor();
+  await h.page.locator('.page[data-page-number="4"] .pt-highlight').waitFor();
+  assert.equal(await h.page.locator('.pt-label').count(), 1, 'one label, on the first page');
+});
+
+test('a second reveal replaces the first highlight, and Back returns to where the reader was', async () => {
+  const before = await h.page.locator('#viewerContainer').evaluate((e) => e.scrollTop);
   const s = layout.sections.find((x) => x.number === '3')!;
-  await h.send({ type: 'reveal', id: 8, target: { page: s.page, rects: [s], label: '§3' } });
-  await h.waitForPosted('reply', 2);
+  await h.request('reveal', { target: { page: s.page, rects: [s], label: '§3' } });
   assert.equal(await h.page.locator('.pt-highlight').count(), 1);
-  assert.equal(await h.page.locator('.pt-highlight').getAttribute('data-label'), '§3');
+  assert.equal(await h.page.locator('.pt-label').innerText(), '§3');
+  assert.equal(await h.page.locator('#back').isDisabled(), false);
+  await h.page.locator('#back').click();
+  await h.page.waitForFunction((b) => Math.abs(document.getElementById('viewerContainer')!.scrollTop - b) < 3, before);
 });
 
 test('a reveal outside the paper is answered with an error, not a silent no-op', async () => {
-  await h.send({ type: 'reveal', id: 9, target: { page: 99, rects: [], label: '§9' } });
-  const reply = await h.waitForPosted('reply', 3);
-  assert.equal(reply.type === 'reply' && reply.ok, false);
-  assert.match(reply.type === 'reply' ? (reply.error ?? '') : '', /page 99 is not in this paper \(6 pages\)/);
+  const reply = await h.request('reveal', { target: { page: 99, rects: [], label: '§9' } });
+  assert.equal(reply.ok, false);
+  assert.match(reply.error ?? '', /page 99 is not in this paper \(6 pages\)/);
 });
 
 test('outline entries from the parsed sections jump to their page', async () => {
@@ -108,6 +128,11 @@ test('outline entries from the parsed sections jump to their page', async () => 
     .boundingBox();
   const view = await h.page.locator('#viewerContainer').boundingBox();
   assert.ok(heading && view && heading.y >= view.y && heading.y < view.y + view.height, 'the heading is in view');
+  // The outline marks the clicked section as current, and the page box its page.
+  await h.page.waitForFunction(
+    (id) => document.querySelector('#outline a.current')?.getAttribute('data-section-id') === id,
+    `sec:${target.number}`,
+  );
   await screenshot('viewer-outline');
 });
 

@@ -32,3 +32,28 @@ export function highlightBoxes(rects: PdfRect[], view: PageBox): PercentBox[] {
     };
   });
 }
+
+/** Where the margin bar of a passage goes, in percent of the page: beside its boxes, on the side of the column they stand in. */
+export interface MarginBar {
+  side: 'left' | 'right';
+  /** The bar's left edge. */
+  left: number;
+  top: number;
+  height: number;
+}
+
+export function marginBar(boxes: PercentBox[]): MarginBar | undefined {
+  if (!boxes.length) return undefined;
+  const left = Math.min(...boxes.map((b) => b.left));
+  const right = Math.max(...boxes.map((b) => b.left + b.width));
+  const top = Math.min(...boxes.map((b) => b.top));
+  const bottom = Math.max(...boxes.map((b) => b.top + b.height));
+  // The right column's passages get the bar in the right margin, everything else in the left.
+  const side = (left + right) / 2 > 55 && left > 40 ? 'right' : 'left';
+  return {
+    side,
+    left: side === 'left' ? Math.max(0.3, left - 1.4) : Math.min(99, right + 0.7),
+    top,
+    height: bottom - top,
+  };
+}

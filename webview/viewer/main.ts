@@ -3,9 +3,13 @@
 import { pdfjs } from './pdfjs-global';
 import { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdfjs-dist/web/pdf_viewer.mjs';
 import type { PDFDocumentProxy } from 'pdfjs-dist';
-import type { OutlineEntry, RevealTarget, ViewerState } from '../../src/extension/viewer/protocol';
+import type { HostMethods, OutlineEntry, RevealTarget, ViewerMethods, ViewerState } from '../../src/extension/viewer/protocol';
+import { createRpc } from '../../src/extension/webviewRpc';
 import { connectHost } from './host';
-import { highlightBoxes } from './geometry';
+import { clearMarks, drawMarks, pagesOf } from './highlight';
+import { installLinkPreview } from './linkPreview';
+import type { Position } from './navigation';
+import { JumpHistory, positionAt, scrollToPosition } from './navigation';
 import 'pdfjs-dist/web/pdf_viewer.css';
 import './viewer.css';
 
@@ -42,21 +46,45 @@ let doc: PDFDocumentProxy | undefined;
 let state: ViewerState = { zoom: 'page-width', page: 1, pageOffset: 0 };
 let highlight: RevealTarget | undefined;
 
+const rpc = createRpc<HostMethods, ViewerMethods>((m) => host.post(m), { name: 'the editor' });
+rpc.handle('reveal', async ({ target }) => reveal(target));
+
+const backButton = $<HTMLButtonElement>('back');
+const history = new JumpHistory((canGoBack) => {
+  backButton.disabled = !canGoBack;
+});
+/** The top of the view: where a jump leaves from and a back returns to. */
+const here = (): Position | undefined => positionAt(viewer, container, 0);
+/** The reading line, a quarter down the view: the page box and the outline follow it as the reader scrolls. */
+const readingLine = (): Position | undefined => positionAt(viewer, container, 1 / 4);
+/**
+ * After a jump (a reveal, an outline entry) the page box and the outline name what was asked
+ * for, until the reader scrolls: a heading low on page 7 is still "page 7, §5.3".
+ */
+let pinned: { scrollTop: number; page: number; sectionId?: string } | undefined;
+const pin = (page: number, sectionId?: string) => {
+  pinned = { scrollTop: container.scrollTop, page, ...(sectionId ? { sectionId } : {}) };
+  followReadingLine();
+};
+
+// Every jump through pdf.js's links (in-paper links, the page box) can be undone with Back.
+const goToDestination = linkService.goToDestination.bind(linkService);
+linkService.goToDestination = async (dest) => {
+  history.push(here());
+  return goToDestination(dest);
+};
+
 host.onMessage(async (m) => {
+  if ('rpc' in m) {
+    rpc.receive(m);
+    return;
+  }
   switch (m.type) {
     case 'load':
       await load(m.url, m.title, m.state ?? host.getState());
       break;
     case 'outline':
       renderOutline(m.entries);
-      break;
-    case 'reveal':
-      try {
-        await reveal(m.target);
-        host.post({ type: 'reply', id: m.id, ok: true });
-      } catch (e) {
-        host.post({ type: 'reply', id: m.id, ok: false, error: (e as Error).message });
-      }
       break;
     case 'error':
       showStatus(m.message);
@@ -116,13 +144,22 @@ eventBus.on('pagesinit', () => {
 });
 
 eventBus.on('pagerendered', ({ pageNumber }: { pageNumber: number }) => {
-  if (highlight?.page === pageNumber) drawHighlight(highlight);
+  if (highlight && pagesOf(highlight).some((p) => p.page === pageNumber)) drawMarks(viewer.getPageView(pageNumber - 1), highlight);
 });
 
-eventBus.on('pagechanging', ({ pageNumber }: { pageNumber: number }) => {
-  pageInput.value = String(pageNumber);
-  markCurrentOutlineEntry(pageNumber);
-});
+/** The page box and the outline follow the reading line, not pdf.js's most-visible page. */
+function followReadingLine(): void {
+  if (pinned && Math.abs(container.scrollTop - pinned.scrollTop) < 2) {
+    pageInput.value = String(pinned.page);
+    markCurrentOutlineEntry(readingLine(), pinned.sectionId);
+    return;
+  }
+  pinned = undefined;
+  const at = readingLine();
+  if (!at) return;
+  if (document.activeElement !== pageInput) pageInput.value = String(at.page);
+  markCurrentOutlineEntry(at);
+}
 
 eventBus.on('scalechanging', ({ presetValue, scale }: { presetValue?: string; scale: number }) => {
   const value = presetValue ?? String(scale);
@@ -135,7 +172,10 @@ eventBus.on('scalechanging', ({ presetValue, scale }: { presetValue?: string; sc
   saveStateSoon();
 });
 
-eventBus.on('updateviewarea', () => saveStateSoon());
+eventBus.on('updateviewarea', () => {
+  followReadingLine();
+  saveStateSoon();
+});
 
 eventBus.on('updatefindmatchescount', ({ matchesCount }: { matchesCount: { current: number; total: number } }) => {
   showFindCount(matchesCount);
@@ -152,41 +192,31 @@ function showFindCount(c: { current: number; total: number }): void {
   $('find-count').textContent = findInput.value ? (c.total ? `${c.current} of ${c.total}` : 'No results') : '';
 }
 
-// ---- reveal: scroll to a passage and highlight its rectangles ----
+// ---- reveal: scroll to a passage and mark it ----
 
-async function reveal(target: RevealTarget): Promise<void> {
+/** Scrolls the passage to a third of the view (the sentence before it stays in sight) and marks every page it touches. */
+async function reveal(target: RevealTarget): Promise<{ page: number }> {
   if (!doc) throw new Error('no paper is loaded');
-  if (target.page < 1 || target.page > doc.numPages) throw new Error(`page ${target.page} is not in this paper (${doc.numPages} pages)`);
-  clearHighlight();
+  for (const part of pagesOf(target))
+    if (part.page < 1 || part.page > doc.numPages) throw new Error(`page ${part.page} is not in this paper (${doc.numPages} pages)`);
+  history.push(here());
+  clearMarks();
   highlight = target;
-  const top = target.rects.length ? Math.max(...target.rects.map((r) => r.y + r.height)) + 24 : null;
-  viewer.scrollPageIntoView({ pageNumber: target.page, destArray: [null, { name: 'XYZ' }, null, top, null], allowNegativeOffset: true });
-  drawHighlight(target);
-}
-
-function drawHighlight(target: RevealTarget): void {
-  const pageView = viewer.getPageView(target.page - 1);
-  if (!pageView?.div) return;
-  for (const e of pageView.div.querySelectorAll('.pt-highlight')) e.remove();
-  const [x0, y0, x1, y1] = pageView.pdfPage?.view ?? [
-    0,
-    0,
-    pageView.viewport.width / pageView.scale,
-    pageView.viewport.height / pageView.scale,
-  ];
-  const boxes = highlightBoxes(target.rects, { x0, y0, x1, y1 });
-  boxes.forEach((b, i) => {
-    const el = document.createElement('div');
-    el.className = 'pt-highlight';
-    Object.assign(el.style, { left: `${b.left}%`, top: `${b.top}%`, width: `${b.width}%`, height: `${b.height}%` });
-    if (i === 0 && target.label) el.dataset.label = target.label;
-    pageView.div.append(el);
-  });
-}
-
-function clearHighlight(): void {
-  highlight = undefined;
-  for (const e of document.querySelectorAll('.pt-highlight')) e.remove();
+  const view = viewer.getPageView(target.page - 1);
+  if (target.rects.length && view) {
+    const top = Math.max(...target.rects.map((r) => r.y + r.height));
+    const bottom = Math.min(...target.rects.map((r) => r.y));
+    const heightPx = (top - bottom) * view.viewport.scale;
+    // A tall passage starts near the top; a short one stands a third down, with what leads to it above.
+    const offset = heightPx > container.clientHeight * 0.6 ? 24 : container.clientHeight / 3;
+    scrollToPosition(viewer, { page: target.page, y: top }, offset);
+  } else viewer.scrollPageIntoView({ pageNumber: target.page });
+  for (const part of pagesOf(target)) {
+    const pv = viewer.getPageView(part.page - 1);
+    if (pv) drawMarks(pv, target);
+  }
+  pin(target.page);
+  return { page: target.page };
 }
 
 // ---- outline: the paper's own sections, parsed by PaperTrail ----
@@ -217,28 +247,34 @@ function renderOutline(entries: OutlineEntry[]): void {
     page.className = 'page';
     page.textContent = String(entry.page);
     a.append(num, text, page);
+    if (entry.top !== undefined) a.dataset.top = String(entry.top);
     a.addEventListener('click', (e) => {
       e.preventDefault();
-      clickedEntry = a;
-      const top = entry.top !== undefined ? entry.top + 12 : null;
-      viewer.scrollPageIntoView({ pageNumber: entry.page, destArray: [null, { name: 'XYZ' }, null, top, null], allowNegativeOffset: true });
-      markCurrentOutlineEntry(entry.page);
+      history.push(here());
+      // The heading a little below the top of the view, so the page box and the outline name its page and section.
+      if (entry.top !== undefined) scrollToPosition(viewer, { page: entry.page, y: entry.top }, 16);
+      else viewer.scrollPageIntoView({ pageNumber: entry.page });
+      pin(entry.page, entry.sectionId);
     });
     outlineEl.append(a);
   }
-  markCurrentOutlineEntry(viewer.currentPageNumber || 1);
+  followReadingLine();
 }
 
-/** The entry the user clicked, while its page is shown: several sections can share a page. */
-let clickedEntry: HTMLElement | undefined;
-
-function markCurrentOutlineEntry(page: number): void {
+/** The current section: the one jumped to, else the last heading above the reading line. */
+function markCurrentOutlineEntry(at: Position | undefined, sectionId?: string): void {
   let current: HTMLElement | undefined;
-  outlineEl.querySelectorAll<HTMLElement>('a').forEach((a) => {
+  for (const a of outlineEl.querySelectorAll<HTMLElement>('a')) {
     a.classList.remove('current');
-    if (Number(a.dataset.page) <= page) current = a;
-  });
-  if (clickedEntry && Number(clickedEntry.dataset.page) === page) current = clickedEntry;
+    if (sectionId !== undefined) {
+      if (a.dataset.sectionId === sectionId) current = a;
+      continue;
+    }
+    if (!at) continue;
+    const page = Number(a.dataset.page);
+    const top = a.dataset.top === undefined ? Infinity : Number(a.dataset.top);
+    if (page < at.page || (page === at.page && top >= at.y)) current = a;
+  }
   current?.classList.add('current');
 }
 
@@ -254,9 +290,11 @@ let saveTimer: number | undefined;
 function saveStateSoon(): void {
   clearTimeout(saveTimer);
   saveTimer = window.setTimeout(() => {
-    const pageView = viewer.getPageView(viewer.currentPageNumber - 1);
+    // The page at the top of the view, and how far down it the view starts: restored as it was.
+    const page = here()?.page ?? viewer.currentPageNumber;
+    const pageView = viewer.getPageView(page - 1);
     const offset = pageView?.div ? Math.max(0, (container.scrollTop - pageView.div.offsetTop) / pageView.div.offsetHeight) : 0;
-    state = { ...state, page: viewer.currentPageNumber, pageOffset: offset };
+    state = { ...state, page, pageOffset: offset };
     host.setState(state);
     host.post({ type: 'state', state });
   }, 250);
@@ -296,9 +334,26 @@ $('zoom-in').addEventListener('click', () => viewer.increaseScale());
 $('zoom-out').addEventListener('click', () => viewer.decreaseScale());
 pageInput.addEventListener('change', () => {
   const n = Number(pageInput.value);
-  if (doc && n >= 1 && n <= doc.numPages) viewer.currentPageNumber = n;
-  else pageInput.value = String(viewer.currentPageNumber);
+  if (doc && n >= 1 && n <= doc.numPages) {
+    history.push(here());
+    viewer.currentPageNumber = n;
+  } else pageInput.value = String(readingLine()?.page ?? viewer.currentPageNumber);
 });
+const goBack = () => {
+  const to = history.goBack(here());
+  if (to) scrollToPosition(viewer, to);
+};
+const goForward = () => {
+  const to = history.goForward(here());
+  if (to) scrollToPosition(viewer, to);
+};
+backButton.addEventListener('click', goBack);
+installLinkPreview(
+  container,
+  $('link-preview'),
+  () => doc,
+  (at) => rpc.request('linkPreview', at),
+);
 $('dark-pages').addEventListener('click', () => {
   state.darkPages = !state.darkPages;
   applyChrome();
@@ -330,6 +385,12 @@ window.addEventListener('keydown', (e) => {
   } else if ((e.ctrlKey || e.metaKey) && e.key === '-') {
     e.preventDefault();
     viewer.decreaseScale();
+  } else if (e.altKey && e.key === 'ArrowLeft') {
+    e.preventDefault();
+    goBack();
+  } else if (e.altKey && e.key === 'ArrowRight') {
+    e.preventDefault();
+    goForward();
   }
 });
 new ResizeObserver(() => {

@@ -108,3 +108,43 @@ export function describeLocation(where: PaperLocation): string {
     return `${where.caption.kind === 'figure' ? 'Fig.' : where.caption.kind === 'table' ? 'Table' : 'Alg.'} ${where.caption.number} (${sec})`;
   return sec;
 }
+
+/**
+ * What an in-paper link lands on, for its hover preview: the caption, equation or passage whose
+ * top stands at the destination (`y`, the top of the view a PDF link asks for; absent: the page's
+ * first passage), in the column of `x` when given.
+ * @returns the label ("Reference", "Figure 3", "Eq. 2", "§4.1") and the text (at most 600 characters), or undefined.
+ */
+export function linkTargetAt(paper: Paper, page: number, x?: number, y?: number): { label: string; text: string } | undefined {
+  type Candidate = { top: number; left: number; right: number; label: () => string; text: string };
+  const candidates: Candidate[] = [];
+  const add = (rects: readonly Rect[], label: () => string, text: string) => {
+    if (!rects.length || !text.trim()) return;
+    candidates.push({
+      top: Math.max(...rects.map((r) => r.y + r.height)),
+      left: Math.min(...rects.map((r) => r.x)),
+      right: Math.max(...rects.map((r) => r.x + r.width)),
+      label,
+      text,
+    });
+  };
+  const kindName = { figure: 'Figure', table: 'Table', algorithm: 'Algorithm' } as const;
+  for (const c of [...paper.figures, ...paper.tables, ...paper.algorithms])
+    if (c.page === page) add(c.rects, () => `${kindName[c.kind]} ${c.number}`, c.text);
+  for (const e of paper.equations) if (e.page === page) add(e.rects, () => `Eq. ${e.number}`, e.text);
+  const byId = new Map(paper.sections.map((s) => [s.id, s]));
+  for (const p of paper.passages) {
+    const rects = p.anchors.filter((a) => a.page === page).flatMap((a) => a.rects);
+    const section = byId.get(p.sectionId);
+    const isReference = !!section && /^(references|bibliography)$/i.test(section.title.trim());
+    add(rects, () => (isReference ? 'Reference' : section?.number ? `§${section.number}` : (section?.title ?? `page ${page}`)), p.text);
+  }
+  const inColumn = (c: Candidate) => x === undefined || (x >= c.left - 12 && x <= c.right + 12);
+  const pool = candidates.filter(inColumn);
+  // The highest one whose top is at or just under the destination; a link's top sits a little above the text.
+  const below = y === undefined ? pool : pool.filter((c) => c.top <= y + 4);
+  const best = below.sort((a, b) => b.top - a.top)[0];
+  if (!best) return undefined;
+  const text = best.text.replace(/\s+/g, ' ').trim();
+  return { label: best.label(), text: text.length > 600 ? `${text.slice(0, 599)}…` : text };
+}

@@ -5,7 +5,7 @@ import type { RevealTarget } from '../viewer/protocol';
 
 const HOVER_TEXT_CHARS = 700;
 
-/** The viewer target for a resolved reference: the first page it stands on, and its rectangles there. */
+/** The viewer target for a resolved reference: the first page it stands on with its rectangles there, then the pages it runs onto. */
 export function revealTargetFor(ref: ResolvedRef, resolution?: TagResolution): RevealTarget | undefined {
   // A found quote is the most precise place: highlight the passage that holds it.
   const quote = resolution?.quote;
@@ -13,7 +13,12 @@ export function revealTargetFor(ref: ResolvedRef, resolution?: TagResolution): R
   const first = anchors.find((a) => a.page > 0);
   if (!first) return ref.page > 0 ? { page: ref.page, rects: [], label: ref.label } : undefined;
   const rects = anchors.filter((a) => a.page === first.page).flatMap((a) => a.rects);
-  return { page: first.page, rects, label: ref.label };
+  // A passage, equation or caption goes on where it runs over a page break; a whole section is
+  // marked where it starts (its heading and first page), not over every page it spans.
+  const wholeSection = ref.kind === 'section' && anchors === ref.anchors;
+  const later = wholeSection ? [] : [...new Set(anchors.filter((a) => a.page > first.page).map((a) => a.page))].sort((a, b) => a - b);
+  const continued = later.map((page) => ({ page, rects: anchors.filter((a) => a.page === page).flatMap((a) => a.rects) }));
+  return { page: first.page, rects, ...(continued.length ? { continued } : {}), label: ref.label };
 }
 
 /** "§3.2.2 Multi-Head Attention · p. 4" or "⚠ no Eq. 7 in the paper". */

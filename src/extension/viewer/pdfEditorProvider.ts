@@ -5,7 +5,10 @@ import { getPaper } from '../../core/citations/papers';
 import { describeError } from '../../core/errors';
 import type { Services } from '../services';
 import { outlineFromPaper } from './outline';
-import type { HostToViewer, PointerInfo, RevealTarget, ViewerRequest, ViewerState, ViewerToHost } from './protocol';
+import { linkTargetAt } from '../../core/citations/locate';
+import type { Rpc } from '../webviewRpc';
+import { createRpc } from '../webviewRpc';
+import type { HostMethods, HostToViewer, PointerInfo, RevealTarget, ViewerMethods, ViewerState, ViewerToHost } from './protocol';
 import { viewerHtml } from './viewerHtml';
 import { scopedLog } from '../log';
 
@@ -22,7 +25,8 @@ interface OpenViewer {
   panel: vscode.WebviewPanel;
   loaded: Promise<void>;
   pointer?: PointerInfo;
-  request(message: ViewerRequest): Promise<void>;
+  /** Typed requests to the viewer (reveal), answered or failed within REQUEST_TIMEOUT_MS. */
+  rpc: Rpc<ViewerMethods, HostMethods>;
 }
 
 /** The open viewers, for forward search (reveal) and inverse search (what was right-clicked). */
@@ -43,7 +47,6 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
   const stateKey = (uri: vscode.Uri) => `viewerState:${uri.toString()}`;
   const viewers = new Set<OpenViewer>();
   const opened = new vscode.EventEmitter<OpenViewer>();
-  let nextId = 1;
 
   const provider: vscode.CustomReadonlyEditorProvider<PaperDocument> = {
     openCustomDocument: (uri) => new PaperDocument(uri),
@@ -62,27 +65,18 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
         title,
       });
       const post = (m: HostToViewer) => panel.webview.postMessage(m);
-      const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
       let markLoaded!: () => void;
       const viewer: OpenViewer = {
         uri: document.uri,
         panel,
         loaded: new Promise<void>((r) => (markLoaded = r)),
-        request(message) {
-          const id = nextId++;
-          return new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(() => {
-              pending.delete(id);
-              reject(new Error('the paper viewer did not answer'));
-            }, REQUEST_TIMEOUT_MS);
-            pending.set(id, {
-              resolve: () => (clearTimeout(timer), resolve()),
-              reject: (e) => (clearTimeout(timer), reject(e)),
-            });
-            void post({ ...message, id } as HostToViewer);
-          });
-        },
+        rpc: createRpc<ViewerMethods, HostMethods>((m) => void post(m), { timeoutMs: REQUEST_TIMEOUT_MS, name: 'the paper viewer' }),
       };
+      // A link's hover preview: what the parsed paper has at the link's destination.
+      viewer.rpc.handle('linkPreview', async ({ page, x, y }) => {
+        const parsed = await getPaper(document.uri.fsPath, { env: process.env });
+        return parsed.ok ? (linkTargetAt(parsed.value, page, x, y) ?? null) : null;
+      });
       viewers.add(viewer);
       // A rewritten PDF (a LaTeX build, a new download) reloads in place, at the same page and zoom.
       const watcher = vscode.workspace.createFileSystemWatcher(
@@ -101,9 +95,14 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
       panel.onDidDispose(() => {
         viewers.delete(viewer);
         watcher.dispose();
+        viewer.rpc.dispose('the paper viewer was closed');
       });
 
       panel.webview.onDidReceiveMessage(async (m: ViewerToHost) => {
+        if ('rpc' in m) {
+          viewer.rpc.receive(m);
+          return;
+        }
         switch (m.type) {
           case 'ready':
             try {
@@ -127,13 +126,6 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
           case 'pointer':
             viewer.pointer = m.pointer;
             break;
-          case 'reply': {
-            const p = pending.get(m.id);
-            pending.delete(m.id);
-            if (m.ok) p?.resolve();
-            else p?.reject(new Error(m.error ?? 'the viewer could not do it'));
-            break;
-          }
           case 'error':
             log.warn(`${document.uri.fsPath}: ${m.message}`);
             break;
@@ -164,7 +156,9 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
     find: (uri) => [...viewers].find((v) => v.uri.toString() === uri.toString()),
     active: () => [...viewers].find((v) => v.panel.active),
     async open(uri) {
-      const existing = registry.find(uri);
+      // Beside the code, always: a viewer in the code's own group would hide the code.
+      const codeColumn = vscode.window.activeTextEditor?.viewColumn;
+      const existing = [...viewers].find((v) => v.uri.toString() === uri.toString() && v.panel.viewColumn !== codeColumn);
       if (existing) {
         existing.panel.reveal(existing.panel.viewColumn, true);
         await existing.loaded;
@@ -172,7 +166,7 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
       }
       const next = new Promise<OpenViewer>((resolve) => {
         const sub = opened.event((v) => {
-          if (v.uri.toString() === uri.toString()) {
+          if (v.uri.toString() === uri.toString() && v.panel.viewColumn !== codeColumn) {
             sub.dispose();
             resolve(v);
           }
@@ -186,7 +180,7 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
     },
     async reveal(uri, target) {
       const viewer = await registry.open(uri);
-      await viewer.request({ type: 'reveal', target });
+      await viewer.rpc.request('reveal', { target });
     },
   };
   return registry;

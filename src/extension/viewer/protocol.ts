@@ -1,6 +1,8 @@
 // The one typed contract between the extension and the paper viewer webview.
-// Both sides import these types; nothing else crosses the boundary.
-// Requests that expect an answer carry an `id`; the viewer answers with a `reply` of that id.
+// Both sides import these types; nothing else crosses the boundary. Notifications are plain
+// messages; requests that expect an answer go through the typed channel (../webviewRpc.ts),
+// declared below with their results.
+import type { RpcMessage } from '../webviewRpc';
 
 /** A rectangle in PDF user space (origin bottom-left, 1/72 in), as the Paper model stores it. */
 export interface PdfRect {
@@ -32,10 +34,34 @@ export interface OutlineEntry {
 }
 
 export interface RevealTarget {
+  /** The page the passage starts on, and its rectangles there. */
   page: number;
   rects: PdfRect[];
+  /** Where the passage goes on: the next pages and their rectangles (a passage across a page break). */
+  continued?: { page: number; rects: PdfRect[] }[];
   /** Shown beside the highlight, e.g. "§3.2, Eq. 4". */
   label: string;
+}
+
+/** What an in-paper link points at, for its hover preview (a reference entry, a figure's caption). */
+export interface LinkPreview {
+  /** "Reference", "Figure 3", "§4.1". */
+  label: string;
+  text: string;
+}
+
+/** Requests the extension makes of the viewer, each with its result. */
+export interface ViewerMethods {
+  [method: string]: { params: unknown; result: unknown };
+  /** Scrolls the passage to a third of the view and marks it; the result is the page shown. */
+  reveal: { params: { target: RevealTarget }; result: { page: number } };
+}
+
+/** Requests the viewer makes of the extension. */
+export interface HostMethods {
+  [method: string]: { params: unknown; result: unknown };
+  /** The paper's text at a link's destination (PDF user space); null when nothing is known there. */
+  linkPreview: { params: { page: number; x?: number; y?: number }; result: LinkPreview | null };
 }
 
 /** What the user pointed at when opening the viewer's context menu (for inverse search). */
@@ -52,17 +78,13 @@ export type HostToViewer =
   /** `url` is a webview resource URL: pdf.js fetches the file itself, in ranges, with no copy through messages. */
   | { type: 'load'; title: string; url: string; state?: ViewerState }
   | { type: 'outline'; entries: OutlineEntry[] }
-  | { type: 'reveal'; id: number; target: RevealTarget }
-  | { type: 'error'; message: string };
-
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-/** Messages that expect a `reply`, as the extension sends them (the id is added on the way). */
-export type ViewerRequest = WithoutId<Extract<HostToViewer, { id: number }>>;
+  | { type: 'error'; message: string }
+  | RpcMessage;
 
 export type ViewerToHost =
   | { type: 'ready' }
   | { type: 'loaded'; pageCount: number }
   | { type: 'state'; state: ViewerState }
   | { type: 'pointer'; pointer: PointerInfo }
-  | { type: 'reply'; id: number; ok: boolean; error?: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | RpcMessage;

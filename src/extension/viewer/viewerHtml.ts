@@ -26,6 +26,7 @@ export function viewerHtml(options: ViewerPageOptions): string {
     head: `<link rel="preload" href="${asset('dist/webview/pdfjs/pdf.worker.min.mjs')}" as="fetch" crossorigin="anonymous">\n`,
     body: `<div id="toolbar" role="toolbar" aria-label="Paper viewer">
   <button id="toggle-outline" class="icon" title="Outline (sections of the paper)" aria-label="Toggle outline" aria-pressed="false">☰</button>
+  <button id="back" class="icon" title="Back (Alt+←)" aria-label="Back" disabled>←</button>
   <span id="title"></span>
   <span class="spacer"></span>
   <span id="find" role="search">
@@ -48,6 +49,7 @@ export function viewerHtml(options: ViewerPageOptions): string {
   <button id="dark-pages" class="icon" title="Dark pages" aria-label="Dark pages" aria-pressed="false">◐</button>
 </div>
 <div id="status" role="status"></div>
+<div id="link-preview" role="tooltip" hidden></div>
 <div id="body">
   <nav id="outline" aria-label="Outline" hidden></nav>
   <div id="viewerContainer" tabindex="0"><div id="viewer" class="pdfViewer"></div></div>

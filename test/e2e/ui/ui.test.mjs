@@ -379,7 +379,7 @@ try {
     const frame = reviewFrame();
     await frame.locator('#class-diagram svg').waitFor({ timeout: 60000 });
     await frame.locator('#sequence-diagram svg').waitFor({ timeout: 20000 });
-    assert.equal(await frame.locator('#files > li').count(), 8);
+    assert.equal(await frame.locator('#files > li').count(), 9);
     assert.match(await frame.locator('#config').innerText(), /\[UNSPECIFIED\]/);
     assert.match(await frame.locator('#meta').innerText(), /calls/);
     await page.waitForTimeout(500);

@@ -69,3 +69,30 @@ test('the hover shows an equation as a code block and escapes Markdown in passag
   const sectionMd = hoverMarkdown(ok([{ ...section, text: 'uses *stars* and [links]' }]));
   assert.match(sectionMd, /uses \\\*stars\\\* and \\\[links\\\]/);
 });
+
+test('a quoted passage that runs onto the next page is marked on both pages; a whole section only where it starts', () => {
+  const eq = {
+    resolved: true,
+    kind: 'equation',
+    number: '3',
+    label: 'Eq. 3',
+    title: 'Equation 3',
+    heading: 'Eq. 3',
+    page: 4,
+    text: 'x',
+    section: '2',
+    id: 'eq:3',
+    anchors: [
+      { page: 4, rects: [{ x: 72, y: 80, width: 200, height: 12 }] },
+      { page: 5, rects: [{ x: 72, y: 700, width: 200, height: 12 }] },
+    ],
+  } as const;
+  assert.deepEqual(revealTargetFor(eq as never), {
+    page: 4,
+    rects: [{ x: 72, y: 80, width: 200, height: 12 }],
+    continued: [{ page: 5, rects: [{ x: 72, y: 700, width: 200, height: 12 }] }],
+    label: 'Eq. 3',
+  });
+  const section = { ...eq, kind: 'section', label: '§2' };
+  assert.equal(revealTargetFor(section as never)?.continued, undefined);
+});

@@ -63,6 +63,11 @@ fs.writeFileSync(
     '',
   ].join('\n'),
 );
+// A file nobody opens, with a broken citation: Problems lists it after the audit that runs on open.
+fs.writeFileSync(path.join(ws, 'layers.py'), '# §9, Eq. 7 — a layer the paper does not have\ndef layer(x):\n    return x\n');
+// A real two-column paper with in-paper links (citations, footnotes), when ../shared has it.
+const real = path.resolve(process.cwd(), '../shared/papers/2020.acl-main.207.pdf');
+if (fs.existsSync(real)) fs.copyFileSync(real, path.join(ws, 'specter.pdf'));
 fs.mkdirSync(path.join(ws, 'configs'), { recursive: true });
 fs.writeFileSync(path.join(ws, 'configs', 'base.yaml'), 'model:\n  d_k: 64  # [ASSUMPTION] the paper gives no size; a common choice\n');
 // Its tests: one passes, one fails (the Problems panel shows it), one is skipped.

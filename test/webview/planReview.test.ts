@@ -13,7 +13,9 @@ import { chromium } from 'playwright-core';
 import type { CostEstimate } from '../../src/core/pipeline/estimate';
 import type { Plan } from '../../src/core/pipeline/prompts';
 import type { PlanReviewInput } from '../../src/extension/codegen/planReviewHtml';
+import { parsePaper } from '../../src/core/paper/parse';
 import { filesInOrder, highlightConfig, planReviewHtml, planView } from '../../src/extension/codegen/planReviewHtml';
+import { writeSamplePaper } from '../fixtures/synthetic/sample-paper';
 import type { HostToPlanReview, PlanReviewToHost, PlanReviewView } from '../../src/extension/codegen/planReviewProtocol';
 
 const ROOT = process.env.PAPERTRAIL_REPO_ROOT ?? process.cwd();
@@ -550,4 +552,32 @@ test('text from the model is shown as text, never run as HTML', async () => {
   assert.equal(await page.locator('#summary img').count(), 0);
   assert.equal(await page.locator('#refused').isVisible(), false);
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+});
+
+test('the plan’s own citations are resolved against the paper: a broken one is listed and marked before Continue', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-review-paper-'));
+  await writeSamplePaper(path.join(dir, 'paper.pdf'));
+  const parsed = await parsePaper(path.join(dir, 'paper.pdf'), { noCache: true });
+  assert.ok(parsed.ok);
+  const plan: Plan = {
+    ...PLAN,
+    overview: {
+      ...PLAN.overview,
+      components: [...PLAN.overview.components, { name: 'Gate', purpose: 'a gate the paper lacks', cite: '§4, Eq. 9 "a gate"' }],
+    },
+  };
+  const view = planView({ ...INPUT, plan, paper: parsed.value });
+  assert.deepEqual(
+    view.brokenCites.map((b) => b.cite),
+    ['§4, Eq. 9 "a gate"'],
+  );
+  assert.match(view.brokenCites[0]!.reason, /Eq\. 9/);
+  await open(view);
+  await page.locator('#broken-cites li', { hasText: '§4, Eq. 9' }).waitFor();
+  const chip = page.locator('#components .chip.cite.broken');
+  assert.equal(await chip.count(), 1);
+  assert.match((await chip.getAttribute('title')) ?? '', /^Broken: /);
+  await page.locator('#broken-cites').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SHOTS, 'plan-review-broken-cites.png') });
+  fs.rmSync(dir, { recursive: true, force: true });
 });

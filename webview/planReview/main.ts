@@ -107,6 +107,7 @@ async function show(v: PlanReviewView): Promise<void> {
   document.title = `Plan: ${v.title}`;
   $('title').textContent = v.title;
   renderMeta(v);
+  renderBrokenCites(v);
   renderRefused(v);
   $('summary').textContent = v.summary;
   $('components').replaceChildren(...v.components.map((c) => el('li', {}, el('strong', {}, c.name), ` — ${c.purpose} `, citeChip(c.cite))));
@@ -144,6 +145,15 @@ function renderMeta(v: PlanReviewView): void {
     estimate,
   );
 }
+
+function renderBrokenCites(v: PlanReviewView): void {
+  broken = new Map(v.brokenCites.map((b) => [b.cite, b.reason]));
+  $('broken-cites').hidden = v.brokenCites.length === 0;
+  $('broken-cites-list').replaceChildren(...v.brokenCites.map((b) => el('li', {}, el('code', {}, b.cite), ` — ${b.reason}`)));
+}
+
+/** Broken citation (as written) → why; chips that hold one are marked. */
+let broken = new Map<string, string>();
 
 function renderRefused(v: PlanReviewView): void {
   $('refused').hidden = v.refused.length === 0;
@@ -220,6 +230,8 @@ function renderQuestions(v: PlanReviewView): void {
 /** A citation as a chip; a leading flag ([UNSPECIFIED] ...) is coloured like the config's. */
 function citeChip(cite: string): HTMLElement {
   const m = /^\s*\[\s*(UNSPECIFIED|PARTIALLY[_ -]SPECIFIED|ASSUMPTION|FROM[_ -]OFFICIAL[_ -]CODE)\s*\]\s*/i.exec(cite);
+  const why = [...broken].find(([b]) => cite.includes(b));
+  if (why) return el('span', { class: 'chip cite broken', title: `Broken: ${why[1]}` }, `⚠ ${cite}`);
   if (!m) return el('span', { class: 'chip cite' }, cite);
   const flag = m[1]!.toUpperCase().replace(/[ -]/g, '_');
   return el(

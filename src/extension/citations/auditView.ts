@@ -33,6 +33,30 @@ export function registerAuditView(services: Services): void {
   let running: Promise<void> | undefined;
   const changed = new vscode.EventEmitter<void>();
 
+  // Broken citations of files that are not open: Problems lists the whole repository, not only
+  // the open editors (an open file's diagnostics are live, from registerCitations).
+  const repoDiagnostics = vscode.languages.createDiagnosticCollection('papertrail-audit');
+  const publish = (): void => {
+    repoDiagnostics.clear();
+    const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.fsPath));
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const r of reports) {
+      for (const b of r.report?.broken ?? []) {
+        const file = path.join(r.folder, b.file);
+        if (open.has(file)) continue;
+        const d = new vscode.Diagnostic(
+          new vscode.Range(b.line - 1, 0, b.line - 1, Number.MAX_SAFE_INTEGER),
+          `Broken citation ${b.tag.trim()}: ${b.reason}`,
+          vscode.DiagnosticSeverity.Warning,
+        );
+        d.source = 'PaperTrail';
+        d.code = 'broken-citation';
+        byFile.set(file, [...(byFile.get(file) ?? []), d]);
+      }
+    }
+    for (const [file, list] of byFile) repoDiagnostics.set(vscode.Uri.file(file), list);
+  };
+
   async function audit(): Promise<void> {
     const folders = vscode.workspace.workspaceFolders ?? [];
     reports = await Promise.all(
@@ -47,6 +71,7 @@ export function registerAuditView(services: Services): void {
       }),
     );
     changed.fire();
+    publish();
   }
   const refresh = () => (running ??= audit().finally(() => (running = undefined)));
 
@@ -121,8 +146,16 @@ export function registerAuditView(services: Services): void {
     view.onDidChangeVisibility((e) => {
       if (e.visible && !reports.length) void refresh();
     }),
+    repoDiagnostics,
     vscode.workspace.onDidSaveTextDocument((d) => {
-      if (!view.visible || !exts.has(path.extname(d.uri.fsPath).toLowerCase())) return;
+      if (!exts.has(path.extname(d.uri.fsPath).toLowerCase())) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void refresh(), 500);
+    }),
+    // An opened file's live diagnostics replace its audit ones; a closed file keeps its problems listed.
+    vscode.workspace.onDidOpenTextDocument((d) => repoDiagnostics.delete(d.uri)),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      if (!exts.has(path.extname(d.uri.fsPath).toLowerCase()) || !reports.length) return;
       clearTimeout(timer);
       timer = setTimeout(() => void refresh(), 500);
     }),
@@ -136,5 +169,10 @@ export function registerAuditView(services: Services): void {
     }),
     vscode.commands.registerCommand('papertrail.refreshAudit', () => refresh()),
   );
+  // On open: a workspace with a reimplementation is audited at once, so Problems lists its broken citations.
   if (view.visible) void refresh();
+  else
+    void vscode.workspace.findFiles('**/.papertrail/paper.json', '**/node_modules/**', 1).then((found) => {
+      if (found.length) void refresh();
+    });
 }

@@ -2,6 +2,8 @@
 // this very page with a fake host, and the unit tests call planView() directly.
 import { parseTagText } from '../../core/citations/grammar';
 import type { CostEstimate } from '../../core/pipeline/estimate';
+import { resolveTag } from '../../core/citations/resolve';
+import type { Paper } from '../../core/paper/model';
 import type { Plan } from '../../core/pipeline/prompts';
 import type { PathRefusal } from '../../core/workspace/safePath';
 import type { WebviewPageOptions } from '../webviewPage';
@@ -10,6 +12,8 @@ import type { ConfigSegment, PlanEstimateView, PlanFileView, PlanReviewView } fr
 
 export interface PlanReviewInput {
   plan: Plan;
+  /** The paper the plan cites: its citations are resolved against it. */
+  paper?: Paper;
   estimate: CostEstimate;
   refused: PathRefusal[];
   title: string;
@@ -45,6 +49,11 @@ export function planReviewHtml(options: PlanReviewPageOptions): string {
 </header>
 <p id="status" role="status" aria-live="polite">Waiting for the plan…</p>
 <main id="plan" hidden>
+  <section id="broken-cites" class="warning" role="alert" hidden>
+    <h2>Citations that point at nothing in the paper</h2>
+    <p>The plan cites places the paper does not have; the code would inherit them. Edit the config, or Continue knowing the citation check will flag them.</p>
+    <ul id="broken-cites-list"></ul>
+  </section>
   <section id="refused" class="warning" role="alert" hidden>
     <h2>Refused paths</h2>
     <p>The model proposed these paths; they will not be written.</p>
@@ -102,7 +111,32 @@ export function planView(input: PlanReviewInput): PlanReviewView {
     config: { path: plan.config.path, content: plan.config.content, lines: config.lines, flags: config.flags },
     openQuestions: plan.architecture.openQuestions.map((q) => ({ question: q.question, options: [...q.options], cite: q.cite })),
     refused: input.refused.map((r) => ({ path: r.path, reason: r.reason })),
+    brokenCites: input.paper ? brokenCites(plan, input.paper) : [],
   };
+}
+
+/**
+ * Every citation of the plan (components, files, open questions, config comments) resolved
+ * against the paper; those that point at nothing, once each, with the resolver's reason.
+ */
+export function brokenCites(plan: Plan, paper: Paper): { cite: string; reason: string }[] {
+  const cites = new Set<string>([
+    ...plan.overview.components.map((c) => c.cite),
+    ...plan.logic.files.flatMap((f) => f.cites),
+    ...plan.architecture.openQuestions.map((q) => q.cite),
+  ]);
+  for (const line of plan.config.content.split('\n')) {
+    const hash = line.indexOf('#');
+    if (hash >= 0) cites.add(line.slice(hash + 1).trim());
+  }
+  const out: { cite: string; reason: string }[] = [];
+  for (const cite of cites) {
+    for (const tag of parseTagText(cite)) {
+      const r = resolveTag(paper, tag);
+      if (!r.resolved) out.push({ cite: tag.raw.trim() || cite, reason: r.reason ?? 'it points at nothing in the paper' });
+    }
+  }
+  return out.filter((b, i) => out.findIndex((x) => x.cite === b.cite) === i);
 }
 
 /** The estimate as the header shows it; always labelled as an estimate. */

@@ -50,6 +50,8 @@ export interface PlanReviewView {
   openQuestions: { question: string; options: string[]; cite: string }[];
   /** Paths the model proposed that will not be written, with why. */
   refused: { path: string; reason: string }[];
+  /** Citations of the plan that point at nothing in the paper (as written), with why; checked before Continue. */
+  brokenCites: { cite: string; reason: string }[];
 }
 
 export type HostToPlanReview = { type: 'plan'; view: PlanReviewView };

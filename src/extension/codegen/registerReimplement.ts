@@ -157,7 +157,11 @@ async function execute(
             reporter.planned(estimate.calls);
             if (!review) return { action: 'continue' };
             progress.report({ message: 'the plan is ready for your review' });
-            const decision = await showPlanReview(context, { plan, estimate, refused, title, models: model.label }, token);
+            const decision = await showPlanReview(
+              context,
+              { plan, estimate, refused, title, models: model.label, paper: run.paper },
+              token,
+            );
             if (decision.action === 'continue') run.store.update({ reviewed: true });
             return decision;
           },

@@ -159,6 +159,32 @@ try {
     await frame.locator('#toggle-outline').click();
   });
 
+  await step('double-clicking a PDF opens the viewer; a citation link previews its reference, and Back returns', async () => {
+    const real = path.join(ws, 'specter.pdf');
+    if (!fs.existsSync(real)) return; // ../shared/papers is beside the repository on developer machines and in CI
+    await runCommand('View: Close All Editors');
+    await explorerRow('specter.pdf').dblclick();
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await frame.locator('.page[data-page-number="1"][data-loaded="true"] canvas').waitFor({ timeout: 30000 });
+    assert.equal(await frame.locator('#page-count').innerText(), '/ 9');
+    const link = frame.locator('.page[data-page-number="1"] .annotationLayer a[href*="cite."]').first();
+    await link.waitFor({ timeout: 20000 });
+    await link.hover();
+    const preview = frame.locator('#link-preview');
+    await preview.waitFor({ state: 'visible', timeout: 30000 });
+    assert.match(await preview.innerText(), /^Reference/);
+    await shot('04a-link-preview');
+    await link.click();
+    const pageBox = frame.locator('#page-number');
+    for (let i = 0; i < 50 && (await pageBox.inputValue()) === '1'; i++) await page.waitForTimeout(100);
+    assert.notEqual(await pageBox.inputValue(), '1', 'the link jumped to the references');
+    await shot('04b-link-followed');
+    await frame.locator('#back').click();
+    for (let i = 0; i < 50 && (await pageBox.inputValue()) !== '1'; i++) await page.waitForTimeout(100);
+    assert.equal(await pageBox.inputValue(), '1', 'Back returns to the page of the link');
+    await runCommand('View: Close All Editors');
+  });
+
   await step('"Show Paper as Markdown" from the viewer opens what the model reads, beside it', async () => {
     await page.locator('.editor-actions [aria-label*="Show Paper as Markdown"]').first().click();
     const md = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: 'paper.pdf.md' }) });
@@ -204,10 +230,13 @@ try {
     await page.mouse.move(5, 600);
   });
 
-  await step('the Problems panel lists the broken citation', async () => {
+  await step('the Problems panel lists the broken citations of the whole repository, open or not', async () => {
     await runCommand('View: Focus Problems');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'Eq. 2 is in §4, not §3' });
     await row.first().waitFor({ timeout: 20000 });
+    // layers.py was never opened: the audit on open put its broken tag here.
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'layers.py' }).first().waitFor({ timeout: 30000 });
+    await page.locator('.markers-panel .monaco-list-row', { hasText: '§9, Eq. 7' }).first().waitFor();
     await shot('08-problems');
     await page.keyboard.press('Control+J'); // hide the panel again
   });
@@ -218,7 +247,31 @@ try {
     await view.locator('.monaco-list-row', { hasText: '[UNSPECIFIED]' }).waitFor({ timeout: 30000 });
     await view.locator('.monaco-list-row', { hasText: '[ASSUMPTION]' }).waitFor();
     await view.locator('.monaco-list-row', { hasText: 'Broken: §3, Eq. 2' }).waitFor();
+    // In its own place in the activity bar, not squeezed under the Explorer.
+    assert.equal(await page.locator('.pane-header', { hasText: 'Explorer' }).count(), 0, 'the Explorer is not the container');
     await shot('09-audit-view');
+  });
+
+  await step('a quick fix rewrites the broken tag, and its CodeLens names the new place at once', async () => {
+    await explorerRow('model.py').click();
+    const editor = page.locator('.editor-group-container').first();
+    await editor
+      .locator('.view-line', { hasText: /§3,\sEq\.\s2/ })
+      .first()
+      .click();
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row, .context-view .action-item', { hasText: /Cite §4/ }).first();
+    await fix.waitFor({ timeout: 20000 });
+    await shot('09b-quick-fix');
+    await fix.click();
+    await page
+      .locator('.contentWidgets .codelens-decoration', { hasText: /§4 [^·]*, Eq\. 2 · p\. \d/ })
+      .first()
+      .waitFor({ timeout: 20000 });
+    assert.equal(await page.locator('.contentWidgets .codelens-decoration', { hasText: 'Eq. 2 is in §4, not §3' }).count(), 0);
+    await shot('09c-quick-fix-lens');
+    await page.keyboard.press('Control+Z');
+    await page.locator('.contentWidgets .codelens-decoration', { hasText: 'Eq. 2 is in §4, not §3' }).waitFor({ timeout: 20000 });
   });
 
   await step('clicking a CodeLens opens the paper beside the code and highlights the passage', async () => {
@@ -227,7 +280,8 @@ try {
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     const hl = frame.locator('.pt-highlight');
     await hl.first().waitFor({ timeout: 30000 });
-    assert.equal(await hl.first().getAttribute('data-label'), 'Eq. 1', 'the lens opens the most specific place it cites');
+    assert.equal(await frame.locator('.pt-label').getAttribute('data-label'), 'Eq. 1', 'the lens opens the most specific place it cites');
+    assert.equal(await frame.locator('#page-number').inputValue(), '1');
     await page.waitForTimeout(800);
     await shot('10-codelens-reveal');
   });

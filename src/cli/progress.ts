@@ -57,8 +57,10 @@ export function progressPrinter(io: CliIo, json: boolean): ProgressPrinter {
         if (e.state === 'done') cost = cost === undefined || e.cost === undefined ? undefined : cost + e.cost;
         if (e.state === 'done') line(`  ✓ ${e.key}  ${formatUsage(e.usage)}  ${((e.durationMs ?? 0) / 1000).toFixed(1)} s`);
         else if (e.state === 'replayed') line(`  ↺ ${e.key}  (from the run record)`);
-        else if (e.state === 'failed') line(`  ✗ ${e.key}  ${e.error ?? ''}`);
-        else draw();
+        else if (e.state === 'failed') {
+          line(`  ✗ ${e.key}  ${e.error ?? ''}`);
+          if (e.answer) line(`    the model answered: ${e.answer.replace(/\s+/g, ' ').slice(0, 300)}${e.answer.length > 300 ? '…' : ''}`);
+        } else draw();
       } else if (e.type === 'retry') line(`  … ${e.key}: ${e.reason}; retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s`);
       else if (e.type === 'warning') line(`  ! ${e.message}`);
       else if (e.type === 'verify') line(`  ${e.line}`);

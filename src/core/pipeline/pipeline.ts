@@ -63,6 +63,8 @@ export type PipelineEvent =
       cost?: number;
       durationMs?: number;
       error?: string;
+      /** A failed call's raw answer (up to 4,000 characters), for the log. */
+      answer?: string;
     }
   | { type: 'retry'; key: string; attempt: number; delayMs: number; reason: string }
   | { type: 'text'; key: string; chars: number }

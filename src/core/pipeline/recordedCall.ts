@@ -119,9 +119,19 @@ export function recordedCall(
     if (outcome.exchanges.length) store.saveCall(record);
     if (outcome.value === undefined) {
       const error = outcome.error!;
-      emit({ type: 'call', key, stage, ...(file ? { file } : {}), state: 'failed', error: error.message });
+      // What the model answered, when it answered at all: for the log, not for the one-line message.
+      const answered = outcome.exchanges.map((x) => x.text).join('');
+      emit({
+        type: 'call',
+        key,
+        stage,
+        ...(file ? { file } : {}),
+        state: 'failed',
+        error: error.message,
+        ...(answered ? { answer: answered.slice(0, 4000) } : {}),
+      });
       if (error.kind === 'cancelled') throw new Stop('cancelled', 'cancelled');
-      throw new Stop('model', `${key}: ${describeModelError(error.kind, error.message)}`);
+      throw new Stop('model', `${callDescription(key)}: ${describeModelError(error.kind, error.message)}`);
     }
     emit({
       type: 'call',
@@ -137,8 +147,26 @@ export function recordedCall(
   };
 }
 
+/**
+ * A call's key in the user's terms: "plan-overview" → "planning (the overview)",
+ * "code:pkg/model.py" → "writing pkg/model.py", "repair-1:x.py" → "repairing the citations of x.py (round 1)".
+ */
+export function callDescription(key: string): string {
+  const [step, file] = [key.split(':')[0]!, key.slice(key.indexOf(':') + 1)];
+  const round = /-(\d+)$/.exec(step)?.[1];
+  if (step.startsWith('plan-')) return `planning (the ${step.slice(5)})`;
+  if (step === 'analyze') return `analysing ${file}`;
+  if (step === 'code') return `writing ${file}`;
+  if (step.startsWith('repair')) return `repairing the citations of ${file}${round ? ` (round ${round})` : ''}`;
+  if (step.startsWith('fix')) return `fixing ${file} after running it${round ? ` (round ${round})` : ''}`;
+  if (step === 'docs') return 'writing the README and the reproduction notes';
+  if (step === 'notebook') return 'writing the walkthrough notebook';
+  return key;
+}
+
 function describeModelError(kind: string, message: string): string {
-  if (kind === 'auth') return `${message} — check the API key`;
-  if (kind === 'not-found') return `${message} — check the base URL and the model name`;
+  if (kind === 'auth') return `the model server refused the key (${message}); check the API key`;
+  if (kind === 'not-found') return `the model server does not know this model or path (${message}); check the base URL and the model name`;
+  if (/^4\d\d\b/.test(message)) return `the model server refused the request (${message})`;
   return message;
 }

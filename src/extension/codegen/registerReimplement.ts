@@ -401,7 +401,10 @@ function progressReporter(progress: vscode.Progress<{ message?: string; incremen
           `${e.key}: ${e.usage?.promptTokens ?? 0} prompt (${e.usage?.cachedPromptTokens ?? 0} cached) + ${e.usage?.completionTokens ?? 0} answer tokens${e.cost !== undefined ? `, $${e.cost.toFixed(4)}` : ''}, ${((e.durationMs ?? 0) / 1000).toFixed(1)} s`,
         );
       } else if (e.state === 'replayed') log.info(`${e.key}: replayed from the run record`);
-      else if (e.state === 'failed') log.error(`${e.key}: ${e.error ?? 'failed'}`);
+      else if (e.state === 'failed') {
+        log.error(`${e.key}: ${e.error ?? 'failed'}`);
+        if (e.answer) log.error(`${e.key}: the model answered:\n${e.answer}`);
+      }
       if (e.state === 'done' || e.state === 'replayed') finished++;
       // The bar only moves forward, and stops short of the end until the run does.
       const target = Math.min(99, (100 * finished) / Math.max(expected, finished));

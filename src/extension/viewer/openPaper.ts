@@ -5,6 +5,7 @@ import { pdfForSource } from '../../core/paper/pdfFor';
 import type { Services } from '../services';
 import { PDF_VIEW_TYPE } from './pdfEditorProvider';
 import { showError } from '../log';
+import { arxivFailure } from './messages';
 
 /** "PaperTrail: Open Paper…": a PDF from the explorer, one the user picks, or an arXiv id / URL. */
 export function registerOpenPaper(services: Services): void {
@@ -32,8 +33,8 @@ export function registerOpenPaper(services: Services): void {
     );
     if (!parsed.ok) {
       services.log.warn(`open paper ${source}: ${parsed.error.message}`);
-      void showError(services.log, `PaperTrail: ${parsed.error.message}`);
-      return undefined;
+      const pick = await showError(services.log, arxivFailure(source, parsed.error), CHOOSE_PDF);
+      return pick === CHOOSE_PDF ? pickPdf() : undefined;
     }
     const pdf = pdfForSource(source, { env: process.env });
     if (!pdf) {
@@ -43,6 +44,8 @@ export function registerOpenPaper(services: Services): void {
     return vscode.Uri.file(pdf);
   }
 }
+
+const CHOOSE_PDF = 'Choose PDF…';
 
 async function askSource(): Promise<string | undefined> {
   const value = await vscode.window.showInputBox({

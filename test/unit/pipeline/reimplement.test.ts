@@ -537,7 +537,7 @@ test('bad input: one line that says what to do', async () => {
   // Progress goes to stderr too; the error is the one last line.
   assert.match(
     noReply.stderr.trimEnd().split('\n').at(-1)!,
-    /^papertrail reimplement: plan-overview: 400 scripted server: no reply for ## Task: plan-overview\. Nothing was written; after fixing it, continue with: papertrail reimplement --resume --out x/,
+    /^papertrail reimplement: planning \(the overview\): the model server refused the request \(400 scripted server: no reply for ## Task: plan-overview\)\. Nothing was written; after fixing it, continue with: papertrail reimplement --resume --out x/,
   );
   // Nothing listening: said at once, not after a minute of retries.
   const closed = await new Promise<number>((resolve) => {

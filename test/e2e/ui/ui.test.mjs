@@ -160,7 +160,7 @@ try {
   });
 
   await step('double-clicking a PDF opens the viewer; a citation link previews its reference, and Back returns', async () => {
-    const real = path.join(ws, 'specter.pdf');
+    const real = path.join(process.env.PAPERTRAIL_WS, 'specter.pdf');
     if (!fs.existsSync(real)) return; // ../shared/papers is beside the repository on developer machines and in CI
     await runCommand('View: Close All Editors');
     await explorerRow('specter.pdf').dblclick();
@@ -253,6 +253,7 @@ try {
   });
 
   await step('a quick fix rewrites the broken tag, and its CodeLens names the new place at once', async () => {
+    await runCommand('View: Show Explorer');
     await explorerRow('model.py').click();
     const editor = page.locator('.editor-group-container').first();
     await editor

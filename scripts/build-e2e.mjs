@@ -63,6 +63,24 @@ fs.writeFileSync(
     '',
   ].join('\n'),
 );
+// Two tags on the same paragraph of §2, quoting different sentences: inverse search ranks by the words clicked.
+fs.writeFileSync(
+  path.join(ws, 'encoder.py'),
+  [
+    '"""The encoder and decoder of §2, each cited by its own sentence."""',
+    '',
+    '',
+    '# §2 "The encoder maps an input sequence of symbol representations" — the encoder',
+    'def encode(ids):',
+    '    return list(ids)',
+    '',
+    '',
+    '# §2 "the decoder generates an output sequence one element at a time" — the decoder',
+    'def decode(state):',
+    '    return state[:1]',
+    '',
+  ].join('\n'),
+);
 // A file nobody opens, with a broken citation: Problems lists it after the audit that runs on open.
 fs.writeFileSync(path.join(ws, 'layers.py'), '# §9, Eq. 7 — a layer the paper does not have\ndef layer(x):\n    return x\n');
 // A real two-column paper with in-paper links (citations, footnotes), when ../shared has it.

@@ -37,19 +37,10 @@ import type { RunOptions, Stage } from './options';
 import { paperReferences } from './paperReferences';
 import type { Plan } from './prompts';
 import * as prompts from './prompts';
-import type { Analysis, GeneratedFile } from './schemas';
-import {
-  analysisSchema,
-  architectureSchema,
-  configSchema,
-  docsSchema,
-  fileSchema,
-  logicSchema,
-  notebookSchema,
-  overviewSchema,
-} from './schemas';
-import { dependencyWaves } from './schedule';
+import { architectureSchema, configSchema, fileSchema, logicSchema, overviewSchema } from './schemas';
 import type { RunStore } from './store';
+import { semaphore, settleAll } from './concurrency';
+import { generateStep } from './generateStep';
 
 export type PipelineEvent =
   | { type: 'stage'; stage: Stage | 'verify' }
@@ -150,34 +141,10 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     }
     store.update({ status: 'running' });
 
-    // 2–4. Analysis, coding and docs as one dependency graph under one concurrency limit:
-    // a file is coded as soon as its analysis and the code of the files it needs are done,
-    // and the docs (which need only the analyses) are written while the code is.
-    emit({ type: 'stage', stage: 'analysis' });
+    // 2–4. Analysis, coding and docs as one dependency graph (generateStep.ts).
     const withPlan = prompts.baseMessages(system, plan);
     const prefix = system.length + withPlan[1]!.content.length;
-    const files = plan.logic.files.map((f) => f.path);
-    const { waves, warnings: waveWarnings } = dependencyWaves(plan.logic.files);
-    waveWarnings.forEach(warn);
-    const waveOf = new Map(waves.flatMap((w, i) => w.map((f) => [f, i] as const)));
     const limit = semaphore(options.concurrency);
-    const analyses = new Map(
-      files.map((file) => [
-        file,
-        limit(() =>
-          call(
-            `analyze:${file}`,
-            'analysis',
-            file,
-            [...withPlan, { role: 'user', content: prompts.analysisPrompt(file) }],
-            analysisSchema,
-            prefix,
-          ),
-        ),
-      ]),
-    );
-    const coded = new Map<string, Promise<GeneratedFile>>();
-    const checked = new Map<string, Promise<string>>();
     const repairs = new Map<string, number>();
     const references = paperReferences(input.paper);
     const repairOnce = async (file: string, content: string, broken: { line: number; tag: string; reason: string }[]): Promise<string> => {
@@ -186,85 +153,26 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       const messages = [...withPlan, { role: 'user' as const, content: prompts.repairPrompt(file, content, broken, references) }];
       return (await limit(() => call(`repair-${round}:${file}`, 'repair', file, messages, fileSchema, prefix))).content;
     };
-    const checkAndRepair = async (file: string, content: string): Promise<string> => {
-      if (options.repairRounds < 1) return content;
-      const broken = (
-        await auditFiles(path.join(store.dir, 'check', file.replace(/[^\w.-]+/g, '_')), new Map([[file, content]]), input.paper)
-      ).broken;
-      return broken.length ? repairOnce(file, content, broken) : content;
-    };
-    let codingStarted = false;
-    const codeOf = (file: string): Promise<GeneratedFile> => {
-      let p = coded.get(file);
-      if (p) return p;
-      // Only dependencies of an earlier wave count: that is how a cycle was broken.
-      const deps = (plan.logic.files.find((f) => f.path === file)?.dependsOn ?? []).filter(
-        (d) => (waveOf.get(d) ?? Infinity) < waveOf.get(file)!,
-      );
-      p = Promise.all([analyses.get(file)!, ...deps.map(codeOf)]).then(([analysis, ...depCode]) =>
-        limit(async () => {
-          if (!codingStarted) emit({ type: 'stage', stage: 'coding' });
-          codingStarted = true;
-          const answer = await call(
-            `code:${file}`,
-            'coding',
-            file,
-            [...withPlan, { role: 'user', content: prompts.codePrompt(file, analysis as Analysis, depCode as GeneratedFile[]) }],
-            fileSchema,
-            prefix,
-          );
-          if (answer.path !== file) warn(`the model answered ${file} as "${answer.path}"; kept as ${file}`);
-          return { path: file, content: answer.content };
-        }),
-      );
-      // The citation check of a file starts as soon as it is written; its dependents do not wait
-      // for the repair (it changes tags only) and get the first version.
-      checked.set(
-        file,
-        p.then((f) => checkAndRepair(f.path, f.content)),
-      );
-      coded.set(file, p);
-      return p;
-    };
-    const summariesP = Promise.all(files.map((f) => analyses.get(f)!)).then((all) =>
-      all.map((a, i) => ({ path: files[i]!, summary: a.summary })),
-    );
-    const docsP = summariesP.then((summaries) =>
-      limit(() =>
-        call(
-          'docs',
-          'docs',
-          undefined,
-          [...withPlan, { role: 'user', content: prompts.docsPrompt(summaries, plan.config) }],
-          docsSchema,
-          prefix,
-        ),
-      ),
-    );
-    const notebookP =
-      options.mode === 'educational'
-        ? summariesP.then((summaries) =>
-            limit(() =>
-              call(
-                'notebook',
-                'docs',
-                undefined,
-                [...withPlan, { role: 'user', content: prompts.notebookPrompt(summaries) }],
-                notebookSchema,
-                prefix,
-              ),
-            ),
-          )
-        : Promise.resolve(undefined);
-    files.forEach(codeOf);
-    const codeP = Promise.all(files.map((f) => checked.get(f)!));
-    // Wait for everything in flight before reporting the first failure: no call outlives the run.
-    const [finalCode] = await settleAll([codeP, docsP, notebookP, Promise.all(coded.values())] as const);
-    const code = new Map(files.map((f, i) => [f, { path: f, content: finalCode[i]! }]));
-    const docs = await docsP;
-    const nb = await notebookP;
-    const out = new Map<string, string>();
-    for (const f of files) out.set(f, code.get(f)!.content);
+    const generated = await generateStep({
+      plan,
+      mode: options.mode,
+      call,
+      limit,
+      messages: withPlan,
+      prefix,
+      emit,
+      warn,
+      // The citation check of a file starts as soon as it is written (5 below does the rest).
+      checkFile: async (file, content) => {
+        if (options.repairRounds < 1) return content;
+        const broken = (
+          await auditFiles(path.join(store.dir, 'check', file.replace(/[^\w.-]+/g, '_')), new Map([[file, content]]), input.paper)
+        ).broken;
+        return broken.length ? repairOnce(file, content, broken) : content;
+      },
+    });
+    const { docs, notebook: nb, analyses: analysesDone, waves } = generated;
+    const out = new Map<string, string>(generated.code);
     for (const [p, content] of configFiles(plan)) out.set(p, content);
     if (!plan.config.presets) warn(`the model wrote no presets: only ${plan.config.path} was written`);
     out.set('README.md', docs.readme);
@@ -293,8 +201,6 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     for (const [p, content] of lintPython(out).files) out.set(p, content);
 
     // 6. Verify: lint, imports and tests on a staging copy, failures sent back for repair.
-    const analysesDone = new Map<string, Analysis>();
-    for (const f of files) analysesDone.set(f, await analyses.get(f)!);
     let verify: VerifyReport | undefined;
     if (input.verify) {
       verify = await runVerifyStage({
@@ -455,14 +361,6 @@ export function modeGaps(plan: Plan, mode: RunOptions['mode']): string[] {
   return gaps;
 }
 
-/** Resolves every promise, or rejects with the first failure once all have settled: no call outlives the run. */
-async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const settled = await Promise.allSettled(promises);
-  const failure = settled.find((r) => r.status === 'rejected');
-  if (failure) throw (failure as PromiseRejectedResult).reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
-}
-
 async function auditFiles(
   staging: string,
   files: Map<string, string>,
@@ -473,41 +371,6 @@ async function auditFiles(
   const report = await auditRepository(staging, { paperModel: paper });
   if (!report.ok) return { tags: 0, coverage: 0, broken: [] };
   return { tags: report.value.counts.tags, coverage: report.value.coverage.ratio, broken: report.value.broken };
-}
-
-/** At most `n` tasks at once; after a task fails, queued ones are not started. */
-function semaphore(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  let failed: unknown;
-  const queue: (() => void)[] = [];
-  const release = (): void => {
-    active--;
-    queue.shift()?.();
-  };
-  return <T>(task: () => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const start = (): void => {
-        if (failed !== undefined) {
-          reject(failed);
-          queue.shift()?.();
-          return;
-        }
-        active++;
-        task().then(
-          (v) => {
-            release();
-            resolve(v);
-          },
-          (e) => {
-            failed ??= e;
-            release();
-            reject(e);
-          },
-        );
-      };
-      if (active < n) start();
-      else queue.push(start);
-    });
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {

@@ -101,12 +101,15 @@ export function createCitationService(services: Services): CitationService {
   // A rewritten paper is parsed again (the paper memo checks the file's mtime); papers are
   // watched wherever they lie in the workspace.
   const pdfs = vscode.workspace.createFileSystemWatcher('**/*.{pdf,tex}', true, false, true);
+  const paperJson = vscode.workspace.createFileSystemWatcher('**/.papertrail/paper.json');
   services.context.subscriptions.push(
     vscode.workspace.onDidCloseTextDocument((d) => cache.delete(d.uri.toString())),
-    // A saved paper.json changes what every tagged file resolves to.
-    vscode.workspace.onDidSaveTextDocument((d) => {
-      if (d.uri.path.endsWith('/.papertrail/paper.json')) resolveAgain('paper.json saved');
-    }),
+    // A paper.json written, rewritten or removed (a new run, a checkout, an edit) changes what
+    // every tagged file resolves to.
+    paperJson,
+    paperJson.onDidCreate(() => resolveAgain('.papertrail/paper.json created')),
+    paperJson.onDidChange(() => resolveAgain('.papertrail/paper.json changed')),
+    paperJson.onDidDelete(() => resolveAgain('.papertrail/paper.json removed')),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('papertrail.paper')) resolveAgain('the setting papertrail.paper changed');
     }),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { registerFeatures } from '../../../src/extension/features';
 import { waitFor } from './wait';
 
 const EXT_ID = 'papertrail.papertrail';
@@ -69,3 +70,29 @@ function walk(dir: string): string[] {
     return e.isDirectory() ? walk(p) : [p];
   });
 }
+
+suite('PaperTrail activation that degrades instead of dying', () => {
+  test('a feature whose registration throws is named in the log; the features after it still register', async () => {
+    const logged: string[] = [];
+    let reported: string[] = [];
+    const subscriptions: vscode.Disposable[] = [];
+    // A real clash: the extension already owns papertrail.openPaper, so registering it again throws in VS Code.
+    const failed = registerFeatures(
+      [
+        { name: 'before', register: () => subscriptions.push(vscode.commands.registerCommand('papertrail.itest.before', () => 1)) },
+        { name: 'clashing', register: () => subscriptions.push(vscode.commands.registerCommand('papertrail.openPaper', () => 0)) },
+        { name: 'after', register: () => subscriptions.push(vscode.commands.registerCommand('papertrail.itest.after', () => 2)) },
+      ],
+      { logError: (m) => logged.push(m), reportFailures: (names) => (reported = names) },
+    );
+    try {
+      assert.deepEqual(failed, ['clashing']);
+      assert.deepEqual(reported, ['clashing']);
+      assert.match(logged[0] ?? '', /^clashing could not start: .*already exists/);
+      assert.equal(await vscode.commands.executeCommand('papertrail.itest.before'), 1);
+      assert.equal(await vscode.commands.executeCommand('papertrail.itest.after'), 2);
+    } finally {
+      for (const s of subscriptions) s.dispose();
+    }
+  });
+});

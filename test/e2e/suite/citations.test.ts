@@ -66,9 +66,14 @@ suite('PaperTrail citation anchors', () => {
     assert.equal(doc.getText(edit.range), '3');
   });
 
-  test('the audit lists the flags and the broken tag of the workspace', async () => {
+  test('the audit lists the flags and the broken tags of the workspace; Problems has those of files never opened', async () => {
     const result = await vscode.commands.executeCommand<{ broken: number; flags: number }>('papertrail.auditCitations');
-    assert.deepEqual({ broken: result.broken, flags: result.flags }, { broken: 1, flags: 2 });
+    assert.deepEqual({ broken: result.broken, flags: result.flags }, { broken: 2, flags: 2 });
+    const layers = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'layers.py');
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === layers.toString()), 'layers.py is not open');
+    const problems = vscode.languages.getDiagnostics(layers);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!.message, /^Broken citation §9, Eq\. 7/);
   });
 
   test('the CodeLens command opens the paper and highlights the cited place', async () => {

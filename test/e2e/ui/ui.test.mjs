@@ -140,6 +140,32 @@ try {
     await closeMenu();
   });
 
+  await step('double-clicking a PDF opens the viewer; a citation link previews its reference, and Back returns', async () => {
+    const real = path.join(process.env.PAPERTRAIL_WS, 'specter.pdf');
+    if (!fs.existsSync(real)) return; // ../shared/papers is beside the repository on developer machines and in CI
+    await runCommand('View: Close All Editors');
+    await explorerRow('specter.pdf').dblclick();
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await frame.locator('.page[data-page-number="1"][data-loaded="true"] canvas').waitFor({ timeout: 30000 });
+    assert.equal(await frame.locator('#page-count').innerText(), '/ 13');
+    const link = frame.locator('.page[data-page-number="1"] .annotationLayer a[href*="cite."]').first();
+    await link.waitFor({ timeout: 20000 });
+    await link.hover();
+    const preview = frame.locator('#link-preview');
+    await preview.waitFor({ state: 'visible', timeout: 30000 });
+    assert.match(await preview.innerText(), /^Reference/);
+    await shot('04a-link-preview');
+    await link.click();
+    const pageBox = frame.locator('#page-number');
+    for (let i = 0; i < 50 && (await pageBox.inputValue()) === '1'; i++) await page.waitForTimeout(100);
+    assert.notEqual(await pageBox.inputValue(), '1', 'the link jumped to the references');
+    await shot('04b-link-followed');
+    await frame.locator('#back').click();
+    for (let i = 0; i < 50 && (await pageBox.inputValue()) !== '1'; i++) await page.waitForTimeout(100);
+    assert.equal(await pageBox.inputValue(), '1', 'Back returns to the page of the link');
+    await runCommand('View: Close All Editors');
+  });
+
   await step('"Open Paper" shows the PDF in the PaperTrail viewer, rendered by pdf.js', async () => {
     await contextMenuOf('paper.pdf');
     await chooseMenuItem('Open Paper');
@@ -157,32 +183,6 @@ try {
     assert.equal(await frame.locator('#page-number').inputValue(), '2');
     await shot('04b-pdf-viewer-outline');
     await frame.locator('#toggle-outline').click();
-  });
-
-  await step('double-clicking a PDF opens the viewer; a citation link previews its reference, and Back returns', async () => {
-    const real = path.join(process.env.PAPERTRAIL_WS, 'specter.pdf');
-    if (!fs.existsSync(real)) return; // ../shared/papers is beside the repository on developer machines and in CI
-    await runCommand('View: Close All Editors');
-    await explorerRow('specter.pdf').dblclick();
-    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    await frame.locator('.page[data-page-number="1"][data-loaded="true"] canvas').waitFor({ timeout: 30000 });
-    assert.equal(await frame.locator('#page-count').innerText(), '/ 9');
-    const link = frame.locator('.page[data-page-number="1"] .annotationLayer a[href*="cite."]').first();
-    await link.waitFor({ timeout: 20000 });
-    await link.hover();
-    const preview = frame.locator('#link-preview');
-    await preview.waitFor({ state: 'visible', timeout: 30000 });
-    assert.match(await preview.innerText(), /^Reference/);
-    await shot('04a-link-preview');
-    await link.click();
-    const pageBox = frame.locator('#page-number');
-    for (let i = 0; i < 50 && (await pageBox.inputValue()) === '1'; i++) await page.waitForTimeout(100);
-    assert.notEqual(await pageBox.inputValue(), '1', 'the link jumped to the references');
-    await shot('04b-link-followed');
-    await frame.locator('#back').click();
-    for (let i = 0; i < 50 && (await pageBox.inputValue()) !== '1'; i++) await page.waitForTimeout(100);
-    assert.equal(await pageBox.inputValue(), '1', 'Back returns to the page of the link');
-    await runCommand('View: Close All Editors');
   });
 
   await step('"Show Paper as Markdown" from the viewer opens what the model reads, beside it', async () => {
@@ -276,6 +276,9 @@ try {
   });
 
   await step('clicking a CodeLens opens the paper beside the code and highlights the passage', async () => {
+    // One viewer on screen (a viewer in the code's own group would not be reused: it would hide the code).
+    await runCommand('View: Close All Editors');
+    await runCommand('View: Show Explorer');
     await explorerRow('model.py').click();
     await page.locator('.contentWidgets .codelens-decoration a', { hasText: '§2 Model' }).first().click();
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
@@ -303,6 +306,29 @@ try {
       .innerText();
     assert.match(line, /Ln 5\b/);
   });
+
+  await step(
+    'inverse search reads the click: among several tags on one passage, the one quoting the clicked words comes first',
+    async () => {
+      const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      // The last line of §2's first paragraph (the right column of page 1): "…one element at a time."
+      const spans = frame.locator('.page[data-page-number="1"] .textLayer span', { hasText: 'one element at a time' });
+      const pageBox = await frame.locator('.page[data-page-number="1"]').boundingBox();
+      let target;
+      for (let i = 0; i < (await spans.count()); i++) {
+        const box = await spans.nth(i).boundingBox();
+        if (box && box.x > pageBox.x + pageBox.width / 2 && (!target || box.y < target.box.y)) target = { i, box };
+      }
+      assert.ok(target, 'a line of §2 in the right column');
+      await spans.nth(target.i).click({ button: 'right' });
+      await chooseMenuItem('Find Code That Cites This');
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      await rows.first().waitFor({ timeout: 20000 });
+      assert.match(await rows.first().innerText(), /encoder\.py:9\b/);
+      await shot('11a-inverse-search-ranked');
+      await page.keyboard.press('Escape');
+    },
+  );
 
   await step('a rewritten PDF reloads in the open viewer, at the same page', async () => {
     const file = path.join(process.env.PAPERTRAIL_WS, 'paper.pdf');
@@ -332,6 +358,30 @@ try {
     // Focus back in the workbench: keys typed next must not go to the viewer's page box.
     await explorerRow('model.py').click();
     await page.waitForTimeout(300);
+  });
+
+  await step('paper.json and the papertrail.paper setting are followed live: lenses go and come back without a reload', async () => {
+    const wsDir = process.env.PAPERTRAIL_WS;
+    const paperJson = path.join(wsDir, '.papertrail', 'paper.json');
+    const settingsFile = path.join(wsDir, '.vscode', 'settings.json');
+    const savedPaperJson = fs.readFileSync(paperJson, 'utf8');
+    const savedSettings = fs.readFileSync(settingsFile, 'utf8');
+    await runCommand('View: Show Explorer');
+    await explorerRow('model.py').click();
+    const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: '§2 Model, Eq. 1 · p. 1' });
+    await lens.waitFor({ timeout: 20000 });
+    try {
+      fs.rmSync(paperJson);
+      await lens.waitFor({ state: 'detached', timeout: 20000 });
+      await shot('11c-paper-json-removed');
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(savedSettings), 'papertrail.paper': 'paper.pdf' }, null, 2));
+      await lens.waitFor({ timeout: 20000 });
+      await shot('11d-paper-from-setting');
+    } finally {
+      fs.writeFileSync(settingsFile, savedSettings);
+      fs.writeFileSync(paperJson, savedPaperJson);
+    }
+    await lens.waitFor({ timeout: 20000 });
   });
 
   await step('"PaperTrail: Run Tests" runs the task in the terminal and the failure reaches the Problems panel', async () => {

@@ -138,7 +138,7 @@ test('verify finds a module that does not import and a wrong assertion; the repa
     lines[0]!,
     /^verify: lint, then import every module and run the tests, the smoke command \(python -m budget_attention --preset small\) with \/usr\/bin\/python3 in /,
   );
-  assert.match(lines[1]!, /^verify round 1: lint 0 errors, imports \d\/5, tests \d+\/\d+ passed/);
+  assert.match(lines[1]!, /^verify round 1: lint 0 errors, imports \d\/6, tests \d+\/\d+ passed, smoke failed$/);
   assert.ok(lines.some((l) => /^verify: repairing .*budget_attention\/attention\.py/.test(l)));
   // The run record keeps every round's output.
   const record = JSON.parse(fs.readFileSync(path.join(runDir, 'verify.json'), 'utf8'));

@@ -1,21 +1,35 @@
 // Lines in reading order → the structure a reader sees: title, authors, abstract, section
 // headings, display equations, captions and paragraphs, each with its page and rectangles.
-import { linearizeDisplay } from './pdf-math';
+import type { FoundEquation } from './pdf-equations';
+import { findEquations } from './pdf-equations';
 import { looksTabular, tableGridFromLines } from './pdf-table';
-import type { Anchor, Caption, CaptionKind, Equation, Paper, Passage, PassageKind, Rect, Section } from './model';
+import type { Anchor, Caption, Equation, Paper, Passage, PassageKind, Rect, Section } from './model';
 import type { HyphenOracle } from './normalize';
 import { hyphenOracleFrom, joinLines, normalizeText } from './normalize';
 import type { BodyStyle, Line, PageGeometry } from './pdf-layout';
 import type { TextRun } from './pdf-text';
-import { round, runsText, unionRect } from './pdf-text';
+import type { Role } from './pdf-lines';
+import {
+  CAPTION,
+  captionGoesOn,
+  captionKind,
+  continuesHeading,
+  headingStyle,
+  isCaptionStart,
+  isFootnoteStart,
+  isHeadingCandidate,
+  lineRect,
+  readHeading,
+  runsRect,
+  startsParagraph,
+} from './pdf-lines';
+import { runsText, unionRect } from './pdf-text';
 
 /** What the PDF's text says about the paper: the Paper model less its source and pages. */
 export type Structure = Pick<
   Paper,
   'title' | 'authors' | 'abstract' | 'sections' | 'equations' | 'figures' | 'tables' | 'algorithms' | 'passages' | 'warnings'
 >;
-
-type Role = 'front' | 'abstract-head' | 'abstract' | 'equation' | 'text';
 
 interface Block {
   kind: PassageKind;
@@ -36,11 +50,6 @@ interface Block {
   rows?: string[][];
 }
 
-const NAMED_HEADING =
-  /^(acknowledge?ments?|references|bibliography|appendix|appendices|supplementary( materials?)?|limitations|ethics statement|ethical considerations|broader impacts?( statement)?|impact statement|conclusions?|related work|author contributions)$/i;
-const CAPTION = /^(figure|fig\.|table|tab\.|algorithm|alg\.)\s*([A-Z]?\d{1,3}(?:\.\d{1,3})?[a-z]?)\s*([:.|]|(?=\s)|$)/i;
-// "(4)", "(3.2)", "(A.1)", "(5a)", and \tag symbols: "(∗)", "(A.⋆)", "(4′)".
-const EQ_NUMBER = /^\(((?:[A-Z]\.?)?(?:\d{1,3}(?:\.\d{1,3})?|[∗*⋆†‡]{1,2})[a-z]?[′']*)\)$/;
 const AFFILIATION =
   /\b(univ|universit|institut|college|school|department|dept\.|laborator|lab\b|labs\b|research|inc\b|ltd\b|llc\b|gmbh|corp|company|centre|center|academy|google|microsoft|facebook|meta ai|deepmind|openai|amazon|ibm|nvidia|allen)|@/i;
 const MONTHS = /\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
@@ -89,151 +98,23 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
   // Display equations and their numbers, found before paragraphs so that they are cut out of them.
   const equationsAt = findEquations(lines, roles, body);
 
-  // Walk the reading order: headings open sections, everything else becomes passages.
-  const sections: Section[] = [];
-  const blocks: Block[] = [];
-  const captions: Caption[] = [];
-  const equations: Equation[] = [];
-  const usedIds = new Set<string>();
-  let section: Section | undefined;
-  let lastNumber: string | undefined;
-  let block: Block | undefined;
-  const sectionId = () => section?.id ?? '';
-  const sectionNumber = () => section?.number ?? '';
-  const close = () => {
-    if (block) blocks.push(block);
-    block = undefined;
-  };
-
+  // Walk the reading order: each line goes to the first handler that takes it.
+  const w: Walk = { lines, norm, body, abstractAt, equationsAt, sections: [], blocks: [], captions: [], equations: [], usedIds: new Set() };
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
     const role = roles[i]!;
     if (role === 'front' || role === 'abstract-head') {
-      close();
+      closeBlock(w);
       continue;
     }
     if (role === 'abstract') {
-      const text = i === abstractAt ? norm[i]!.replace(/^abstract\s*[-—–.:]?\s*/i, '') : l.text;
-      if (block?.kind !== 'abstract' || startsParagraph(l, lines[i - 1], body)) {
-        close();
-        block = { kind: 'abstract', lines: [], texts: [], sectionId: '' };
-      }
-      block.lines.push(l);
-      block.texts.push(text);
+      abstractLine(w, i);
       continue;
     }
-    const eq = equationsAt.get(i);
-    if (eq) {
-      close();
-      const { number, lines: eqLines, rects } = eq;
-      const text = normalizeText(eq.texts.join(' '));
-      const id = uniqueId(`eq:${number}`, usedIds);
-      // Equation.latex means the source's LaTeX; the layout's rebuilt text goes on the passage only.
-      equations.push({ id, number, section: sectionNumber(), page: eqLines[0]!.page, rects: rects.map((r) => r.rect), text });
-      blocks.push({
-        kind: 'equation',
-        lines: eqLines,
-        texts: [...eq.texts, `(${number})`],
-        sectionId: sectionId(),
-        rects,
-        ...(eq.latex ? { latex: eq.latex } : {}),
-        equationNumbers: [number],
-      });
-      continue;
-    }
-    if (role === 'equation') continue;
-
-    const heading = readHeading(l, norm[i]!, body, lastNumber);
-    if (heading) {
-      close();
-      let titleText = heading.title;
-      const headLines = [l];
-      // A long heading wraps onto a second line in the same style.
-      while (i + 1 < lines.length && continuesHeading(lines[i + 1]!, norm[i + 1]!, headLines[headLines.length - 1]!, body)) {
-        i++;
-        headLines.push(lines[i]!);
-        titleText = joinLines([titleText, norm[i]!]);
-      }
-      if (heading.number) lastNumber = heading.number;
-      const id = uniqueId(heading.number ? `sec:${heading.number}` : `sec:${slug(titleText)}`, usedIds);
-      const rects = headLines.map((h, k) => (k === 0 && heading.runs ? runsRect(heading.runs) : lineRect(h)));
-      section = {
-        id,
-        number: heading.number,
-        title: titleText,
-        level: heading.number ? heading.number.split('.').length : 1,
-        page: l.page,
-        rects,
-      };
-      sections.push(section);
-      const label = heading.number ? `${heading.number} ${titleText}` : titleText;
-      blocks.push({
-        kind: 'heading',
-        lines: headLines,
-        texts: [label],
-        sectionId: id,
-        rects: rects.map((rect, k) => ({ page: headLines[k]!.page, segment: headLines[k]!.segment, rect })),
-      });
-      if (heading.rest) {
-        block = {
-          kind: 'paragraph',
-          lines: [l],
-          texts: [heading.rest],
-          sectionId: id,
-          rects: [{ page: l.page, segment: l.segment, rect: runsRect(heading.restRuns!) }],
-        };
-      }
-      continue;
-    }
-
-    const cap = CAPTION.exec(norm[i]!);
-    if (cap && isCaptionStart(l, cap, body)) {
-      close();
-      const kind = captionKind(cap[1]!);
-      const caption: Caption = { id: '', kind, number: cap[2]!, section: sectionNumber(), page: l.page, rects: [], text: '' };
-      captions.push(caption);
-      block = { kind: 'caption', lines: [l], texts: [l.text], sectionId: sectionId(), caption };
-      continue;
-    }
-
-    const small = l.size < body.size * 0.88;
-    const prev = lines[i - 1];
-    const hanging = /^(references|bibliography)$/i.test(section?.title ?? '');
-    // Small print between two lines of one paragraph (a label over an arrow, a raised
-    // annotation on a baseline of its own) belongs to the paragraph and does not end it.
-    if (small && block?.kind === 'paragraph') {
-      const last = block.lines[block.lines.length - 1]!;
-      const next = lines[i + 1];
-      if (
-        next &&
-        next.size >= body.size * 0.88 &&
-        next.segment === last.segment &&
-        l.y < last.y &&
-        l.y > next.y &&
-        !startsParagraph(next, last, body, hanging)
-      ) {
-        block.lines.push(l);
-        block.texts.push(l.text);
-        continue;
-      }
-    }
-    const breaks = startsParagraph(l, prev, body, hanging);
-    const footStart = small && isFootnoteStart(l, prev, body);
-    const kind: PassageKind = small ? (footStart || (block?.kind === 'footnote' && !breaks) ? 'footnote' : 'other') : 'paragraph';
-    const continues =
-      block &&
-      block.lines.length > 0 &&
-      (block.kind === 'caption' ? captionGoesOn(l, block.lines) : block.kind === kind) &&
-      !breaks &&
-      !footStart;
-    if (!continues) {
-      close();
-      block = { kind, lines: [], texts: [], sectionId: sectionId(), hanging };
-    }
-    block!.lines.push(l);
-    block!.texts.push(l.text);
+    if (equationAt(w, i) || role === 'equation') continue;
+    i = headingAt(w, i) ?? (captionAt(w, i) ? i : bodyLine(w, i));
   }
-  close();
+  closeBlock(w);
+  const { sections, blocks, captions, equations, usedIds } = w;
 
   // Captions: text and rects come from their finished blocks.
   for (const b of blocks) {
@@ -265,6 +146,177 @@ export function buildStructure(lines: readonly Line[], body: BodyStyle, geometry
     .join('\n\n');
   if (!sections.some((s) => s.number)) warnings.push('no numbered section headings found');
   return { title, authors, abstract, sections, equations, figures, tables, algorithms, passages, warnings };
+}
+
+// ---------------------------------------------------------------- the walk
+
+/** The walk's state: the lines, what is open (the section, the block being filled), what is done. */
+interface Walk {
+  lines: readonly Line[];
+  norm: readonly string[];
+  body: BodyStyle;
+  abstractAt: number;
+  equationsAt: ReadonlyMap<number, FoundEquation>;
+  sections: Section[];
+  blocks: Block[];
+  captions: Caption[];
+  equations: Equation[];
+  usedIds: Set<string>;
+  section?: Section;
+  lastNumber?: string;
+  block?: Block;
+}
+
+function closeBlock(w: Walk): void {
+  if (w.block) w.blocks.push(w.block);
+  w.block = undefined;
+}
+
+/** A line of the abstract: a new paragraph of it, or the next line of the one open. */
+function abstractLine(w: Walk, i: number): void {
+  const l = w.lines[i]!;
+  const text = i === w.abstractAt ? w.norm[i]!.replace(/^abstract\s*[-—–.:]?\s*/i, '') : l.text;
+  if (w.block?.kind !== 'abstract' || startsParagraph(l, w.lines[i - 1], w.body)) {
+    closeBlock(w);
+    w.block = { kind: 'abstract', lines: [], texts: [], sectionId: '' };
+  }
+  w.block.lines.push(l);
+  w.block.texts.push(text);
+}
+
+/** The first line of a display equation: the equation and its passage. False when no equation starts here. */
+function equationAt(w: Walk, i: number): boolean {
+  const eq = w.equationsAt.get(i);
+  if (!eq) return false;
+  closeBlock(w);
+  const { number, lines: eqLines, rects } = eq;
+  const text = normalizeText(eq.texts.join(' '));
+  const id = uniqueId(`eq:${number}`, w.usedIds);
+  // Equation.latex means the source's LaTeX; the layout's rebuilt text goes on the passage only.
+  w.equations.push({ id, number, section: w.section?.number ?? '', page: eqLines[0]!.page, rects: rects.map((r) => r.rect), text });
+  w.blocks.push({
+    kind: 'equation',
+    lines: eqLines,
+    texts: [...eq.texts, `(${number})`],
+    sectionId: w.section?.id ?? '',
+    rects,
+    ...(eq.latex ? { latex: eq.latex } : {}),
+    equationNumbers: [number],
+  });
+  return true;
+}
+
+/**
+ * A section heading (with the lines it wraps onto, and a run-in paragraph after it): opens the section.
+ * @returns the index of its last line, or undefined when the line is no heading.
+ */
+function headingAt(w: Walk, i: number): number | undefined {
+  const { lines, norm, body } = w;
+  const l = lines[i]!;
+  const heading = readHeading(l, norm[i]!, body, w.lastNumber);
+  if (!heading) return undefined;
+  closeBlock(w);
+  let titleText = heading.title;
+  const headLines = [l];
+  // A long heading wraps onto a second line in the same style.
+  while (i + 1 < lines.length && continuesHeading(lines[i + 1]!, norm[i + 1]!, headLines[headLines.length - 1]!, body)) {
+    i++;
+    headLines.push(lines[i]!);
+    titleText = joinLines([titleText, norm[i]!]);
+  }
+  if (heading.number) w.lastNumber = heading.number;
+  const id = uniqueId(heading.number ? `sec:${heading.number}` : `sec:${slug(titleText)}`, w.usedIds);
+  const rects = headLines.map((h, k) => (k === 0 && heading.runs ? runsRect(heading.runs) : lineRect(h)));
+  w.section = {
+    id,
+    number: heading.number,
+    title: titleText,
+    level: heading.number ? heading.number.split('.').length : 1,
+    page: l.page,
+    rects,
+  };
+  w.sections.push(w.section);
+  w.blocks.push({
+    kind: 'heading',
+    lines: headLines,
+    texts: [heading.number ? `${heading.number} ${titleText}` : titleText],
+    sectionId: id,
+    rects: rects.map((rect, k) => ({ page: headLines[k]!.page, segment: headLines[k]!.segment, rect })),
+  });
+  if (heading.rest) {
+    w.block = {
+      kind: 'paragraph',
+      lines: [l],
+      texts: [heading.rest],
+      sectionId: id,
+      rects: [{ page: l.page, segment: l.segment, rect: runsRect(heading.restRuns!) }],
+    };
+  }
+  return i;
+}
+
+/** The first line of a caption ("Figure 3: …"): opens the caption block. False when none starts here. */
+function captionAt(w: Walk, i: number): boolean {
+  const l = w.lines[i]!;
+  const cap = CAPTION.exec(w.norm[i]!);
+  if (!cap || !isCaptionStart(l, cap, w.body)) return false;
+  closeBlock(w);
+  const caption: Caption = {
+    id: '',
+    kind: captionKind(cap[1]!),
+    number: cap[2]!,
+    section: w.section?.number ?? '',
+    page: l.page,
+    rects: [],
+    text: '',
+  };
+  w.captions.push(caption);
+  w.block = { kind: 'caption', lines: [l], texts: [l.text], sectionId: w.section?.id ?? '', caption };
+  return true;
+}
+
+/** Any other line: it goes on with the open paragraph, caption or footnote, or starts a new one. */
+function bodyLine(w: Walk, i: number): number {
+  const { lines, body } = w;
+  const l = lines[i]!;
+  const small = l.size < body.size * 0.88;
+  const prev = lines[i - 1];
+  const hanging = /^(references|bibliography)$/i.test(w.section?.title ?? '');
+  const block = w.block;
+  // Small print between two lines of one paragraph (a label over an arrow, a raised
+  // annotation on a baseline of its own) belongs to the paragraph and does not end it.
+  if (small && block?.kind === 'paragraph') {
+    const last = block.lines[block.lines.length - 1]!;
+    const next = lines[i + 1];
+    if (
+      next &&
+      next.size >= body.size * 0.88 &&
+      next.segment === last.segment &&
+      l.y < last.y &&
+      l.y > next.y &&
+      !startsParagraph(next, last, body, hanging)
+    ) {
+      block.lines.push(l);
+      block.texts.push(l.text);
+      return i;
+    }
+  }
+  const breaks = startsParagraph(l, prev, body, hanging);
+  const footStart = small && isFootnoteStart(l, prev, body);
+  const kind: PassageKind = small ? (footStart || (block?.kind === 'footnote' && !breaks) ? 'footnote' : 'other') : 'paragraph';
+  const continues =
+    block &&
+    block.lines.length > 0 &&
+    (block.kind === 'caption' ? captionGoesOn(l, block.lines) : block.kind === kind) &&
+    !breaks &&
+    !footStart;
+  if (!continues) {
+    closeBlock(w);
+    w.block = { kind, lines: [], texts: [], sectionId: w.section?.id ?? '', hanging };
+  }
+  w.block!.lines.push(l);
+  w.block!.texts.push(l.text);
+  return i;
 }
 
 // ---------------------------------------------------------------- front matter
@@ -366,304 +418,6 @@ function splitNames(l: Line): { names: string[]; ok: boolean } {
 }
 
 // ---------------------------------------------------------------- headings
-
-interface HeadingMatch {
-  number: string;
-  title: string;
-  /** Runs of a run-in heading (the rest of the line is a paragraph). */
-  runs?: TextRun[];
-  rest?: string;
-  restRuns?: TextRun[];
-}
-
-/** A line in a heading's typeface: bold (another face than the body) or larger, not small. */
-export function headingStyle(l: Line, body: BodyStyle): boolean {
-  // Headings are never set smaller than the body (italic reference titles are).
-  if (l.size < body.size - 0.3) return false;
-  if (l.size >= body.size * 1.12) return true;
-  let other = 0;
-  let same = 0;
-  for (const r of l.runs) {
-    if (r.size < l.size * 0.85) continue;
-    if (r.font === body.font && Math.abs(r.size - body.size) < 0.6) same += r.text.length;
-    else other += r.text.length;
-  }
-  return other > 0 && same <= other * 0.15;
-}
-
-function isHeadingCandidate(l: Line, t: string, body: BodyStyle): boolean {
-  if (!headingStyle(l, body)) return false;
-  return NAMED_HEADING.test(t.replace(/[.:]$/, '')) || /^(\d{1,2}(\.\d{1,2}){0,3}|[A-Z](\.\d{1,2}){0,3})\.?\s+\p{L}/u.test(t);
-}
-
-const NUMBERED = /^(\d{1,2}(?:\.\d{1,2}){0,3}|[A-Z](?:\.\d{1,2}){0,3})\.?\s+(\S.*)$/u;
-
-function readHeading(l: Line, text: string, body: BodyStyle, last: string | undefined): HeadingMatch | undefined {
-  if (text.length > 160 || CAPTION.test(text)) return undefined;
-  if (headingStyle(l, body)) {
-    const named = text.replace(/[.:]$/, '');
-    if (NAMED_HEADING.test(named)) return { number: '', title: named };
-    const appendix = /^appendix\s+([A-Z](?:\.\d{1,2})*)\s*[:.\-—–]?\s*(.*)$/i.exec(text);
-    if (appendix && follows(last, appendix[1]!)) return { number: appendix[1]!, title: appendix[2] || `Appendix ${appendix[1]}` };
-    const m = NUMBERED.exec(text);
-    if (m && plausibleTitle(m[2]!) && follows(last, m[1]!)) return { number: m[1]!, title: m[2]!.replace(/\s*[.:]$/, '') };
-    return undefined;
-  }
-  // Run-in heading: "3.2 Training. We train ..." with the number and title in bold.
-  const lead: TextRun[] = [];
-  for (const r of l.runs) {
-    if (r.font === body.font && Math.abs(r.size - body.size) < 0.6) break;
-    lead.push(r);
-  }
-  if (!lead.length || lead.length === l.runs.length) return undefined;
-  const leadText = normalizeText(runsText(lead));
-  const m = NUMBERED.exec(leadText);
-  if (!m || /^[A-Z]$/.test(m[1]!) || !plausibleTitle(m[2]!) || !follows(last, m[1]!)) return undefined;
-  if (!/\d\.\d/.test(m[1]!) && !/[.:]$/.test(leadText)) return undefined;
-  const restRuns = l.runs.slice(lead.length);
-  return { number: m[1]!, title: m[2]!.replace(/\s*[.:]$/, ''), runs: lead, rest: normalizeText(runsText(restRuns)), restRuns };
-}
-
-function plausibleTitle(t: string): boolean {
-  if (!/^[\p{L}"“'(]/u.test(t)) return false;
-  if (/[,;]$/.test(t) || t.length > 120) return false;
-  const words = t.split(/\s+/);
-  if (words.length > 16) return false;
-  // A heading has more letters than digits and symbols (table rows do not).
-  const letters = (t.match(/\p{L}/gu) ?? []).length;
-  return letters >= t.replace(/\s/g, '').length * 0.6;
-}
-
-function continuesHeading(next: Line, t: string, prev: Line, body: BodyStyle): boolean {
-  if (next.page !== prev.page || next.segment !== prev.segment) return false;
-  if (next.font !== prev.font || Math.abs(next.size - prev.size) > 0.3 || !headingStyle(next, body)) return false;
-  if (prev.y - next.y > prev.size * 1.6) return false;
-  return !NUMBERED.test(t) && !NAMED_HEADING.test(t) && !CAPTION.test(t) && t.length < 100;
-}
-
-/** Section numbers go forward: 2.1 → 2.2, 2.1.1, 3 or 3.1; appendices start at A after numbers. */
-export function follows(prev: string | undefined, cand: string): boolean {
-  const c = parseNumber(cand);
-  if (!prev) return c.letter ? c.parts[0] === 1 : c.parts[0]! <= 2;
-  const p = parseNumber(prev);
-  if (p.letter !== c.letter) return !p.letter && c.letter && c.parts[0]! <= 2;
-  const n = Math.max(p.parts.length, c.parts.length);
-  for (let k = 0; k < n; k++) {
-    const a = p.parts[k] ?? 0;
-    const b = c.parts[k];
-    if (b === undefined) return false;
-    if (a === b) continue;
-    if (b < a || b - a > 2) return false;
-    // Deeper levels of a new number restart from 1 (one missed heading is tolerated).
-    return c.parts.slice(k + 1).every((x) => x <= 2);
-  }
-  return false;
-}
-
-function parseNumber(s: string): { letter: boolean; parts: number[] } {
-  const letter = /^[A-Z]/.test(s);
-  const parts = s.split('.').map((x) => (/^[A-Z]$/.test(x) ? x.charCodeAt(0) - 64 : Number(x)));
-  return { letter, parts };
-}
-
-// ---------------------------------------------------------------- captions, footnotes
-
-function captionKind(word: string): CaptionKind {
-  const w = word.toLowerCase();
-  return w.startsWith('fig') ? 'figure' : w.startsWith('tab') ? 'table' : 'algorithm';
-}
-
-function isCaptionStart(l: Line, m: RegExpExecArray, body: BodyStyle): boolean {
-  // "Algorithm 1 Training" (algorithmic's bold label, no colon) is a caption only in bold.
-  if (m[3] === '' && !/^alg/i.test(m[1]!)) return false;
-  if (m[3] === '') {
-    const first = l.runs[0];
-    return Boolean(first && first.font !== body.font);
-  }
-  return true;
-}
-
-function isFootnoteStart(l: Line, prev: Line | undefined, body: BodyStyle): boolean {
-  const first = l.runs[0];
-  if (!first) return false;
-  const marker = first.size < l.size * 0.9 && first.y > l.y + 0.1 * l.size && /^[\d*†‡§¶∗a-z]{1,3}$/.test(first.text);
-  const numbered = /^\d{1,2}\s+\S/.test(l.text) && l.size < body.size * 0.92;
-  return (marker || numbered) && (!prev || prev.segment !== l.segment || prev.size >= body.size * 0.9 || startsParagraph(l, prev, body));
-}
-
-/**
- * A caption wraps onto the next line only when its last line was full (reached the right
- * edge) and the next starts where the caption started: table rows under a short, centred
- * caption do not.
- */
-function captionGoesOn(l: Line, caption: readonly Line[]): boolean {
-  const first = caption[0]!;
-  const last = caption[caption.length - 1]!;
-  return Math.abs(l.size - last.size) < 0.6 && last.colRight - last.x1 < last.size * 2 && Math.abs(l.x0 - first.x0) < l.size * 2;
-}
-
-/**
- * A new paragraph starts after a wider gap than line spacing, at an indent, or at a change of
- * size. In a bibliography (`hanging`) entries hang: the flush line starts one, indented lines go on.
- */
-function startsParagraph(l: Line, prev: Line | undefined, body: BodyStyle, hanging = false): boolean {
-  if (!prev || prev.segment !== l.segment || prev.page !== l.page) return true;
-  const pitch = Math.max(body.pitch * (l.size / body.size), l.size * 1.05);
-  if (prev.y - l.y > pitch * 1.45 || prev.y - l.y < -1) return true;
-  if (Math.abs(prev.size - l.size) > Math.max(0.6, l.size * 0.1)) return true;
-  const indented = (x: Line) => x.x0 - x.colLeft > x.size * 0.6 && x.x0 - x.colLeft < x.size * 4;
-  if (hanging) return !indented(l) && (indented(prev) || /[.]$/.test(prev.text.trim()));
-  // A first line stands in from the line before it; measured from that line, not from the
-  // column, so that inset blocks (an abstract, a quotation) read the same way.
-  const step = l.x0 - prev.x0;
-  if (!(step > l.size * 0.6 && step < l.size * 4)) return false;
-  // A hanging indent (a question list, a quoted item) goes on: the line before it runs to the
-  // column's edge without ending a sentence, and this one starts in lower case.
-  const runsOn = prev.colRight - prev.x1 < prev.size * 1.5 && !/[.!?:]["')\]]?$/.test(prev.text.trim());
-  return !(runsOn && /^\p{Ll}/u.test(l.text.trim()));
-}
-
-// ---------------------------------------------------------------- equations
-
-interface FoundEquation {
-  number: string;
-  lines: Line[];
-  texts: string[];
-  /** LaTeX-like text rebuilt from the glyph layout (pdf-math.ts). */
-  latex: string;
-  rects: { page: number; segment: number; rect: Rect }[];
-}
-
-/**
- * A display equation is a line that ends, well apart from what precedes it and flush with
- * the column's right edge, in "(n)"; the equation's own lines are the non-prose lines right
- * above and below it (fractions, sums and braces sit on baselines of their own).
- */
-function findEquations(lines: readonly Line[], roles: Role[], body: BodyStyle): Map<number, FoundEquation> {
-  const found = new Map<number, FoundEquation>();
-  const numbered: { i: number; number: string; numRuns: TextRun[]; bodyRuns: TextRun[] }[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (roles[i] !== 'text') continue;
-    const n = equationNumber(lines[i]!);
-    if (n) numbered.push({ i, ...n });
-  }
-  const claimed = new Set<number>(numbered.map((n) => n.i));
-  for (const n of numbered) {
-    const l = lines[n.i]!;
-    const parts: { at: number; line: Line; runs: TextRun[] }[] = [];
-    if (n.bodyRuns.length) parts.push({ at: n.i, line: l, runs: n.bodyRuns });
-    // Grow upwards and downwards through display lines that touch the equation. Around a
-    // centred display, a line of plain words that starts at the column edge is the sentence
-    // that introduces or follows it ("We compute"), however short.
-    const start = n.bodyRuns[0]?.x ?? l.x0;
-    const centred = start > l.colLeft + l.size * 2;
-    const row = (x: Line) => displayLike(x, body) && !(centred && x.x0 < x.colLeft + x.size * 1.5 && wordsOnly(x.text));
-    let top = l;
-    for (let k = n.i - 1; k >= 0 && n.i - k <= 6; k--) {
-      const u = lines[k]!;
-      if (claimed.has(k) || roles[k] !== 'text' || !adjacent(u, top) || !row(u)) break;
-      claimed.add(k);
-      parts.unshift({ at: k, line: u, runs: u.runs });
-      top = u;
-    }
-    let bottom = l;
-    for (let k = n.i + 1; k < lines.length && k - n.i <= 6; k++) {
-      const d = lines[k]!;
-      if (claimed.has(k) || roles[k] !== 'text' || !adjacent(bottom, d) || !row(d)) break;
-      claimed.add(k);
-      parts.push({ at: k, line: d, runs: d.runs });
-      bottom = d;
-    }
-    if (!parts.length) continue;
-    for (const p of parts) roles[p.at] = 'equation';
-    roles[n.i] = 'equation';
-    const eqLines = parts.map((p) => p.line);
-    if (!eqLines.includes(l)) eqLines.push(l);
-    const rects = parts.map((p) => ({ page: p.line.page, segment: p.line.segment, rect: runsRect(p.runs) }));
-    rects.push({ page: l.page, segment: l.segment, rect: runsRect(n.numRuns) });
-    const first = Math.min(parts[0]!.at, n.i);
-    found.set(first, {
-      number: n.number,
-      lines: eqLines,
-      texts: equationRows(parts.map((p) => p.runs)),
-      latex: normalizeText(linearizeDisplay(parts.map((p) => p.runs))),
-      rects,
-    });
-  }
-  return found;
-}
-
-/**
- * Text of an equation, row by row. Rows of big delimiters only (braces, brackets drawn on a
- * baseline of their own) are slotted into the nearest row by x, so "max {( d ..." reads in order.
- */
-function equationRows(rows: TextRun[][]): string[] {
-  const main = rows.filter((r) => r.some((x) => /[\p{L}\d]/u.test(x.text)));
-  if (!main.length) return rows.map((r) => runsText(r));
-  const merged = main.map((r) => [...r]);
-  for (const r of rows) {
-    if (main.includes(r)) continue;
-    const y = r[0]?.y ?? 0;
-    let best = 0;
-    for (let k = 1; k < main.length; k++) if (Math.abs(main[k]![0]!.y - y) < Math.abs(main[best]![0]!.y - y)) best = k;
-    merged[best]!.push(...r);
-  }
-  return merged.map((r) => runsText(r.sort((a, b) => a.x - b.x)));
-}
-
-function equationNumber(l: Line): { number: string; numRuns: TextRun[]; bodyRuns: TextRun[] } | undefined {
-  const runs = l.runs;
-  const last = runs[runs.length - 1];
-  if (!last || !/\)$/.test(last.text)) return undefined;
-  if (l.colRight - (last.x + last.w) > l.size * 2.5) return undefined;
-  for (let k = runs.length - 1; k >= Math.max(0, runs.length - 5); k--) {
-    const text = runs
-      .slice(k)
-      .map((r) => r.text)
-      .join('')
-      .replace(/\s+/g, '');
-    if (!text.startsWith('(')) continue;
-    const m = EQ_NUMBER.exec(text);
-    if (!m) return undefined;
-    const bodyRuns = runs.slice(0, k);
-    const prev = bodyRuns[bodyRuns.length - 1];
-    if (prev && runs[k]!.x - (prev.x + prev.w) < l.size * 0.9) return undefined;
-    if (bodyRuns.length && proseLike(runsText(bodyRuns)) && bodyRuns[0]!.x < l.colLeft + l.size * 1.5) return undefined;
-    return { number: m[1]!, numRuns: runs.slice(k), bodyRuns };
-  }
-  return undefined;
-}
-
-/**
- * Rows of one display (align rows, fraction parts, big delimiters, limits) follow each other
- * within about one and a half line heights; separate displays stand further apart, as the
- * display skips of LaTeX put them.
- */
-function adjacent(upper: Line, lower: Line): boolean {
-  if (upper.page !== lower.page || upper.segment !== lower.segment) return false;
-  return upper.y - lower.y <= 1.65 * Math.max(upper.size, lower.size) && upper.bottom - lower.top < lower.size * 0.9;
-}
-
-function displayLike(l: Line, body: BodyStyle): boolean {
-  if (headingStyle(l, body) && /^\d/.test(l.text) && NUMBERED.test(l.text)) return false;
-  if (CAPTION.test(l.text)) return false;
-  return !proseLike(l.text) || l.x0 > l.colLeft + l.size * 1.5;
-}
-
-function wordsOnly(t: string): boolean {
-  const tokens = t.trim().split(/\s+/);
-  return tokens.some((w) => /\p{L}{2}/u.test(w)) && tokens.every((w) => /^[("“]?\p{L}[\p{L}'’-]*[,.;:)"”]?$/u.test(w));
-}
-
-/** Running words, not symbols: most characters letters, several real words, or a sentence that ends in a colon. */
-function proseLike(t: string): boolean {
-  const compact = t.replace(/\s/g, '');
-  if (!compact.length) return false;
-  const letters = (compact.match(/\p{L}/gu) ?? []).length;
-  const words = t.split(/\s+/).filter((w) => /^[("“]?\p{L}{2,}(?:[-'’]\p{L}+)*[,.;:)"”]?$/u.test(w)).length;
-  if (letters / compact.length <= 0.7) return false;
-  return words >= 4 || (words >= 2 && /\p{L}{2,}:$/u.test(t.trim()));
-}
 
 // ---------------------------------------------------------------- passages
 
@@ -847,14 +601,6 @@ export function mergeLineRects(rects: readonly Rect[]): Rect[] {
     }
   }
   return out;
-}
-
-export function lineRect(l: Line): Rect {
-  return { x: round(l.x0), y: round(l.bottom), width: round(l.x1 - l.x0), height: round(l.top - l.bottom) };
-}
-
-function runsRect(runs: readonly TextRun[]): Rect {
-  return unionRect(runs.map((r) => ({ x: r.x, y: r.y - r.descent * r.size, width: r.w, height: (r.ascent + r.descent) * r.size })));
 }
 
 function uniqueId(base: string, used: Set<string>): string {

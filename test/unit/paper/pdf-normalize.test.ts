@@ -9,7 +9,7 @@ import {
   joinLines,
   normalizeText,
 } from '../../../src/core/paper/normalize';
-import { follows } from '../../../src/core/paper/pdf-structure';
+import { follows } from '../../../src/core/paper/pdf-lines';
 
 test('ligature glyphs become letters', () => {
   assert.equal(

@@ -366,9 +366,10 @@ try {
     const settingsFile = path.join(wsDir, '.vscode', 'settings.json');
     const savedPaperJson = fs.readFileSync(paperJson, 'utf8');
     const savedSettings = fs.readFileSync(settingsFile, 'utf8');
+    await runCommand('View: Close All Editors');
     await runCommand('View: Show Explorer');
     await explorerRow('model.py').click();
-    const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: '§2 Model, Eq. 1 · p. 1' });
+    const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: '§2 Model, Eq. 1 · p. 1' }).first();
     await lens.waitFor({ timeout: 20000 });
     try {
       fs.rmSync(paperJson);
@@ -495,7 +496,7 @@ try {
   await step('before any generated code runs, a dialog names what runs and where; Run verifies it', async () => {
     const dialog = page.locator('.monaco-dialog-box', { hasText: 'run the generated code' });
     await dialog.waitFor({ timeout: 60000 });
-    assert.match(await dialog.innerText(), /import every module and run the tests with \/usr\/bin\/python3 in /);
+    assert.match(await dialog.innerText(), /import every module and run the tests, the smoke command \(python -m budget_attention --preset small\) with \/usr\/bin\/python3 in /);
     assert.match(await dialog.innerText(), /without your secrets|no secrets/);
     await page.waitForTimeout(400);
     await shot('17b-verify-consent');

@@ -540,10 +540,13 @@ try {
     await page.waitForTimeout(600);
     await shot('19-applied');
     // The repository as the user finds it: the tree, and the architecture document.
-    await explorerRow('attention-on-a-budget').click();
-    await explorerRow('configs').first().click();
-    await explorerRow('ARCHITECTURE.md').click();
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('attention-on-a-budget/ARCHITECTURE.md');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ARCHITECTURE.md' }).first().waitFor();
+    await page.keyboard.press('Enter');
     await page.locator('.tab', { hasText: 'ARCHITECTURE.md' }).first().waitFor();
+    await runCommand('File: Reveal Active File in Explorer View');
+    await explorerRow('IMPLEMENTATION_PLAN.md').waitFor();
     await page.waitForTimeout(600);
     await shot('19b-applied-tree');
   });

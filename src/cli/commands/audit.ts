@@ -1,5 +1,7 @@
 import type { AuditReport } from '../../core/citations/audit';
 import { auditRepository } from '../../core/citations/audit';
+import { coverageOf, coverageText } from '../../core/citations/coverage';
+import { getPaper } from '../../core/citations/papers';
 import type { CliIo } from '../io';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../io';
 import { parseVerbArgs } from '../parse-args';
@@ -8,7 +10,7 @@ import type { Verb } from '../verb';
 export const auditVerb: Verb = {
   name: 'audit',
   summary: 'check every citation in a repository against its paper; list unspecified choices',
-  usage: `usage: papertrail audit <dir> [--paper <paper>] [--json] [--no-cache] [--cache-dir DIR]
+  usage: `usage: papertrail audit <dir> [--paper <paper>] [--coverage [--scope S]] [--json] [--no-cache] [--cache-dir DIR]
 
   <dir>         the repository folder; tags are looked for in comments and docstrings
                 (.py, .js/.ts, .c/.cpp/.cu, .rs, .jl), # comments of .yaml/.toml, and .md notes
@@ -16,6 +18,11 @@ export const auditVerb: Verb = {
                 repository's .papertrail/paper.json, or a "# paper: ..." header in a file
   --json        one JSON document: tags (file, 1-based line), counts by kind and flag,
                 coverage, broken [{file, line, tag, reason}], flags [{file, line, flag, text}]
+  --coverage    how much of the paper the code covers, from the tags: every numbered equation,
+                algorithm, table and section — implemented (cited by code), tested (cited by a
+                test), configured (cited by a config value) or not covered — and the flags per
+                section; with --json, {places, totals, flagsBySection}
+  --scope S     with --coverage: only these sections, e.g. --scope 3,4.1
   --no-cache    parse the paper again even if the result is cached
   --cache-dir   cache folder (default: $PAPERTRAIL_CACHE_DIR, else $XDG_CACHE_HOME/papertrail)
 
@@ -26,6 +33,8 @@ exit: 0 every tag resolves, 1 some tag is broken, 2 bad usage or no paper could 
       paper: { type: 'string' },
       'no-cache': { type: 'boolean' },
       'cache-dir': { type: 'string' },
+      coverage: { type: 'boolean' },
+      scope: { type: 'string' },
     });
     if (!args.ok) return usageError(io, args.error.message);
     if (args.value.values.help) {
@@ -47,7 +56,27 @@ exit: 0 every tag resolves, 1 some tag is broken, 2 bad usage or no paper could 
       },
     });
     if (!report.ok) return usageError(io, `papertrail audit: ${report.error.message}`);
-    io.stdout(args.value.values.json ? JSON.stringify(report.value) + '\n' : auditText(report.value) + '\n');
+    const v = args.value.values;
+    if (v.scope !== undefined && !v.coverage) return usageError(io, 'papertrail audit: --scope goes with --coverage');
+    if (v.coverage) {
+      const scope =
+        typeof v.scope === 'string'
+          ? v.scope
+              .split(',')
+              .map((x) => x.trim().replace(/^§/, ''))
+              .filter(Boolean)
+          : [];
+      if (scope.some((x) => !/^[A-Z0-9]+(\.[0-9]+)*$/i.test(x)))
+        return usageError(io, 'papertrail audit: --scope takes section numbers, e.g. --scope 3,4.1');
+      const first = report.value.papers[0];
+      if (!first) return usageError(io, 'papertrail audit: no tag names a paper, so there is nothing to measure coverage of; pass --paper');
+      const paperModel = await getPaper(first.source, { cwd: io.cwd, env: io.env, ...(typeof cacheDir === 'string' ? { cacheDir } : {}) });
+      if (!paperModel.ok) return usageError(io, `papertrail audit: ${paperModel.error.message}`);
+      const coverage = coverageOf(report.value, paperModel.value, scope);
+      io.stdout(v.json ? `${JSON.stringify(coverage)}\n` : `${coverageText(coverage)}\n`);
+      return report.value.broken.length ? EXIT_PROBLEMS : EXIT_OK;
+    }
+    io.stdout(v.json ? JSON.stringify(report.value) + '\n' : auditText(report.value) + '\n');
     return report.value.broken.length ? EXIT_PROBLEMS : EXIT_OK;
   },
 };

@@ -6,7 +6,9 @@ import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import type { AuditReport } from '../citations/audit';
 import { auditRepository } from '../citations/audit';
+import { coverageOf } from '../citations/coverage';
 import { parseTagText } from '../citations/grammar';
 import { resolveTag } from '../citations/resolve';
 import type { Result } from '../errors';
@@ -229,7 +231,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
         body: docs.readme,
         ...(docs.smoke?.trim() ? { smoke: docs.smoke.trim() } : {}),
         ...(docs.hardware ? { hardware: docs.hardware } : {}),
-        status: implementationStatus(plan, verify),
+        status: implementationStatus(plan, verify, report.report ? coverageOf(report.report, input.paper, options.scope) : undefined),
         hasDemo: [...out.keys()].some((p) => p.startsWith('demo/')),
         hasNotebook: out.has(NOTEBOOK),
       }),
@@ -365,12 +367,17 @@ async function auditFiles(
   staging: string,
   files: Map<string, string>,
   paper: Paper,
-): Promise<{ tags: number; coverage: number; broken: { file: string; line: number; tag: string; reason: string }[] }> {
+): Promise<{
+  tags: number;
+  coverage: number;
+  broken: { file: string; line: number; tag: string; reason: string }[];
+  report?: AuditReport;
+}> {
   fs.rmSync(staging, { recursive: true, force: true });
   for (const [p, content] of files) writeFileAtomic(path.join(staging, p), content);
   const report = await auditRepository(staging, { paperModel: paper });
   if (!report.ok) return { tags: 0, coverage: 0, broken: [] };
-  return { tags: report.value.counts.tags, coverage: report.value.coverage.ratio, broken: report.value.broken };
+  return { tags: report.value.counts.tags, coverage: report.value.coverage.ratio, broken: report.value.broken, report: report.value };
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {

@@ -4,6 +4,8 @@
 import path from 'node:path';
 import type { Result } from '../errors';
 import { ok } from '../errors';
+import type { CoverageReport } from '../citations/coverage';
+import { coverageState, coverageSummary } from '../citations/coverage';
 import { configProblems } from '../verify/configKeys';
 import { lintPython } from '../verify/lint';
 import { confine } from '../verify/sandbox';
@@ -165,13 +167,14 @@ function isTest(file: string): boolean {
  * The README's "Implementation status": each component with what it implements from the paper
  * and how its tests did in the last round (a test file counts for the files it depends on).
  */
-export function implementationStatus(plan: Plan, report: VerifyReport | undefined): string {
+export function implementationStatus(plan: Plan, report: VerifyReport | undefined, coverage?: CoverageReport): string {
   const last = report?.rounds.at(-1);
   const head = '## Implementation status\n\n';
+  const paper = coverage ? `\n${paperCoverage(coverage)}` : '';
   if (!report || !last)
-    return `${head}Not verified: PaperTrail wrote this repository without running it (\`papertrail reimplement --verify local\` runs the tests first).\n`;
+    return `${head}Not verified: PaperTrail wrote this repository without running it (\`papertrail reimplement --verify local\` runs the tests first).\n${paper}`;
   if (!report.ran)
-    return `${head}Not run: the tests were not run when this repository was written (consent declined). Lint: ${last.lint.filter((p) => p.severity === 'error').length} errors.\n`;
+    return `${head}Not run: the tests were not run when this repository was written (consent declined). Lint: ${last.lint.filter((p) => p.severity === 'error').length} errors.\n${paper}`;
   const components = plan.logic.files.filter((f) => f.path.endsWith('.py') && !isTest(f.path));
   const testsOf = (file: string) => {
     const testFiles = plan.logic.files.filter((t) => isTest(t.path) && t.dependsOn.includes(file)).map((t) => t.path);
@@ -213,5 +216,24 @@ export function implementationStatus(plan: Plan, report: VerifyReport | undefine
         : `\`${last.notebook.what}\` ${last.notebook.skipped ? 'was not executed' : 'failed'}: ${last.notebook.message}`,
     );
   if (report.testsChanged.length) lines.push('', `Tests changed by repair: ${report.testsChanged.join(', ')}.`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n${paper}`;
+}
+
+/**
+ * The paper's side of the status: how many of its equations, tables, algorithms and sections
+ * the code cites (implemented) and the tests cite (tested), from the tags alone; what no code cites.
+ * `papertrail audit --coverage` prints the same, place by place.
+ */
+export function paperCoverage(c: CoverageReport): string {
+  const summary = coverageSummary(c);
+  if (!summary) return '';
+  const missing = c.places.filter((p) => p.kind !== 'section' && coverageState(p) === 'none').map((p) => p.label);
+  const untested = c.places.filter((p) => p.kind !== 'section' && coverageState(p) === 'implemented').map((p) => p.label);
+  return (
+    [
+      `Paper coverage${c.scope.length ? ` (${c.scope.map((s) => `§${s}`).join(', ')})` : ''}, from the citation tags: ${summary}.`,
+      ...(untested.length ? [`Implemented but cited by no test: ${untested.join(', ')}.`] : []),
+      ...(missing.length ? [`Cited by no code: ${missing.join(', ')}.`] : []),
+    ].join('\n\n') + '\n'
+  );
 }

@@ -496,7 +496,10 @@ try {
   await step('before any generated code runs, a dialog names what runs and where; Run verifies it', async () => {
     const dialog = page.locator('.monaco-dialog-box', { hasText: 'run the generated code' });
     await dialog.waitFor({ timeout: 60000 });
-    assert.match(await dialog.innerText(), /import every module and run the tests, the smoke command \(python -m budget_attention --preset small\) with \/usr\/bin\/python3 in /);
+    assert.match(
+      await dialog.innerText(),
+      /import every module and run the tests, the smoke command \(python -m budget_attention --preset small\) with \/usr\/bin\/python3 in /,
+    );
     assert.match(await dialog.innerText(), /without your secrets|no secrets/);
     await page.waitForTimeout(400);
     await shot('17b-verify-consent');

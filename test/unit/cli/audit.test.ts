@@ -133,3 +133,36 @@ test('the planted repository file layout audits cleanly through the CLI too (no 
   assert.equal(r.code, 0, r.err);
   assert.equal(JSON.parse(r.out).flags.length, 1);
 });
+
+test('audit --coverage: each equation and section implemented, tested, configured or not covered; flags per section', async () => {
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-audit-cov-'));
+  writePlantedRepo(repo, {
+    '.papertrail/paper.json': JSON.stringify({ source: path.join(dir, 'papers', 'sample.pdf') }),
+    'pkg/model.py': '# §2, Eq. 1 — attention\ndef attention(q, k, v):\n    return q\n\n# [ASSUMPTION] §4 no bias\nB = 0\n',
+    'tests/test_model.py': '# §2, Eq. 1 — checked by hand\ndef test_attention():\n    assert True\n',
+    'configs/paper.yaml': 'lr: 0.001  # §3 "the decoder generates an output sequence"\n',
+    'NOTES.md': '§4, Eq. 2 is discussed here, not implemented.\n',
+  });
+  const r = await run(repo, 'audit', '.', '--coverage', '--json');
+  assert.equal(r.code, 0, r.err);
+  const c = JSON.parse(r.out);
+  const state = (label: string) => {
+    const p = c.places.find((x: { label: string }) => x.label === label);
+    return [p.implementedBy.length > 0, p.testedBy.length > 0, p.configuredBy.length > 0];
+  };
+  assert.deepEqual(state('Eq. 1'), [true, true, false]);
+  assert.deepEqual(state('Eq. 2'), [false, false, false], 'a Markdown note does not cover an equation');
+  assert.deepEqual(state('§2'), [true, true, false], 'a section is covered through its equation');
+  assert.deepEqual(state('§3'), [false, false, true]);
+  assert.deepEqual(state('§4'), [true, false, false], 'a flag that cites a section counts for it');
+  assert.deepEqual(c.totals.equation, { total: 2, implemented: 1, tested: 1, configured: 0 });
+  assert.deepEqual(c.flagsBySection, { '4': { ASSUMPTION: 1 } });
+  const text = await run(repo, 'audit', '.', '--coverage', '--scope', '2');
+  assert.match(text.out, /^coverage of "Attention on a Budget" in §2\n/);
+  assert.match(text.out, /Eq\. 1 \(§2\) +implemented, tested +pkg\/model\.py:1, tests\/test_model\.py:1/);
+  assert.doesNotMatch(text.out, /Eq\. 2/, 'out of scope');
+  assert.match(text.out, /Eqs 1\/1 implemented, 1\/1 tested · Sections 1\/1 implemented, 1\/1 tested/);
+  const bad = await run(repo, 'audit', '.', '--scope', '2');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--scope goes with --coverage/);
+});

@@ -4,11 +4,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AuditReport } from '../../core/citations/audit';
 import { auditRepository } from '../../core/citations/audit';
+import type { CoverageReport, PlaceCoverage } from '../../core/citations/coverage';
+import { coverageOf, coverageState, coverageSummary } from '../../core/citations/coverage';
 import { taggedExtensions } from '../../core/citations/languages';
+import { getPaper } from '../../core/citations/papers';
 import type { Services } from '../services';
 
 type Node =
   | { kind: 'message'; text: string }
+  | { kind: 'coverage'; folder: string; coverage: CoverageReport }
+  | { kind: 'place'; folder: string; place: PlaceCoverage }
   | { kind: 'file'; folder: string; file: string; items: Item[] }
   | { kind: 'item'; folder: string; item: Item };
 
@@ -27,9 +32,28 @@ const FLAG_ICONS: Record<string, string> = {
   FROM_OFFICIAL_CODE: 'github',
 };
 
+const STATE_WORDS = {
+  tested: 'implemented, tested',
+  implemented: 'implemented, not tested',
+  configured: 'configured or tested only',
+  none: 'not covered',
+} as const;
+const STATE_ICONS = {
+  tested: 'pass-filled',
+  implemented: 'circle-filled',
+  configured: 'circle-large-outline',
+  none: 'circle-slash',
+} as const;
+const STATE_COLORS = {
+  tested: 'testing.iconPassed',
+  implemented: 'charts.yellow',
+  configured: 'descriptionForeground',
+  none: 'testing.iconFailed',
+} as const;
+
 export function registerAuditView(services: Services): void {
   const { log } = services;
-  let reports: { folder: string; report?: AuditReport; problem?: string }[] = [];
+  let reports: { folder: string; report?: AuditReport; coverage?: CoverageReport; problem?: string }[] = [];
   let running: Promise<void> | undefined;
   const changed = new vscode.EventEmitter<void>();
 
@@ -64,10 +88,13 @@ export function registerAuditView(services: Services): void {
         const setting = vscode.workspace.getConfiguration('papertrail', f.uri).get<string>('paper') || undefined;
         const r = await auditRepository(f.uri.fsPath, { ...(setting ? { setting } : {}), parse: { env: process.env } });
         if (!r.ok) return { folder: f.uri.fsPath, problem: r.error.message };
+        const first = r.value.papers[0];
+        const paper = first ? await getPaper(first.source, { cwd: f.uri.fsPath, env: process.env }) : undefined;
+        const coverage = paper?.ok ? coverageOf(r.value, paper.value) : undefined;
         log.info(
           `audit ${f.uri.fsPath}: ${r.value.counts.tags} tags, ${r.value.counts.broken} broken, ${r.value.flags.length} flags, coverage ${(r.value.coverage.ratio * 100).toFixed(0)}%`,
         );
-        return { folder: f.uri.fsPath, report: r.value };
+        return { folder: f.uri.fsPath, report: r.value, ...(coverage ? { coverage } : {}) };
       }),
     );
     changed.fire();
@@ -79,12 +106,40 @@ export function registerAuditView(services: Services): void {
     onDidChangeTreeData: changed.event,
     getChildren(node) {
       if (!node) return rootNodes();
+      if (node.kind === 'coverage') return node.coverage.places.map((place) => ({ kind: 'place' as const, folder: node.folder, place }));
       return node.kind === 'file' ? node.items.map((item) => ({ kind: 'item' as const, folder: node.folder, item })) : [];
     },
     getTreeItem(node) {
       if (node.kind === 'message') {
         const t = new vscode.TreeItem(node.text);
         t.iconPath = new vscode.ThemeIcon('info');
+        return t;
+      }
+      if (node.kind === 'coverage') {
+        const t = new vscode.TreeItem('Paper coverage', vscode.TreeItemCollapsibleState.Collapsed);
+        t.description = coverageSummary(node.coverage);
+        t.tooltip = `What the tags of ${path.basename(node.folder)} cite of "${node.coverage.paper.title}": ${coverageSummary(node.coverage)}`;
+        t.iconPath = new vscode.ThemeIcon('graph');
+        return t;
+      }
+      if (node.kind === 'place') {
+        const p = node.place;
+        const state = coverageState(p);
+        const t = new vscode.TreeItem(`${p.label}${p.kind === 'section' ? ` ${p.title}` : ''}`);
+        t.description = `${STATE_WORDS[state]} · p. ${p.page}`;
+        const by = [...p.implementedBy, ...p.testedBy, ...p.configuredBy];
+        t.tooltip = by.length ? by.map((c) => `${c.file}:${c.line}`).join('\n') : 'No tag cites it';
+        t.iconPath = new vscode.ThemeIcon(STATE_ICONS[state], new vscode.ThemeColor(STATE_COLORS[state]));
+        const first = by[0];
+        if (first)
+          t.command = {
+            title: 'Open',
+            command: 'vscode.open',
+            arguments: [
+              vscode.Uri.file(path.join(node.folder, first.file)),
+              { selection: new vscode.Range(first.line - 1, 0, first.line - 1, 0) },
+            ],
+          };
         return t;
       }
       if (node.kind === 'file') {
@@ -117,6 +172,7 @@ export function registerAuditView(services: Services): void {
         nodes.push({ kind: 'message', text: `${path.basename(r.folder)}: ${r.problem}` });
         continue;
       }
+      if (r.coverage?.places.length) nodes.push({ kind: 'coverage', folder: r.folder, coverage: r.coverage });
       const byFile = new Map<string, Item[]>();
       const add = (file: string, item: Item) => byFile.set(file, [...(byFile.get(file) ?? []), item]);
       for (const b of r.report.broken)

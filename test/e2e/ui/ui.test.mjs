@@ -250,6 +250,14 @@ try {
     // In its own place in the activity bar, not squeezed under the Explorer.
     assert.equal(await page.locator('.pane-header', { hasText: 'Explorer' }).count(), 0, 'the Explorer is not the container');
     await shot('09-audit-view');
+    // The paper's coverage from the tags: Eq. 1 implemented (no test cites it), Eq. 2 cited only by a broken tag.
+    const coverage = view.locator('.monaco-list-row', { hasText: 'Paper coverage' });
+    assert.match(await coverage.innerText(), /Eqs 1\/2 implemented, 0\/2 tested/);
+    await coverage.click();
+    await view.locator('.monaco-list-row', { hasText: /Eq\. 1.*implemented, not tested/ }).waitFor();
+    await view.locator('.monaco-list-row', { hasText: /Eq\. 2.*not covered/ }).waitFor();
+    await shot('09a-audit-coverage');
+    await coverage.click();
   });
 
   await step('a quick fix rewrites the broken tag, and its CodeLens names the new place at once', async () => {

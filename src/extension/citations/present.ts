@@ -1,6 +1,7 @@
 // How a citation is shown: CodeLens titles, hover text, the place the viewer highlights.
 // No `vscode` import, so the wording is unit-tested without an editor.
 import type { ResolvedRef, TagResolution } from '../../core/citations/resolve';
+import type { Paper } from '../../core/paper/model';
 import type { RevealTarget } from '../viewer/protocol';
 
 const HOVER_TEXT_CHARS = 700;
@@ -34,7 +35,12 @@ export function lensTitle(resolution: TagResolution): string {
 }
 
 /** Markdown for the hover: the cited passage itself, the quoted words in bold. */
-export function hoverMarkdown(resolution: TagResolution, openCommand?: (ref: ResolvedRef) => string): string {
+export function hoverMarkdown(
+  resolution: TagResolution,
+  openCommand?: (ref: ResolvedRef) => string,
+  /** An equation typeset, as an image URI (data:image/svg+xml); undefined falls back to its text. */
+  typeset?: (ref: ResolvedRef) => string | undefined,
+): string {
   const out: string[] = [];
   if (!resolution.resolved) {
     out.push(`$(warning) **Broken citation:** ${escapeMarkdown(resolution.reason ?? 'it points at nothing in the paper')}`);
@@ -49,10 +55,23 @@ export function hoverMarkdown(resolution: TagResolution, openCommand?: (ref: Res
     out.push(
       `**${escapeMarkdown(ref.kind === 'section' ? `§${ref.heading}` : `${ref.label}${ref.title && ref.kind !== 'equation' ? ` ${ref.title}` : ''}`)}** · p. ${ref.page}${ref.kind !== 'section' && ref.section ? ` · in §${ref.section}` : ''}${link}`,
     );
+    const image = ref.kind === 'equation' ? typeset?.(ref) : undefined;
+    if (image) out.push(`![${escapeMarkdown(ref.label)}](${image})`);
     if (ref.kind === 'equation') out.push('```text\n' + ref.text.trim() + '\n```');
     else out.push(quoteBlock(excerpt(ref.text, resolution)));
   }
   return out.join('\n\n');
+}
+
+/**
+ * The LaTeX of a cited equation: the source's when the paper came from LaTeX (or an e-print),
+ * else the display rebuilt from the PDF's glyph layout; undefined when neither is known.
+ */
+export function equationLatex(paper: Paper, ref: ResolvedRef): string | undefined {
+  const eq = paper.equations.find((e) => e.id === ref.id) ?? paper.equations.find((e) => e.number === ref.number);
+  if (eq?.latex) return eq.latex;
+  const passages = [...(paper.sourcePassages ?? []), ...paper.passages];
+  return passages.find((p) => p.kind === 'equation' && p.latex && p.equationNumbers?.includes(ref.number))?.latex;
 }
 
 /** The passage text around the quoted words (bold), or its beginning. */

@@ -9,7 +9,9 @@ import type { Services } from '../services';
 import type { RevealCitationArgs } from '../viewer/revealCitation';
 import type { CitationService, DocumentCitations } from './citationService';
 import { createCitationService } from './citationService';
-import { hoverMarkdown, lensTitle, revealTargetFor } from './present';
+import { equationLatex, hoverMarkdown, lensTitle, revealTargetFor } from './present';
+import type { Paper } from '../../core/paper/model';
+import { mathSvg, svgDataUri } from '../../core/paper/mathSvg';
 import { registerAuditView } from './auditView';
 
 const DIAGNOSTIC_SOURCE = 'PaperTrail';
@@ -65,7 +67,9 @@ export function registerCitations(services: Services): CitationService {
           const args = revealArgs(doc, ref, resolution);
           return args ? `command:papertrail.revealCitation?${encodeURIComponent(JSON.stringify([args]))}` : '';
         };
-        const md = new vscode.MarkdownString(hoverMarkdown(resolution, doc.pdf ? open : undefined), true);
+        const paper = doc.paper;
+        const typeset = (ref: ResolvedRef) => typesetEquation(paper, ref);
+        const md = new vscode.MarkdownString(hoverMarkdown(resolution, doc.pdf ? open : undefined, typeset), true);
         md.isTrusted = { enabledCommands: ['papertrail.revealCitation'] };
         return new vscode.Hover(md, range);
       },
@@ -137,6 +141,23 @@ export function registerCitations(services: Services): CitationService {
 
   registerAuditView(services);
   return citations;
+}
+
+/** Typeset equations by paper, number and colour: a hover after the first is a map lookup. */
+const typesetCache = new Map<string, string | undefined>();
+
+/** The equation as an SVG image URI in the editor's foreground colour, or undefined (the hover then shows its text). */
+function typesetEquation(paper: Paper, ref: ResolvedRef): string | undefined {
+  const dark = [vscode.ColorThemeKind.Dark, vscode.ColorThemeKind.HighContrast].includes(vscode.window.activeColorTheme.kind);
+  const color = dark ? '#d4d4d4' : '#1f1f1f';
+  const key = `${paper.id}\u0000${ref.number}\u0000${color}`;
+  if (typesetCache.has(key)) return typesetCache.get(key);
+  const latex = equationLatex(paper, ref);
+  const svg = latex ? mathSvg(latex, { color }) : undefined;
+  const uri = svg?.ok ? svgDataUri(svg.value) : undefined;
+  if (typesetCache.size > 500) typesetCache.clear();
+  typesetCache.set(key, uri);
+  return uri;
 }
 
 /** "§3.2, Eq. 4" opens at Eq. 4: an equation, table or figure is a tighter place than its section. */

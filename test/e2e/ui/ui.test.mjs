@@ -226,6 +226,10 @@ try {
     const hover = page.locator('.monaco-hover-content').filter({ hasText: 'Attention(Q, K, V)' }).first();
     await hover.waitFor({ timeout: 20000 });
     assert.match(await hover.innerText(), /§2 Model · p\. 1/);
+    // Eq. 1 typeset by MathJax (an SVG image), above its text.
+    const typeset = hover.locator('img[alt="Eq. 1"]');
+    await typeset.waitFor({ timeout: 10000 });
+    assert.match((await typeset.getAttribute('src')) ?? '', /^data:image\/svg\+xml;base64,/);
     await shot('07-hover');
     await page.mouse.move(5, 600);
   });

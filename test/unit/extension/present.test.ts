@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ResolvedRef, TagResolution } from '../../../src/core/citations/resolve';
-import { hoverMarkdown, lensTitle, revealTargetFor } from '../../../src/extension/citations/present';
+import { equationLatex, hoverMarkdown, lensTitle, revealTargetFor } from '../../../src/extension/citations/present';
 
 const section: ResolvedRef = {
   resolved: true,
@@ -95,4 +95,47 @@ test('a quoted passage that runs onto the next page is marked on both pages; a w
   });
   const section = { ...eq, kind: 'section', label: '§2' };
   assert.equal(revealTargetFor(section as never)?.continued, undefined);
+});
+
+test('the hover shows a cited equation typeset (MathJax SVG), then its text; LaTeX that does not typeset falls back to the text', async () => {
+  const { mathSvg, svgDataUri } = await import('../../../src/core/paper/mathSvg');
+  const svg = mathSvg('\\mathrm{softmax}\\left(\\frac{QK^\\top}{\\sqrt{d_k}}\\right)V', { color: '#d4d4d4' });
+  assert.ok(svg.ok);
+  assert.match(svg.value, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.ok(svg.value.includes('#d4d4d4') && !svg.value.includes('currentColor'), 'drawn in the colour asked for');
+  const broken = mathSvg('\\frac{a}{');
+  assert.equal(broken.ok, false);
+  assert.match(mathSvg('\\notamacro{x}').ok ? '' : 'undefined macro refused', /refused/);
+  const eq = {
+    resolved: true,
+    kind: 'equation',
+    number: '1',
+    label: 'Eq. 1',
+    title: 'Equation 1',
+    heading: 'Eq. 1',
+    page: 1,
+    text: 'Attention(Q, K, V) = softmax(QK^T / sqrt(d_k)) V',
+    section: '2',
+    id: 'eq:1',
+    anchors: [],
+  } as const;
+  const resolution = { resolved: true, refs: [eq], suggestions: [] } as never;
+  const md = hoverMarkdown(resolution, undefined, () => svgDataUri(svg.value));
+  assert.match(md, /^\*\*Eq\. 1\*\* · p\. 1 · in §2\n\n!\[Eq\. 1\]\(data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+\)\n\n```text\nAttention/);
+  assert.doesNotMatch(
+    hoverMarkdown(resolution, undefined, () => undefined),
+    /!\[/,
+  );
+});
+
+test('the LaTeX of an equation: the source’s when there is one, else the display rebuilt from the PDF', () => {
+  const ref = { id: 'eq:4', number: '4' } as never;
+  const paper = (latex: string | undefined, passageLatex: string | undefined) =>
+    ({
+      equations: [{ id: 'eq:4', number: '4', ...(latex ? { latex } : {}) }],
+      passages: [{ kind: 'equation', equationNumbers: ['4'], ...(passageLatex ? { latex: passageLatex } : {}) }],
+    }) as never;
+  assert.equal(equationLatex(paper('h = Wx + b', 'h=W x+b'), ref), 'h = Wx + b');
+  assert.equal(equationLatex(paper(undefined, 'h=W x+b'), ref), 'h=W x+b');
+  assert.equal(equationLatex(paper(undefined, undefined), ref), undefined);
 });

@@ -21,6 +21,8 @@ export interface Harness {
    */
   open(name: string, bytes: Uint8Array, state?: ViewerState): Promise<{ pageReadyMs: number; loadedMs: number }>;
   send(message: HostToViewer): Promise<void>;
+  /** Waits for the viewer's request for `method` and answers it with `result`; resolves with the request's params. */
+  answer(method: string, result: unknown): Promise<unknown>;
   /** A typed request to the viewer, as the extension makes it; resolves with the viewer's response. */
   request<M extends keyof ViewerMethods & string>(method: M, params: ViewerMethods[M]['params']): Promise<RpcResponse>;
   /** Messages the viewer posted to its host, in order. */
@@ -96,6 +98,27 @@ export async function startHarness(): Promise<Harness> {
     },
     async send(message) {
       await page.evaluate((m) => (window as unknown as { __send: (m: unknown) => void }).__send(m), message);
+    },
+    async answer(method, result) {
+      const handle = await page.waitForFunction(
+        (m) =>
+          ((window as unknown as { __posted?: { rpc?: string; method?: string; answered?: boolean }[] }).__posted ?? []).find(
+            (x) => x.rpc === 'request' && x.method === m && !x.answered,
+          ),
+        method,
+        { timeout: 20000 },
+      );
+      const request = (await handle.jsonValue()) as { id: number; params: unknown };
+      await page.evaluate(
+        ([m, id]) => {
+          for (const x of (window as unknown as { __posted: { rpc?: string; method?: string; id?: number; answered?: boolean }[] })
+            .__posted)
+            if (x.rpc === 'request' && x.method === m && x.id === id) x.answered = true;
+        },
+        [method, request.id] as const,
+      );
+      await harness.send({ rpc: 'response', id: request.id, ok: true, result });
+      return request.params;
     },
     async request(method, params) {
       const id = nextRequest++;

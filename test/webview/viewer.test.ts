@@ -136,6 +136,41 @@ test('outline entries from the parsed sections jump to their page', async () => 
   await screenshot('viewer-outline');
 });
 
+test('the coverage overlay marks each equation by its state, the toolbar sums it up, and a mark opens the citing code', async () => {
+  const [eq1, eq2] = [layout.equations[0]!, layout.equations[1]!];
+  await h.page.locator('#toggle-coverage').click();
+  await h.answer('coverage', {
+    marks: [
+      {
+        page: eq1.page,
+        rects: [eq1],
+        label: 'Eq. 1',
+        state: 'tested',
+        detail: 'implemented by pkg/model.py:5; tested by tests/test_model.py:9',
+      },
+      { page: eq2.page, rects: [eq2], label: 'Eq. 2', state: 'none', detail: 'no code cites it' },
+    ],
+    summary: 'Eqs 1/2 implemented, 1/2 tested',
+  });
+  assert.equal(await h.page.locator('#coverage-summary').innerText(), 'Eqs 1/2 implemented, 1/2 tested');
+  assert.equal(await h.page.locator('#toggle-coverage').getAttribute('aria-pressed'), 'true');
+  await h.request('reveal', { target: { page: eq1.page, rects: [eq1], label: 'Eq. 1' } });
+  const mark = h.page.locator(`.page[data-page-number="${eq1.page}"] .pt-cov-tested`);
+  await mark.waitFor();
+  assert.match((await mark.getAttribute('title')) ?? '', /^Eq\. 1: implemented and tested — implemented by pkg\/model\.py:5/);
+  // In the margin, not over the equation.
+  const { el } = await boxes(`.page[data-page-number="${eq1.page}"] .pt-highlight`, eq1.page);
+  const m = (await mark.boundingBox())!;
+  assert.ok(m.x + m.width <= el.x + 1 || m.x >= el.x + el.width - 1, 'the mark stands beside the equation');
+  await screenshot('viewer-coverage');
+  await mark.click();
+  const asked = (await h.answer('openCiting', true)) as { page: number; x: number; y: number };
+  assert.equal(asked.page, eq1.page);
+  assert.ok(asked.x > eq1.x && asked.x < eq1.x + eq1.width && asked.y > eq1.y && asked.y < eq1.y + eq1.height, 'inside the equation');
+  await h.page.locator('#toggle-coverage').click();
+  assert.equal(await h.page.locator('.pt-cov').count(), 0);
+});
+
 test('find in document counts matches', async () => {
   await h.page.locator('#find-input').fill('softmax');
   await h.page.waitForFunction(() => /of 1$/.test(document.getElementById('find-count')!.textContent ?? ''));

@@ -3,9 +3,17 @@
 import { pdfjs } from './pdfjs-global';
 import { EventBus, PDFFindController, PDFLinkService, PDFViewer } from 'pdfjs-dist/web/pdf_viewer.mjs';
 import type { PDFDocumentProxy } from 'pdfjs-dist';
-import type { HostMethods, OutlineEntry, RevealTarget, ViewerMethods, ViewerState } from '../../src/extension/viewer/protocol';
+import type {
+  CoverageMarkView,
+  HostMethods,
+  OutlineEntry,
+  RevealTarget,
+  ViewerMethods,
+  ViewerState,
+} from '../../src/extension/viewer/protocol';
 import { createRpc } from '../../src/extension/webviewRpc';
 import { connectHost } from './host';
+import { clearCoverage, drawCoverage } from './coverage';
 import { clearMarks, drawMarks, pagesOf } from './highlight';
 import { installLinkPreview } from './linkPreview';
 import type { Position } from './navigation';
@@ -141,10 +149,52 @@ eventBus.on('pagesinit', () => {
   viewer.currentScaleValue = state.zoom;
   scrollTo(state.page, state.pageOffset);
   host.post({ type: 'loaded', pageCount: doc!.numPages });
+  if (state.coverageOpen) void showCoverage(true);
 });
 
 eventBus.on('pagerendered', ({ pageNumber }: { pageNumber: number }) => {
   if (highlight && pagesOf(highlight).some((p) => p.page === pageNumber)) drawMarks(viewer.getPageView(pageNumber - 1), highlight);
+  if (coverageMarks.length) drawCoverage(viewer.getPageView(pageNumber - 1), coverageMarks, openCiting);
+});
+
+// ---- coverage overlay ----
+
+let coverageMarks: CoverageMarkView[] = [];
+const coverageButton = $<HTMLButtonElement>('toggle-coverage');
+const coverageSummary = $('coverage-summary');
+const openCiting = (m: CoverageMarkView): void => {
+  const r = m.rects[0]!;
+  void rpc.request('openCiting', { page: m.page, x: r.x + r.width / 2, y: r.y + r.height / 2 });
+};
+
+/** Asks the extension what the workspace covers (on every switch-on: the code may have changed) and draws it. */
+async function showCoverage(on: boolean): Promise<void> {
+  coverageButton.setAttribute('aria-pressed', String(on));
+  coverageMarks = [];
+  clearCoverage();
+  coverageSummary.textContent = '';
+  if (!on || !doc) return;
+  coverageSummary.textContent = 'measuring…';
+  const result = await rpc.request('coverage', {}).catch(() => null);
+  if (!state.coverageOpen) return;
+  if (!result) {
+    coverageSummary.textContent = 'no code in this workspace cites this paper';
+    return;
+  }
+  coverageMarks = result.marks;
+  coverageSummary.textContent = result.summary;
+  coverageSummary.title = result.summary;
+  // A narrow viewer hides the summary; the button still says it.
+  coverageButton.title = `Coverage: ${result.summary}`;
+  for (let i = 0; i < viewer.pagesCount; i++) {
+    const pv = viewer.getPageView(i);
+    if (pv?.div) drawCoverage(pv, coverageMarks, openCiting);
+  }
+}
+coverageButton.addEventListener('click', () => {
+  state.coverageOpen = !state.coverageOpen;
+  void showCoverage(Boolean(state.coverageOpen));
+  saveStateSoon();
 });
 
 /** The page box and the outline follow the reading line, not pdf.js's most-visible page. */

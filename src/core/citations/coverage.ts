@@ -1,7 +1,7 @@
 // How much of the paper the code covers, from the tags alone (no model): every numbered
 // equation, algorithm, table and section in scope is implemented (cited by code), tested (cited
 // by a test), configured (cited by a config value), or not covered; and the flags per section.
-import type { Paper } from '../paper/model';
+import type { Paper, Rect } from '../paper/model';
 import type { AuditReport, AuditTag } from './audit';
 import type { Flag, RefKind } from './grammar';
 
@@ -198,4 +198,37 @@ function firstSentence(text: string): string {
 function sameSource(tag: AuditTag, report: AuditReport, paper: Paper): boolean {
   const entry = report.papers.find((p) => p.source === tag.paper);
   return !entry || entry.id === paper.id;
+}
+
+export interface CoverageMark {
+  page: number;
+  /** Where the equation, or the table's or algorithm's caption, stands (PDF user space). */
+  rects: Rect[];
+  label: string;
+  state: ReturnType<typeof coverageState>;
+  /** "implemented by pkg/model.py:12; tested by tests/test_model.py:30". */
+  detail: string;
+}
+
+/** The marks of the viewer's coverage overlay: one per equation, table and algorithm that has a place on a page. */
+export function coverageMarks(r: CoverageReport, paper: Paper): CoverageMark[] {
+  const at = (p: PlaceCoverage): { page: number; rects: Rect[] } | undefined => {
+    const found =
+      p.kind === 'equation'
+        ? paper.equations.find((e) => e.number === p.number)
+        : (p.kind === 'table' ? paper.tables : p.kind === 'algorithm' ? paper.algorithms : []).find((c) => c.number === p.number);
+    return found && found.page > 0 && found.rects.length ? { page: found.page, rects: found.rects } : undefined;
+  };
+  const list = (cs: Citer[]) => cs.map((c) => `${c.file}:${c.line}`).join(', ');
+  return r.places.flatMap((p) => {
+    if (p.kind === 'section') return [];
+    const where = at(p);
+    if (!where) return [];
+    const parts = [
+      p.implementedBy.length ? `implemented by ${list(p.implementedBy)}` : '',
+      p.testedBy.length ? `tested by ${list(p.testedBy)}` : '',
+      p.configuredBy.length ? `configured in ${list(p.configuredBy)}` : '',
+    ].filter(Boolean);
+    return [{ ...where, label: p.label, state: coverageState(p), detail: parts.join('; ') || 'no code cites it' }];
+  });
 }

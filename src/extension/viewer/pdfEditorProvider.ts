@@ -5,7 +5,11 @@ import { getPaper } from '../../core/citations/papers';
 import { describeError } from '../../core/errors';
 import type { Services } from '../services';
 import { outlineFromPaper } from './outline';
+import { auditRepository } from '../../core/citations/audit';
+import type { CoverageReport } from '../../core/citations/coverage';
+import { coverageMarks, coverageOf, coverageSummary } from '../../core/citations/coverage';
 import { linkTargetAt } from '../../core/citations/locate';
+import type { Paper } from '../../core/paper/model';
 import type { Rpc } from '../webviewRpc';
 import { createRpc } from '../webviewRpc';
 import type { HostMethods, HostToViewer, PointerInfo, RevealTarget, ViewerMethods, ViewerState, ViewerToHost } from './protocol';
@@ -72,6 +76,18 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
         loaded: new Promise<void>((r) => (markLoaded = r)),
         rpc: createRpc<ViewerMethods, HostMethods>((m) => void post(m), { timeoutMs: REQUEST_TIMEOUT_MS, name: 'the paper viewer' }),
       };
+      // The coverage overlay: every workspace repository whose tags cite this paper, audited.
+      viewer.rpc.handle('coverage', async () => {
+        const parsed = await getPaper(document.uri.fsPath, { env: process.env });
+        if (!parsed.ok) return null;
+        const coverage = await workspaceCoverage(parsed.value);
+        if (!coverage) return null;
+        return { marks: coverageMarks(coverage, parsed.value), summary: coverageSummary(coverage) };
+      });
+      viewer.rpc.handle('openCiting', async ({ page, x, y }) => {
+        viewer.pointer = { page, x, y, selection: '' };
+        return Boolean(await vscode.commands.executeCommand('papertrail.findCitingCode'));
+      });
       // A link's hover preview: what the parsed paper has at the link's destination.
       viewer.rpc.handle('linkPreview', async ({ page, x, y }) => {
         const parsed = await getPaper(document.uri.fsPath, { env: process.env });
@@ -184,6 +200,16 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
     },
   };
   return registry;
+}
+
+/** The coverage of `paper` by the first workspace folder whose tags cite it (by the paper's id). */
+async function workspaceCoverage(paper: Paper): Promise<CoverageReport | undefined> {
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const setting = vscode.workspace.getConfiguration('papertrail', folder.uri).get<string>('paper') || undefined;
+    const report = await auditRepository(folder.uri.fsPath, { ...(setting ? { setting } : {}), parse: { env: process.env } });
+    if (report.ok && report.value.papers.some((p) => p.id === paper.id)) return coverageOf(report.value, paper);
+  }
+  return undefined;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

@@ -20,6 +20,7 @@ export interface ViewerState {
   pageOffset: number;
   darkPages?: boolean;
   outlineOpen?: boolean;
+  coverageOpen?: boolean;
 }
 
 export interface OutlineEntry {
@@ -57,9 +58,23 @@ export interface ViewerMethods {
   reveal: { params: { target: RevealTarget }; result: { page: number } };
 }
 
+/** A mark of the coverage overlay: an equation, table or algorithm and whether code and tests cite it. */
+export interface CoverageMarkView {
+  page: number;
+  rects: PdfRect[];
+  label: string;
+  state: 'tested' | 'implemented' | 'configured' | 'none';
+  /** "implemented by pkg/model.py:12; tested by tests/test_model.py:30". */
+  detail: string;
+}
+
 /** Requests the viewer makes of the extension. */
 export interface HostMethods {
   [method: string]: { params: unknown; result: unknown };
+  /** How the workspace's code covers this paper: the marks and a one-line summary; null when no repository cites it. */
+  coverage: { params: Record<string, never>; result: { marks: CoverageMarkView[]; summary: string } | null };
+  /** Shows the code that cites the place at (x, y) on `page` (the overlay's marks open it). */
+  openCiting: { params: { page: number; x: number; y: number }; result: boolean };
   /** The paper's text at a link's destination (PDF user space); null when nothing is known there. */
   linkPreview: { params: { page: number; x?: number; y?: number }; result: LinkPreview | null };
 }

@@ -29,6 +29,8 @@ export function viewerHtml(options: ViewerPageOptions): string {
   <button id="back" class="icon" title="Back (Alt+←)" aria-label="Back" disabled>←</button>
   <span id="title"></span>
   <span class="spacer"></span>
+  <button id="toggle-coverage" class="icon" title="Coverage: which equations, tables and algorithms the code implements and tests" aria-label="Toggle coverage overlay" aria-pressed="false">◧</button>
+  <span id="coverage-summary" aria-live="polite"></span>
   <span id="find" role="search">
     <input id="find-input" type="search" placeholder="Find in paper" aria-label="Find in paper">
     <button id="find-prev" class="icon" title="Previous match (Shift+Enter)" aria-label="Previous match">↑</button>

@@ -300,6 +300,13 @@ try {
     assert.equal(await frame.locator('#page-number').inputValue(), '1');
     await page.waitForTimeout(800);
     await shot('10-codelens-reveal');
+    // The coverage overlay: the workspace's tags, audited, marked beside each equation.
+    await frame.locator('#toggle-coverage').click();
+    await frame.locator('.pt-cov').first().waitFor({ timeout: 30000 });
+    assert.equal(await frame.locator('.page[data-page-number="1"] .pt-cov-implemented').count(), 1, 'Eq. 1: implemented, no test cites it');
+    assert.match(await frame.locator('#toggle-coverage').getAttribute('title'), /Eqs 1\/2 implemented, 0\/2 tested/);
+    await shot('10b-coverage-overlay');
+    await frame.locator('#toggle-coverage').click();
   });
 
   await step('inverse search: right-click the equation in the paper, "Find Code That Cites This" lands on the tagged line', async () => {

@@ -1,5 +1,6 @@
 import { describeError } from '../core/errors';
 import { auditVerb } from './commands/audit';
+import { evalVerb } from './commands/eval';
 import { parseVerb } from './commands/parse';
 import { reimplementVerb } from './commands/reimplement';
 import { resolveVerb } from './commands/resolve';
@@ -10,7 +11,7 @@ import type { Verb } from './verb';
 
 const VERSION = '0.1.0';
 
-export const verbs: Verb[] = [parseVerb, resolveVerb, auditVerb, reimplementVerb, testVerb];
+export const verbs: Verb[] = [parseVerb, resolveVerb, auditVerb, reimplementVerb, evalVerb, testVerb];
 
 export function helpText(): string {
   const width = Math.max(...verbs.map((v) => v.name.length));

@@ -1,6 +1,7 @@
 // activate() wires features and nothing else: each feature has one register function.
 import * as vscode from 'vscode';
 import { registerCitations } from './citations/registerCitations';
+import { registerEvaluate } from './eval/registerEvaluate';
 import { registerReimplement } from './codegen/registerReimplement';
 import { registerLlm } from './llm/registerLlm';
 import { registerFeatures } from './features';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
       { name: 'Reimplement from Paper', register: () => registerReimplement(services) },
       { name: 'citations', register: () => registerCitations(services) },
       { name: 'test runs', register: () => registerTasks(services) },
+      { name: 'evaluation', register: () => registerEvaluate(services) },
     ],
     {
       logError: (message) => log.error(message),

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Result } from '../../core/errors';
 import { createOpenAIProvider } from '../../core/llm/openaiProvider';
+import { endpointFrom } from '../endpoint';
 import type { PriceTable } from '../../core/llm/pricing';
 import { DEFAULT_PRICES, parsePriceTable } from '../../core/llm/pricing';
 import type { Framework, Mode, RunOptions } from '../../core/pipeline/options';
@@ -117,15 +118,9 @@ citations are still broken or verification still fails,
     // Checked before any model call is paid for.
     const verify = verifySetup(v, io);
     if (typeof verify === 'string') return usage(io, `papertrail reimplement: ${verify}`);
-    const baseURL = str('base-url') ?? io.env.OPENAI_BASE_URL ?? '';
-    const keyEnv = str('api-key-env') ?? 'OPENAI_API_KEY';
-    const apiKey = io.env[keyEnv] ?? '';
-    if (!apiKey && !isLocal(baseURL)) {
-      return usage(
-        io,
-        `papertrail reimplement: no API key in $${keyEnv}; export it, name another variable with --api-key-env, or use a local endpoint with --base-url`,
-      );
-    }
+    const endpoint = endpointFrom(str, io, 'reimplement');
+    if (typeof endpoint === 'string') return usage(io, endpoint);
+    const { baseURL, apiKey } = endpoint;
 
     const json = Boolean(v.json);
     const outDir = path.resolve(io.cwd, out);
@@ -371,16 +366,6 @@ function loadPrices(file: string | undefined, cwd: string): PriceTable | string 
   }
   const table = parsePriceTable(data);
   return typeof table === 'string' ? `--prices ${file}: ${table}` : { ...DEFAULT_PRICES, ...table };
-}
-
-/** Local servers (Ollama, vLLM, LM Studio, llama.cpp) take no key. */
-function isLocal(baseURL: string): boolean {
-  try {
-    const host = new URL(baseURL).hostname;
-    return host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '[::1]';
-  } catch {
-    return false;
-  }
 }
 
 function usage(io: CliIo, message: string): number {

@@ -639,6 +639,26 @@ try {
     await page.keyboard.press('Control+J');
   });
 
+  await step('"Evaluate Repository…" scores the written repository against the paper and shows the report', async () => {
+    await runCommand('PaperTrail: Evaluate Repository…');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'resumed' }).first().waitFor({ timeout: 20000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'resumed' }).first().click();
+    await quickTitle('Evaluate Repository').waitFor({ timeout: 20000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Reference-free' }).first().click();
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'evaluate resumed' });
+    await dialog.waitFor({ timeout: 20000 });
+    assert.match(await dialog.innerText(), /One call: ~\d+k prompt tokens/);
+    await shot('27a-evaluate-estimate');
+    await dialog.locator('.monaco-button', { hasText: 'Evaluate' }).first().click();
+    const report = path.join(ws, 'resumed', 'EVALUATION.md');
+    for (let i = 0; i < 100 && !fs.existsSync(report); i++) await page.waitForTimeout(200);
+    assert.match(fs.readFileSync(report, 'utf8'), /\*\*Overall: 4 \/ 5\*\*/);
+    await page.locator('.tab', { hasText: 'Preview EVALUATION.md' }).first().waitFor({ timeout: 20000 });
+    await page.waitForTimeout(800);
+    await shot('27b-evaluation-report');
+    await runCommand('View: Close All Editors');
+  });
+
   await step('the viewer\'s "Reimplement This Section…" starts a run scoped to the section under the cursor', async () => {
     await runCommand('View: Close All Editors');
     await contextMenuOf('paper.pdf');

@@ -581,3 +581,20 @@ test('the plan’s own citations are resolved against the paper: a broken one is
   await page.screenshot({ path: path.join(SHOTS, 'plan-review-broken-cites.png') });
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('math in the plan’s text is typeset: $…$ spans become images; a span that does not typeset and prices stay text', async () => {
+  const plan: Plan = {
+    ...PLAN,
+    overview: { ...PLAN.overview, summary: 'Scores are scaled by $1/\\sqrt{d_k}$ (Eq. 1); $\\frac{a}{$ stays text; it costs $5 and $6.' },
+  };
+  const view = planView({ ...INPUT, plan });
+  assert.deepEqual(Object.keys(view.math), ['1/\\sqrt{d_k}']);
+  assert.match(view.math['1/\\sqrt{d_k}']!, /^data:image\/svg\+xml;base64,/);
+  await open(view);
+  const img = page.locator('#summary img.math');
+  assert.equal(await img.count(), 1);
+  assert.equal(await img.getAttribute('alt'), '1/\\sqrt{d_k}');
+  assert.ok(((await img.boundingBox())?.width ?? 0) > 10, 'the image has a size');
+  assert.match(await page.locator('#summary').innerText(), /\$\\frac\{a\}\{\$ stays text; it costs \$5 and \$6\./);
+  await page.locator('#summary').screenshot({ path: path.join(SHOTS, 'plan-review-math.png') });
+});

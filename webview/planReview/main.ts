@@ -109,15 +109,17 @@ async function show(v: PlanReviewView): Promise<void> {
   renderMeta(v);
   renderBrokenCites(v);
   renderRefused(v);
-  $('summary').textContent = v.summary;
-  $('components').replaceChildren(...v.components.map((c) => el('li', {}, el('strong', {}, c.name), ` — ${c.purpose} `, citeChip(c.cite))));
+  $('summary').replaceChildren(...rich(v.summary));
+  $('components').replaceChildren(
+    ...v.components.map((c) => el('li', {}, el('strong', {}, c.name), ' — ', ...rich(c.purpose), ' ', citeChip(c.cite))),
+  );
   renderFiles(v.files);
   $('packages').replaceChildren(
     ...(v.packages.length
       ? [el('span', { class: 'pt-label' }, 'Packages'), ' ', ...spaced(v.packages.map((p) => el('code', { class: 'chip' }, p)))]
       : []),
   );
-  $('shared').textContent = v.shared;
+  $('shared').replaceChildren(...rich(v.shared));
   $('shared-details').hidden = !v.shared;
   renderConfig(v);
   renderQuestions(v);
@@ -171,9 +173,11 @@ function renderFiles(files: PlanFileView[]): void {
           'div',
           { class: 'file-head' },
           el('code', { class: 'path' }, f.path),
-          f.purpose ? el('span', { class: 'purpose' }, f.purpose) : '',
+          f.purpose ? el('span', { class: 'purpose' }, ...rich(f.purpose)) : '',
         ),
-        f.responsibilities.length ? el('ul', { class: 'responsibilities' }, ...f.responsibilities.map((r) => el('li', {}, r))) : '',
+        f.responsibilities.length
+          ? el('ul', { class: 'responsibilities' }, ...f.responsibilities.map((r) => el('li', {}, ...rich(r))))
+          : '',
         el(
           'div',
           { class: 'deps' },
@@ -219,12 +223,31 @@ function renderQuestions(v: PlanReviewView): void {
       el(
         'li',
         {},
-        el('div', { class: 'question' }, q.question),
+        el('div', { class: 'question' }, ...rich(q.question)),
         q.options.length ? el('ul', { class: 'options' }, ...q.options.map((o) => el('li', {}, o))) : '',
         q.cite ? el('div', { class: 'cites' }, citeChip(q.cite)) : '',
       ),
     ),
   );
+}
+
+/** Text with its `$…$` math as the typeset images the host sent (text where it could not typeset); never HTML. */
+function rich(text: string): (Node | string)[] {
+  const out: (Node | string)[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/(?<![\\$])\$(?!\s)([^$\n]{1,300}?)(?<!\s)\$(?!\d)/g)) {
+    const uri = view?.math?.[m[1]!];
+    if (!uri) continue;
+    out.push(text.slice(last, m.index));
+    const img = document.createElement('img');
+    img.className = 'math';
+    img.src = uri;
+    img.alt = m[1]!;
+    out.push(img);
+    last = m.index! + m[0].length;
+  }
+  out.push(text.slice(last));
+  return out;
 }
 
 /** A citation as a chip; a leading flag ([UNSPECIFIED] ...) is coloured like the config's. */

@@ -3,6 +3,7 @@
 import { parseTagText } from '../../core/citations/grammar';
 import type { CostEstimate } from '../../core/pipeline/estimate';
 import { resolveTag } from '../../core/citations/resolve';
+import { mathSvg, svgDataUri } from '../../core/paper/mathSvg';
 import type { Paper } from '../../core/paper/model';
 import type { Plan } from '../../core/pipeline/prompts';
 import type { PathRefusal } from '../../core/workspace/safePath';
@@ -112,8 +113,32 @@ export function planView(input: PlanReviewInput): PlanReviewView {
     openQuestions: plan.architecture.openQuestions.map((q) => ({ question: q.question, options: [...q.options], cite: q.cite })),
     refused: input.refused.map((r) => ({ path: r.path, reason: r.reason })),
     brokenCites: input.paper ? brokenCites(plan, input.paper) : [],
+    math: typesetMath([
+      plan.overview.summary,
+      ...plan.overview.components.map((c) => c.purpose),
+      ...plan.architecture.files.map((f) => f.purpose),
+      ...plan.logic.files.flatMap((f) => f.responsibilities),
+      plan.logic.shared,
+      ...plan.architecture.openQuestions.map((q) => q.question),
+    ]),
   };
 }
+
+/** `$…$` spans of the texts, typeset once each (MathJax, in-process); a span that does not typeset stays text. */
+export function typesetMath(texts: readonly string[], color = 'currentColor'): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of texts)
+    for (const m of t.matchAll(INLINE_MATH)) {
+      const latex = m[1]!;
+      if (latex in out) continue;
+      const svg = mathSvg(latex, { display: false, ...(color !== 'currentColor' ? { color } : {}) });
+      if (svg.ok) out[latex] = svgDataUri(svg.value);
+    }
+  return out;
+}
+
+/** `$x$` but not `$$`, a lone dollar, or "$5 and $6" (the math must not start or end with a space). */
+export const INLINE_MATH = /(?<![\\$])\$(?!\s)([^$\n]{1,300}?)(?<!\s)\$(?!\d)/g;
 
 /**
  * Every citation of the plan (components, files, open questions, config comments) resolved

@@ -52,6 +52,8 @@ export interface PlanReviewView {
   refused: { path: string; reason: string }[];
   /** Citations of the plan that point at nothing in the paper (as written), with why; checked before Continue. */
   brokenCites: { cite: string; reason: string }[];
+  /** Inline math of the plan's text, typeset: the LaTeX between $…$ as written → an SVG image URI. */
+  math: Record<string, string>;
 }
 
 export type HostToPlanReview = { type: 'plan'; view: PlanReviewView };

@@ -70,7 +70,8 @@ fi
 PORT=$(free_port)
 PATH="$NODE24_BIN:$PATH" "$CODE_SERVER" --user-data-dir "$WORK/ui/ud" --extensions-dir "$WORK/ui/ext" \
   --install-extension "$VSIX" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; exit 2; }
-start_code_server "$WORK/ui" "$PORT" "$WORK/ws" || exit 2
+# arXiv as offline: nothing listens on port 9, so an arXiv id fails at once, as without a network.
+PAPERTRAIL_ARXIV_BASE_URL=http://127.0.0.1:9 start_code_server "$WORK/ui" "$PORT" "$WORK/ws" || exit 2
 log "UI tests (screenshots in $SHOTS)"
 PAPERTRAIL_JUPYTER_TOKEN=$JTOKEN PAPERTRAIL_LLM_KEY=$LKEY PAPERTRAIL_UI_USER_DATA=$WORK/ui/ud PAPERTRAIL_WS=$WORK/ws \
   node test/e2e/ui/ui.test.mjs "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$SHOTS" "$RESULTS/ui.json"

@@ -80,7 +80,8 @@ export function coverageOf(report: AuditReport, paper: Paper, scope: readonly st
     ...paper.figures.map((f) => [`figure:${f.number}`, f.section] as const),
   ]);
   const flagsBySection: CoverageReport['flagsBySection'] = {};
-  for (const tag of report.tags.filter((t) => !t.paper || !report.papers.length || sameSource(t, report, paper))) {
+  // A broken tag covers nothing: "§3, Eq. 2" where Eq. 2 is in §4 is a claim the check refused.
+  for (const tag of report.tags.filter((t) => t.resolved && (!t.paper || !report.papers.length || sameSource(t, report, paper)))) {
     const role = fileRole(tag.file);
     const citer = { file: tag.file, line: tag.line };
     const cited = new Set<PlaceCoverage>();

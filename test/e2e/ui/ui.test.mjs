@@ -185,6 +185,24 @@ try {
     await frame.locator('#toggle-outline').click();
   });
 
+  await step('Open Paper with an arXiv id while offline says so in the editor’s words, with a Choose PDF… button', async () => {
+    // arXiv is unreachable here (PAPERTRAIL_ARXIV_BASE_URL points at a closed port, as offline).
+    await runCommand('PaperTrail: Open Paper…');
+    await page.locator('.quick-input-widget input').fill('1706.03762');
+    await page.keyboard.press('Enter');
+    const offline = toast('could not be downloaded');
+    await offline.waitFor({ timeout: 30000 });
+    assert.match(
+      await offline.innerText(),
+      /arXiv 1706\.03762 could not be downloaded \(arXiv is not reachable\)\. Choose a PDF you downloaded, or try again when online\./,
+    );
+    assert.doesNotMatch(await offline.innerText(), /pass a downloaded PDF/);
+    await toastButton('could not be downloaded', 'Choose PDF…').waitFor();
+    await shot('05a-open-paper-offline');
+    await offline.hover();
+    await offline.locator('.codicon-notifications-clear, .codicon-close').first().click();
+  });
+
   await step('"Show Paper as Markdown" from the viewer opens what the model reads, beside it', async () => {
     await page.locator('.editor-actions [aria-label*="Show Paper as Markdown"]').first().click();
     const md = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: 'paper.pdf.md' }) });

@@ -142,9 +142,10 @@ test('audit --coverage: each equation and section implemented, tested, configure
     'tests/test_model.py': '# §2, Eq. 1 — checked by hand\ndef test_attention():\n    assert True\n',
     'configs/paper.yaml': 'lr: 0.001  # §3 "the decoder generates an output sequence"\n',
     'NOTES.md': '§4, Eq. 2 is discussed here, not implemented.\n',
+    'pkg/broken.py': '# §3, Eq. 2 — Eq. 2 is in §4: a broken tag covers nothing\nW = 1\n',
   });
   const r = await run(repo, 'audit', '.', '--coverage', '--json');
-  assert.equal(r.code, 0, r.err);
+  assert.equal(r.code, 1, 'the broken tag fails the audit');
   const c = JSON.parse(r.out);
   const state = (label: string) => {
     const p = c.places.find((x: { label: string }) => x.label === label);
@@ -158,6 +159,7 @@ test('audit --coverage: each equation and section implemented, tested, configure
   assert.deepEqual(c.totals.equation, { total: 2, implemented: 1, tested: 1, configured: 0 });
   assert.deepEqual(c.flagsBySection, { '4': { ASSUMPTION: 1 } });
   const text = await run(repo, 'audit', '.', '--coverage', '--scope', '2');
+  assert.equal(text.code, 1);
   assert.match(text.out, /^coverage of "Attention on a Budget" in §2\n/);
   assert.match(text.out, /Eq\. 1 \(§2\) +implemented, tested +pkg\/model\.py:1, tests\/test_model\.py:1/);
   assert.doesNotMatch(text.out, /Eq\. 2/, 'out of scope');

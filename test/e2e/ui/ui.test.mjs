@@ -249,6 +249,8 @@ try {
     await typeset.waitFor({ timeout: 10000 });
     assert.match((await typeset.getAttribute('src')) ?? '', /^data:image\/svg\+xml;base64,/);
     await shot('07-hover');
+    await typeset.scrollIntoViewIfNeeded();
+    await shot('07b-hover-typeset-equation');
     await page.mouse.move(5, 600);
   });
 

@@ -91,6 +91,11 @@ async function chooseMenuItem(label) {
 const runCommand = (title) => runWorkbenchCommand(page, title);
 
 try {
+  const toast = (text) => page.locator('.notification-toast', { hasText: text }).last();
+  const toastButton = (text, label) => toast(text).locator('.monaco-button', { hasText: label }).first();
+  const quickTitle = (text) => page.locator('.quick-input-widget .quick-input-title', { hasText: text });
+  const reviewFrame = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
   await step('the workbench opens the sample workspace', async () => {
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
@@ -488,10 +493,6 @@ try {
 
   const ws = process.env.PAPERTRAIL_WS;
   const key = process.env.PAPERTRAIL_LLM_KEY;
-  const toast = (text) => page.locator('.notification-toast', { hasText: text }).last();
-  const toastButton = (text, label) => toast(text).locator('.monaco-button', { hasText: label }).first();
-  const quickTitle = (text) => page.locator('.quick-input-widget .quick-input-title', { hasText: text });
-  const reviewFrame = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 
   await step('"PaperTrail: Set API Key" stores the key (the scripted model server accepts no other)', async () => {
     assert.ok(key && ws, 'the test script passes the key and the workspace');

@@ -70,8 +70,12 @@ export function hoverMarkdown(
 export function equationLatex(paper: Paper, ref: ResolvedRef): string | undefined {
   const eq = paper.equations.find((e) => e.id === ref.id) ?? paper.equations.find((e) => e.number === ref.number);
   if (eq?.latex) return eq.latex;
-  const passages = [...(paper.sourcePassages ?? []), ...paper.passages];
-  return passages.find((p) => p.kind === 'equation' && p.latex && p.equationNumbers?.includes(ref.number))?.latex;
+  const source = paper.sourcePassages?.find((p) => p.kind === 'equation' && p.latex && p.equationNumbers?.includes(ref.number))?.latex;
+  if (source) return source;
+  const rebuilt = paper.passages.find((p) => p.kind === 'equation' && p.latex && p.equationNumbers?.includes(ref.number))?.latex;
+  // Rebuilt from a PDF's glyphs, a word such as "softmax" or "Attention" is a name, set upright
+  // as LaTeX would (\mathrm), not a product of italic letters.
+  return rebuilt?.replace(/(?<![\\A-Za-z])([A-Za-z]{3,})(?![A-Za-z])/g, '\\mathrm{$1}');
 }
 
 /** The passage text around the quoted words (bold), or its beginning. */

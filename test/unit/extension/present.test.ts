@@ -137,5 +137,6 @@ test('the LaTeX of an equation: the source’s when there is one, else the displ
     }) as never;
   assert.equal(equationLatex(paper('h = Wx + b', 'h=W x+b'), ref), 'h = Wx + b');
   assert.equal(equationLatex(paper(undefined, 'h=W x+b'), ref), 'h=W x+b');
+  assert.equal(equationLatex(paper(undefined, 'y = softmax(x) + \\frac{a}{b}'), ref), 'y = \\mathrm{softmax}(x) + \\frac{a}{b}');
   assert.equal(equationLatex(paper(undefined, undefined), ref), undefined);
 });

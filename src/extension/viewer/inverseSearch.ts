@@ -26,7 +26,8 @@ export function registerInverseSearch(services: Services, viewers: ViewerRegistr
   const log = scopedLog(services.log, 'inverse search');
 
   async function pointedAt(): Promise<{ where: PaperLocation; paperPath: string; clicked: string } | undefined> {
-    const viewer = viewers.active();
+    // The viewer right-clicked last: a right-click does not always focus the webview's panel.
+    const viewer = viewers.pointed();
     if (!viewer?.pointer) {
       void vscode.window.showInformationMessage('PaperTrail: right-click a passage in the paper viewer first.');
       return undefined;

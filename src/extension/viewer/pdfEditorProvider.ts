@@ -29,6 +29,8 @@ interface OpenViewer {
   panel: vscode.WebviewPanel;
   loaded: Promise<void>;
   pointer?: PointerInfo;
+  /** When `pointer` was last set (ms): the context menu's command follows the newest right-click. */
+  pointedAt?: number;
   /** Typed requests to the viewer (reveal), answered or failed within REQUEST_TIMEOUT_MS. */
   rpc: Rpc<ViewerMethods, HostMethods>;
 }
@@ -37,6 +39,8 @@ interface OpenViewer {
 export interface ViewerRegistry {
   find(uri: vscode.Uri): OpenViewer | undefined;
   active(): OpenViewer | undefined;
+  /** The viewer right-clicked last (its context menu's commands run for it, focused or not). */
+  pointed(): OpenViewer | undefined;
   /** Opens the paper in a viewer (beside the editor when none is open) and waits until it shows the PDF. */
   open(uri: vscode.Uri): Promise<OpenViewer>;
   reveal(uri: vscode.Uri, target: RevealTarget): Promise<void>;
@@ -86,6 +90,7 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
       });
       viewer.rpc.handle('openCiting', async ({ page, x, y }) => {
         viewer.pointer = { page, x, y, selection: '' };
+        viewer.pointedAt = Date.now();
         return Boolean(await vscode.commands.executeCommand('papertrail.findCitingCode'));
       });
       // A link's hover preview: what the parsed paper has at the link's destination.
@@ -141,6 +146,7 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
             break;
           case 'pointer':
             viewer.pointer = m.pointer;
+            viewer.pointedAt = Date.now();
             break;
           case 'error':
             log.warn(`${document.uri.fsPath}: ${m.message}`);
@@ -171,6 +177,7 @@ export function registerPdfViewer(services: Services): ViewerRegistry {
   const registry: ViewerRegistry = {
     find: (uri) => [...viewers].find((v) => v.uri.toString() === uri.toString()),
     active: () => [...viewers].find((v) => v.panel.active),
+    pointed: () => [...viewers].filter((v) => v.pointer).sort((a, b) => (b.pointedAt ?? 0) - (a.pointedAt ?? 0))[0],
     async open(uri) {
       // Beside the code, always: a viewer in the code's own group would hide the code.
       const codeColumn = vscode.window.activeTextEditor?.viewColumn;

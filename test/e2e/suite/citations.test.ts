@@ -88,4 +88,24 @@ suite('PaperTrail citation anchors', () => {
       .find((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === 'papertrail.pdfViewer');
     assert.ok(tab, 'the paper is open in the PaperTrail viewer');
   });
+
+  test('"Open in paper" shows the paper beside the code even when a viewer of it is open in the code\'s own group', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const pdf = vscode.Uri.joinPath(folder(), 'paper.pdf');
+    // The paper first, then the code in the same group: its tab hides behind the code.
+    await vscode.commands.executeCommand('vscode.openWith', pdf, 'papertrail.pdfViewer', vscode.ViewColumn.One);
+    const doc = await openModel();
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+    const lens = lenses.find((l) => /§2 Model/.test(l.command!.title))!;
+    assert.equal(await vscode.commands.executeCommand<boolean>(lens.command!.command, ...(lens.command!.arguments ?? [])), true);
+    const viewerGroups = vscode.window.tabGroups.all.filter((g) =>
+      g.tabs.some((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === 'papertrail.pdfViewer' && t.isActive),
+    );
+    const codeGroup = vscode.window.tabGroups.all.find((g) => g.activeTab?.input instanceof vscode.TabInputText);
+    assert.ok(codeGroup, 'the code is still shown in its group');
+    assert.ok(
+      viewerGroups.some((g) => g.viewColumn !== codeGroup.viewColumn),
+      'a viewer is shown in another group, beside the code',
+    );
+  });
 });

@@ -24,8 +24,8 @@ function capture(): CliIo & { out: string; err: string } {
 test('--help lists every verb of the design and exits 0', async () => {
   const io = capture();
   assert.equal(await main(['--help'], io), 0);
-  for (const verb of ['parse', 'resolve', 'audit', 'reimplement', 'test']) assert.match(io.out, new RegExp(`^  ${verb} `, 'm'));
-  assert.deepEqual(verbs.map((v) => v.name).sort(), ['audit', 'parse', 'reimplement', 'resolve', 'test']);
+  for (const verb of ['parse', 'resolve', 'audit', 'reimplement', 'eval', 'test']) assert.match(io.out, new RegExp(`^  ${verb} `, 'm'));
+  assert.deepEqual(verbs.map((v) => v.name).sort(), ['audit', 'eval', 'parse', 'reimplement', 'resolve', 'test']);
 });
 
 test('no arguments prints help and exits 2 (bad usage)', async () => {

@@ -1,6 +1,6 @@
 import type { AuditReport } from '../../core/citations/audit';
 import { auditRepository } from '../../core/citations/audit';
-import { coverageOf, coverageText } from '../../core/citations/coverage';
+import { coverageOf, coverageText, unknownScope } from '../../core/citations/coverage';
 import { getPaper } from '../../core/citations/papers';
 import type { CliIo } from '../io';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../io';
@@ -72,6 +72,8 @@ exit: 0 every tag resolves, 1 some tag is broken, 2 bad usage or no paper could 
       if (!first) return usageError(io, 'papertrail audit: no tag names a paper, so there is nothing to measure coverage of; pass --paper');
       const paperModel = await getPaper(first.source, { cwd: io.cwd, env: io.env, ...(typeof cacheDir === 'string' ? { cacheDir } : {}) });
       if (!paperModel.ok) return usageError(io, `papertrail audit: ${paperModel.error.message}`);
+      const unknown = unknownScope(paperModel.value, scope);
+      if (unknown) return usageError(io, `papertrail audit: ${unknown}`);
       const coverage = coverageOf(report.value, paperModel.value, scope);
       io.stdout(v.json ? `${JSON.stringify(coverage)}\n` : `${coverageText(coverage)}\n`);
       return report.value.broken.length ? EXIT_PROBLEMS : EXIT_OK;

@@ -53,8 +53,10 @@ exit: 0 evaluated (or estimated), 2 bad usage, no paper, or the model call faile
     if (!repoArg || extra.length)
       return usage(io, 'papertrail eval: give exactly one repository folder, e.g. papertrail eval repro (see --help)');
     const repo = path.resolve(io.cwd, repoArg);
-    if (!fs.existsSync(repo) || !fs.statSync(repo).isDirectory()) return usage(io, `papertrail eval: ${repoArg}: no such folder`);
-    const endpoint = endpointFrom(str, io, 'eval');
+    if (!fs.existsSync(repo)) return usage(io, `papertrail eval: ${repoArg}: no such folder`);
+    if (!fs.statSync(repo).isDirectory()) return usage(io, `papertrail eval: ${repoArg} is a file; give the repository's folder`);
+    // A dry run calls nothing, so it needs no key.
+    const endpoint = v['dry-run'] ? { baseURL: '', apiKey: '' } : endpointFrom(str, io, 'eval');
     if (typeof endpoint === 'string') return usage(io, endpoint);
 
     const found = str('paper') ? undefined : findRepositoryPaper(repo);

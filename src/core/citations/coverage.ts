@@ -12,6 +12,8 @@ export interface Citer {
   file: string;
   /** 1-based. */
   line: number;
+  /** The tag names this place itself (not only the section it stands in, or a subsection). */
+  direct: boolean;
 }
 
 export interface PlaceCoverage {
@@ -83,12 +85,15 @@ export function coverageOf(report: AuditReport, paper: Paper, scope: readonly st
   // A broken tag covers nothing: "§3, Eq. 2" where Eq. 2 is in §4 is a claim the check refused.
   for (const tag of report.tags.filter((t) => t.resolved && (!t.paper || !report.papers.length || sameSource(t, report, paper)))) {
     const role = fileRole(tag.file);
-    const citer = { file: tag.file, line: tag.line };
     const cited = new Set<PlaceCoverage>();
+    const direct = new Set<PlaceCoverage>();
     for (const ref of tag.refs) {
       if (!ref.resolved) continue;
       const own = byKey.get(`${ref.kind}:${ref.number}`);
-      if (own) cited.add(own);
+      if (own) {
+        cited.add(own);
+        direct.add(own);
+      }
       // A section is cited through anything in it, and through its subsections.
       const section = ref.kind === 'section' ? ref.number : sectionOf.get(`${ref.kind}:${ref.number}`);
       for (const s of ancestors(section ?? '')) {
@@ -97,6 +102,7 @@ export function coverageOf(report: AuditReport, paper: Paper, scope: readonly st
       }
     }
     for (const p of cited) {
+      const citer = { file: tag.file, line: tag.line, direct: direct.has(p) };
       if (role === 'code') p.implementedBy.push(citer);
       else if (role === 'test') p.testedBy.push(citer);
       else if (role === 'config') p.configuredBy.push(citer);
@@ -104,10 +110,19 @@ export function coverageOf(report: AuditReport, paper: Paper, scope: readonly st
     if (tag.flag) {
       const first = tag.refs.find((r) => r.resolved);
       const section = first ? (first.kind === 'section' ? first.number : (sectionOf.get(`${first.kind}:${first.number}`) ?? '')) : '';
+      if (scope.length && !inScope(section)) continue;
       const counts = (flagsBySection[section] ??= {});
       counts[tag.flag] = (counts[tag.flag] ?? 0) + 1;
     }
   }
+  // The evidence a reader wants first: tags that name the place itself, outside package plumbing.
+  const plumbing = (f: string) => /(^|\/)__(init|main)__\.py$/.test(f);
+  const order = (a: Citer, b: Citer) =>
+    Number(b.direct) - Number(a.direct) ||
+    Number(plumbing(a.file)) - Number(plumbing(b.file)) ||
+    a.file.localeCompare(b.file) ||
+    a.line - b.line;
+  for (const p of places) for (const list of [p.implementedBy, p.testedBy, p.configuredBy]) list.sort(order);
   const totals = Object.fromEntries(
     PLACE_KINDS.map((kind) => {
       const of = places.filter((p) => p.kind === kind);
@@ -123,6 +138,17 @@ export function coverageOf(report: AuditReport, paper: Paper, scope: readonly st
     }),
   ) as Record<PlaceKind, CoverageTotals>;
   return { paper: { id: paper.id, title: paper.title }, scope: [...scope], places, totals, flagsBySection };
+}
+
+/**
+ * Scope section numbers the paper does not have ("9" in a paper with §1–4), with the one line
+ * that says so; undefined when every one is there.
+ */
+export function unknownScope(paper: Paper, scope: readonly string[]): string | undefined {
+  const missing = scope.filter((s) => !paper.sections.some((x) => x.number === s));
+  if (!missing.length) return undefined;
+  const top = paper.sections.filter((x) => x.number && !x.number.includes('.')).map((x) => x.number);
+  return `the paper has no ${missing.map((m) => `§${m}`).join(', ')} (its sections: ${top.join(', ')})`;
 }
 
 /** implemented + tested / implemented / configured / not covered. */
@@ -151,7 +177,7 @@ export function coverageText(r: CoverageReport): string {
     cs
       .slice(0, 3)
       .map((c) => `${c.file}:${c.line}`)
-      .join(', ') + (cs.length > 3 ? ` +${cs.length - 3}` : '');
+      .join(', ') + (cs.length > 3 ? ` and ${cs.length - 3} more` : '');
   const words = {
     tested: 'implemented, tested',
     implemented: 'implemented, not tested',

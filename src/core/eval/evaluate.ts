@@ -57,7 +57,8 @@ export function repositoryText(dir: string, maxChars: number): RepositoryText {
       const rel = path.relative(dir, abs).split(path.sep).join('/');
       if (SKIP.test(rel)) continue;
       if (e.isDirectory()) walk(abs);
-      else if (e.isFile() && READ.test(e.name)) all.push({ rel, size: fs.statSync(abs).size });
+      // An earlier evaluation is not part of the code: the judge must not read its own scores.
+      else if (e.isFile() && READ.test(e.name) && rel !== 'EVALUATION.md') all.push({ rel, size: fs.statSync(abs).size });
     }
   };
   walk(dir);

@@ -65,7 +65,8 @@ export type PipelineEvent =
   /** A line of the verify stage: what runs, each round's counts, what is repaired. */
   | { type: 'verify'; line: string };
 
-export type ReviewDecision = { action: 'continue'; config?: string } | { action: 'stop' };
+/** `reviewed`: the user saw the plan and chose to continue (IMPLEMENTATION_PLAN.md says so). */
+export type ReviewDecision = { action: 'continue'; config?: string; reviewed?: boolean } | { action: 'stop' };
 
 export interface PipelineInput {
   paper: Paper;
@@ -237,7 +238,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       }),
     );
     out.set('ARCHITECTURE.md', architectureMd(plan));
-    out.set('IMPLEMENTATION_PLAN.md', implementationPlanMd(plan, waves, analysesDone, options));
+    out.set('IMPLEMENTATION_PLAN.md', implementationPlanMd(plan, waves, analysesDone, { ...options, reviewed: planned.reviewed }));
     out.set(
       '.papertrail/paper.json',
       `${JSON.stringify({ source: input.paperRef, id: input.paper.id, title: input.paper.title }, null, 2)}\n`,
@@ -316,7 +317,7 @@ async function planStep(
   call: RecordedCall,
   system: string,
   warn: (m: string) => void,
-): Promise<{ plan: Plan; refused: PathRefusal[]; estimate: CostEstimate; stopped: boolean }> {
+): Promise<{ plan: Plan; refused: PathRefusal[]; estimate: CostEstimate; stopped: boolean; reviewed: boolean }> {
   const { options, store } = input;
   input.onEvent?.({ type: 'stage', stage: 'planning' });
   const base = prompts.baseMessages(system);
@@ -336,15 +337,16 @@ async function planStep(
   if (override !== undefined) plan.config = { ...plan.config, content: override };
   const estimate = estimateRest(system, plan, options, input.prices);
   store.update({ status: 'planned' });
+  let decision: ReviewDecision | undefined;
   if (input.review) {
-    const decision = await input.review(plan, estimate, refused);
-    if (decision.action === 'stop') return { plan, refused, estimate, stopped: true };
+    decision = await input.review(plan, estimate, refused);
+    if (decision.action === 'stop') return { plan, refused, estimate, stopped: true, reviewed: true };
     if (decision.config !== undefined && decision.config !== plan.config.content) {
       plan.config = { ...plan.config, content: decision.config };
       store.update({ configOverride: decision.config });
     }
   }
-  return { plan, refused, estimate, stopped: false };
+  return { plan, refused, estimate, stopped: false, reviewed: decision?.action === 'continue' && decision.reviewed === true };
 }
 
 /**

@@ -41,7 +41,7 @@ export function implementationPlanMd(
   plan: Plan,
   waves: readonly (readonly string[])[],
   analyses: ReadonlyMap<string, Analysis>,
-  run: { mode: string; framework: string; scope: readonly string[] },
+  run: { mode: string; framework: string; scope: readonly string[]; reviewed: boolean },
 ): string {
   const logic = new Map(plan.logic.files.map((f) => [f.path, f]));
   const order = waves.flatMap((wave, i) =>
@@ -59,7 +59,7 @@ export function implementationPlanMd(
   );
   const sections = [
     `# Implementation plan: "${plan.overview.title}"`,
-    `The plan PaperTrail made and the user reviewed before any code was written. Mode ${run.mode}, framework ${run.framework}, ${run.scope.length ? `scope ${run.scope.map((s) => `§${s}`).join(', ')}` : 'the whole paper'}.`,
+    `The plan PaperTrail made${run.reviewed ? ' and the user reviewed' : ''} before any code was written${run.reviewed ? '' : ' (no review: the run did not stop for one)'}. Mode ${run.mode}, framework ${run.framework}, ${run.scope.length ? `scope ${run.scope.map((s) => `§${s}`).join(', ')}` : 'the whole paper'}.`,
     '## What the paper proposes',
     plan.overview.summary.trim(),
     '## Components',

@@ -145,8 +145,9 @@ data/processed/
 *.pem
 *.key
 id_rsa*
-# PaperTrail's run records (prompts and answers); .papertrail/paper.json is kept
+# PaperTrail's run and evaluation records (prompts and answers); .papertrail/paper.json is kept
 .papertrail/runs/
+.papertrail/eval/
 `;
 
 /** Folders (dotted) and top-level modules that make the installable project: code, not tests, notebooks or the demo. */

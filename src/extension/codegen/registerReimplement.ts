@@ -155,7 +155,7 @@ async function execute(
           onEvent: reporter.onEvent,
           review: async (plan, estimate, refused) => {
             reporter.planned(estimate.calls);
-            if (!review) return { action: 'continue' };
+            if (!review) return { action: 'continue', reviewed };
             progress.report({ message: 'the plan is ready for your review' });
             const decision = await showPlanReview(
               context,
@@ -163,7 +163,7 @@ async function execute(
               token,
             );
             if (decision.action === 'continue') run.store.update({ reviewed: true });
-            return decision;
+            return decision.action === 'continue' ? { ...decision, reviewed: true } : decision;
           },
           ...(verify ? { verify } : {}),
         });

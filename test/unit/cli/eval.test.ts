@@ -97,6 +97,11 @@ test('bad input: one line that says what to do, nothing written', async () => {
   const noRef = await run('eval', 'repro', '--reference', 'nowhere', '--base-url', server.url);
   assert.equal(noRef.code, 2);
   assert.equal(noRef.err, "papertrail eval: nowhere: no such folder; give the authors' code as a folder or a git URL\n");
+  const file = await run('eval', 'paper.pdf', '--base-url', server.url);
+  assert.equal(file.err, "papertrail eval: paper.pdf is a file; give the repository's folder\n");
+  // A dry run calls nothing: no key is asked for, even for a remote endpoint.
+  const dry = await run('eval', 'repro', '--dry-run', '--base-url', 'https://api.example.com/v1', '--model', 'gpt-4.1');
+  assert.equal(dry.code, 0, dry.err);
   const noPaper = await run('eval', '.', '--base-url', server.url);
   assert.equal(noPaper.code, 2);
   assert.match(noPaper.err, /names no paper .*pass --paper/);

@@ -124,6 +124,7 @@ citations are still broken or verification still fails,
 
     const json = Boolean(v.json);
     const outDir = path.resolve(io.cwd, out);
+    const outDirExisted = fs.existsSync(outDir);
     const prepared: Result<PreparedRun> = resume
       ? await reopenRun(positionals[0] ? path.resolve(io.cwd, positionals[0]) : path.join(outDir, RUNS_DIR))
       : await startRun({ source: positionals[0]!, outDir, options, cwd: io.cwd });
@@ -133,6 +134,8 @@ citations are still broken or verification still fails,
       (sec) => !run.paper.sections.some((x) => x.number === sec || x.number.startsWith(`${sec}.`)),
     );
     if (!resume && unknownScope.length) {
+      // Nothing ran: the run record goes, and the folder too when this run made it.
+      fs.rmSync(outDirExisted ? run.store.dir : outDir, { recursive: true, force: true });
       const numbered = run.paper.sections.filter((x) => x.number && !x.number.includes('.')).map((x) => x.number);
       return usage(
         io,

@@ -59,10 +59,10 @@ export function writeFiles(root: string, files: PlannedFile[], options: WriteOpt
   const { entries, refused } = plan(root, files, options);
   const conflicts = entries.filter((e) => e.action === 'overwrite').map((e) => e.rel);
   if (conflicts.length > 0 && !options.force) {
-    const noun = conflicts.length === 1 ? 'file' : 'files';
+    const noun = conflicts.length === 1 ? 'file already exists' : 'files already exist';
     return fail(
       'bad-input',
-      `${conflicts.length} ${noun} already exist with different content (${nameSome(conflicts)}); nothing was written: use --force to overwrite them or choose another folder`,
+      `${conflicts.length} ${noun} with different content (${nameSome(conflicts)}); nothing was written: use --force to overwrite them or choose another folder`,
     );
   }
 

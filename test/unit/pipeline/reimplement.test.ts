@@ -503,6 +503,7 @@ test('--verify local: the note says what runs where, each round is one line, the
   assert.equal(noSection.code, 2);
   assert.match(noSection.stderr, /^papertrail reimplement: the paper has no §99\.9 \(its sections: 1, 2, 3, 4\); check --scope\n$/);
   assert.equal(server.requests.length, asked, 'no model call');
+  assert.ok(!fs.existsSync(path.join(tmp, 'x')), 'a refused run leaves no folder behind');
   // A run named by its folder writes where it was started.
   const runs = path.join(tmp, 'verified', '.papertrail', 'runs');
   const runDir = path.join(runs, fs.readdirSync(runs)[0]!);

@@ -91,6 +91,9 @@ export interface AuditReport {
   flags: { file: string; line: number; flag: Flag; text: string }[];
 }
 
+/** The first line of a generated document that only restates tags (ARCHITECTURE.md, IMPLEMENTATION_PLAN.md): not audited. */
+export const RESTATES_MARK = '<!-- papertrail: restates the plan; its tags are audited in the code -->';
+
 /** Never walked into: tooling, caches, environments. */
 const SKIP_DIRS = new Set([
   '.git',
@@ -175,6 +178,9 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
       continue;
     }
     if (text.includes('\u0000')) continue;
+    // A document PaperTrail derived from the plan restates the code's tags; counting them again
+    // would double every flag (docs/generated-repo.md).
+    if (text.startsWith(RESTATES_MARK)) continue;
     const scan = await scanFile(abs, text);
     if (!scan) continue;
     report.counts.files++;

@@ -184,7 +184,7 @@ export function implementationStatus(plan: Plan, report: VerifyReport | undefine
   const importFailed = new Set(last.imports.map((i) => i.file));
   const rows = components.map(
     (f) =>
-      `| \`${f.path}\` | ${f.cites.slice(0, 4).join('; ').replace(/\|/g, '\\|') || '—'} | ${importFailed.has(f.path) ? 'does not import' : testsOf(f.path)} |`,
+      `| \`${f.path}\` | ${placesOf(f.cites).slice(0, 4).join('; ').replace(/\|/g, '\\|') || '—'} | ${importFailed.has(f.path) ? 'does not import' : testsOf(f.path)} |`,
   );
   const total = last.tests
     ? `${last.tests.passed}/${last.tests.passed + last.tests.failed + last.tests.errors} tests passed`
@@ -217,6 +217,14 @@ export function implementationStatus(plan: Plan, report: VerifyReport | undefine
     );
   if (report.testsChanged.length) lines.push('', `Tests changed by repair: ${report.testsChanged.join(', ')}.`);
   return `${lines.join('\n')}\n${paper}`;
+}
+
+/** The paper places of a plan's citations, flags left out (they are choices, not places; the code carries them). */
+function placesOf(cites: readonly string[]): string[] {
+  return cites
+    .filter((c) => !/^\s*\[/.test(c))
+    .map((c) => c.replace(/\s*".*$/, '').trim())
+    .filter(Boolean);
 }
 
 /**

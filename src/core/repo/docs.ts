@@ -2,6 +2,7 @@
 // asking the model: ARCHITECTURE.md (the plan's diagrams and file map), IMPLEMENTATION_PLAN.md
 // (the reviewed plan, its order and the decisions taken), and the parts of the README a user
 // needs first or must be able to trust (quick start, hardware, citation).
+import { RESTATES_MARK } from '../citations/audit';
 import { scanFile } from '../citations/find';
 import { resolveTag } from '../citations/resolve';
 import type { Paper } from '../paper/model';
@@ -58,7 +59,7 @@ export function implementationPlanMd(
     ),
   );
   const sections = [
-    `# Implementation plan: "${plan.overview.title}"`,
+    `${RESTATES_MARK}\n# Implementation plan: "${plan.overview.title}"`,
     `The plan PaperTrail made${run.reviewed ? ' and the user reviewed' : ''} before any code was written${run.reviewed ? '' : ' (no review: the run did not stop for one)'}. Mode ${run.mode}, framework ${run.framework}, ${run.scope.length ? `scope ${run.scope.map((s) => `§${s}`).join(', ')}` : 'the whole paper'}.`,
     '## What the paper proposes',
     plan.overview.summary.trim(),

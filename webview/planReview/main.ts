@@ -9,6 +9,7 @@ import type {
   PlanReviewToHost,
   PlanReviewView,
 } from '../../src/extension/codegen/planReviewProtocol';
+import { INLINE_MATH } from '../../src/extension/codegen/planReviewProtocol';
 import './planReview.css';
 
 /** The page's only link to VS Code; tests install a fake one as window.__papertrailHost first. */
@@ -235,7 +236,7 @@ function renderQuestions(v: PlanReviewView): void {
 function rich(text: string): (Node | string)[] {
   const out: (Node | string)[] = [];
   let last = 0;
-  for (const m of text.matchAll(/(?<![\\$])\$(?!\s)([^$\n]{1,300}?)(?<!\s)\$(?!\d)/g)) {
+  for (const m of text.matchAll(INLINE_MATH)) {
     const uri = view?.math?.[m[1]!];
     if (!uri) continue;
     out.push(text.slice(last, m.index));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findRepositoryPaper } from '../../core/citations/paperRef';
 import { getPaper } from '../../core/citations/papers';
-import { estimateEval, evalMarkdown, evalMessages, repositoryText, runEvaluation } from '../../core/eval/evaluate';
+import { estimateEval, evalMarkdown, prepareEvaluation, runEvaluation } from '../../core/eval/evaluate';
 import { referenceFolder } from '../../core/eval/reference';
 import { createOpenAIProvider } from '../../core/llm/openaiProvider';
 import { DEFAULT_PRICES } from '../../core/llm/pricing';
@@ -12,9 +12,6 @@ import type { CliIo } from '../io';
 import { EXIT_OK, EXIT_USAGE } from '../io';
 import { parseVerbArgs } from '../parse-args';
 import type { Verb } from '../verb';
-
-/** Characters of code a call may carry (about 60k tokens), the repository first. */
-const BUDGET = 240_000;
 
 export const evalVerb: Verb = {
   name: 'eval',
@@ -69,10 +66,8 @@ exit: 0 evaluated (or estimated), 2 bad usage, no paper, or the model call faile
     const refDir = refArg ? await referenceFolder(refArg, { cwd: io.cwd, env: io.env }) : undefined;
     if (refDir && !refDir.ok) return usage(io, `papertrail eval: ${refDir.error.message}`);
 
-    const repository = repositoryText(repo, refDir ? BUDGET / 2 : BUDGET);
+    const { repository, reference, messages } = prepareEvaluation(paper.value, repo, refDir?.ok ? refDir.value : undefined);
     if (!repository.files.length) return usage(io, `papertrail eval: ${repoArg} has no source files to read`);
-    const reference = refDir?.ok ? repositoryText(refDir.value, BUDGET / 2) : undefined;
-    const messages = evalMessages({ paper: paper.value, repository, ...(reference ? { reference } : {}) });
     const model = str('model') ?? io.env.PAPERTRAIL_MODEL ?? 'gpt-4.1';
     const estimate = estimateEval(messages, model, DEFAULT_PRICES);
     const estimateLine = `estimate: 1 call to ${model}, ~${(estimate.promptTokens / 1000).toFixed(1)}k prompt + ~${(estimate.completionTokens / 1000).toFixed(1)}k answer tokens, ${estimate.cost === undefined ? 'cost unknown' : `~$${estimate.cost.toFixed(3)}`}`;

@@ -2,6 +2,7 @@
 // equation, algorithm, table and section in scope is implemented (cited by code), tested (cited
 // by a test), configured (cited by a config value), or not covered; and the flags per section.
 import type { Paper, Rect } from '../paper/model';
+import { isTestFile } from '../runner/discover';
 import type { AuditReport, AuditTag } from './audit';
 import type { Flag, RefKind } from './grammar';
 
@@ -50,7 +51,8 @@ export interface CoverageReport {
 
 /** What a file is for coverage: tests, configuration, code, or neither (notes, docs). */
 export function fileRole(file: string): 'test' | 'config' | 'code' | 'other' {
-  if (/(^|\/)tests?\//.test(file) || /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(file) || /(^|\/)conftest\.py$/.test(file)) return 'test';
+  // pytest's own file patterns, and whatever else lives with the tests (helpers, conftest.py).
+  if (isTestFile(file) || /(^|\/)tests?\//.test(file) || /(^|\/)conftest\.py$/.test(file)) return 'test';
   if (/\.(ya?ml|toml|json|cfg|ini)$/i.test(file)) return 'config';
   if (/\.(md|markdown|txt|rst|ipynb)$/i.test(file)) return 'other';
   return 'code';

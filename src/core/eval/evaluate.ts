@@ -115,6 +115,17 @@ export function evalMessages(req: EvalRequest): ChatMessage[] {
   ];
 }
 
+/** Characters of code one evaluation call carries (about 60k tokens); the authors' code, when given, gets half. */
+const CODE_BUDGET = 240_000;
+
+/** What one evaluation sends: the repository (and the authors' code) read within the budget, and the messages. */
+export function prepareEvaluation(paper: Paper, repoDir: string, referenceDir?: string): EvalRequest & { messages: ChatMessage[] } {
+  const repository = repositoryText(repoDir, referenceDir ? CODE_BUDGET / 2 : CODE_BUDGET);
+  const reference = referenceDir ? repositoryText(referenceDir, CODE_BUDGET / 2) : undefined;
+  const request = { paper, repository, ...(reference ? { reference } : {}) };
+  return { ...request, messages: evalMessages(request) };
+}
+
 export interface EvalEstimate {
   promptTokens: number;
   completionTokens: number;

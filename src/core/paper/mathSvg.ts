@@ -1,22 +1,25 @@
 // An equation typeset as SVG, in-process, for hovers and the plan review: MathJax's TeX input
 // and SVG output on its lite DOM adaptor (no browser), as LaTeX Workshop's math hover does.
 // The document is built once; each conversion after the first takes a few milliseconds.
-import { liteAdaptor } from 'mathjax-full/js/adaptors/liteAdaptor.js';
 import type { LiteAdaptor } from 'mathjax-full/js/adaptors/liteAdaptor.js';
-import { RegisterHTMLHandler } from 'mathjax-full/js/handlers/html.js';
-import { TeX } from 'mathjax-full/js/input/tex.js';
-import { AllPackages } from 'mathjax-full/js/input/tex/AllPackages.js';
-import { mathjax } from 'mathjax-full/js/mathjax.js';
-import { SVG } from 'mathjax-full/js/output/svg.js';
+import type { mathjax as MathJax } from 'mathjax-full/js/mathjax.js';
 import type { Result } from '../errors';
 import { fail, ok } from '../errors';
 
-type MathDocument = ReturnType<typeof mathjax.document>;
+type MathDocument = ReturnType<typeof MathJax.document>;
 
 let engine: { adaptor: LiteAdaptor; doc: MathDocument } | undefined;
 
 function start(): { adaptor: LiteAdaptor; doc: MathDocument } {
   if (engine) return engine;
+  // Loaded on the first equation, not with the extension: MathJax takes about 50 ms to load,
+  // and activation should not pay for a hover that may never come.
+  const { liteAdaptor } = require('mathjax-full/js/adaptors/liteAdaptor.js') as typeof import('mathjax-full/js/adaptors/liteAdaptor.js');
+  const { RegisterHTMLHandler } = require('mathjax-full/js/handlers/html.js') as typeof import('mathjax-full/js/handlers/html.js');
+  const { TeX } = require('mathjax-full/js/input/tex.js') as typeof import('mathjax-full/js/input/tex.js');
+  const { AllPackages } = require('mathjax-full/js/input/tex/AllPackages.js') as typeof import('mathjax-full/js/input/tex/AllPackages.js');
+  const { mathjax } = require('mathjax-full/js/mathjax.js') as typeof import('mathjax-full/js/mathjax.js');
+  const { SVG } = require('mathjax-full/js/output/svg.js') as typeof import('mathjax-full/js/output/svg.js');
   const adaptor = liteAdaptor();
   RegisterHTMLHandler(adaptor);
   // A TeX error throws instead of being drawn in red: the caller falls back to the text.

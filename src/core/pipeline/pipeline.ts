@@ -200,8 +200,9 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     }
     const repaired = [...repairs.keys()];
     for (const b of report.broken) warn(`${b.file}:${b.line}: ${b.tag} — ${b.reason}`);
-    // Formatted with ruff whether or not it is run: formatting reads the code, it does not execute it.
-    for (const [p, content] of lintPython(out).files) out.set(p, content);
+    // Formatted with ruff whether or not it is run (formatting reads the code, it does not execute
+    // it); the verify stage formats as it lints, so only a run without it formats here.
+    if (!input.verify) for (const [p, content] of lintPython(out).files) out.set(p, content);
 
     // 6. Verify: lint, imports and tests on a staging copy, failures sent back for repair.
     let verify: VerifyReport | undefined;

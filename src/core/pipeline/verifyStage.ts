@@ -1,11 +1,10 @@
 // The verify stage: run what was written (lint, config keys, imports, tests) on a staging
 // copy, send each failing file back to the model with its failures, and verify again, for a
 // bounded number of rounds. What still fails is reported per test and written into the README.
-import path from 'node:path';
 import type { Result } from '../errors';
 import { ok } from '../errors';
 import type { CoverageReport } from '../citations/coverage';
-import { coverageState, coverageSummary } from '../citations/coverage';
+import { coverageState, coverageSummary, fileRole } from '../citations/coverage';
 import { configProblems } from '../verify/configKeys';
 import { lintPython } from '../verify/lint';
 import { confine } from '../verify/sandbox';
@@ -160,7 +159,7 @@ function redactUrl(url: string): string {
 }
 
 function isTest(file: string): boolean {
-  return /(^|\/)tests?\//.test(file) || /(^|\/)test_[^/]*\.py$/.test(file) || path.basename(file) === 'conftest.py';
+  return fileRole(file) === 'test';
 }
 
 /**

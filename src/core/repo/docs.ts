@@ -3,6 +3,7 @@
 // (the reviewed plan, its order and the decisions taken), and the parts of the README a user
 // needs first or must be able to trust (quick start, hardware, citation).
 import { RESTATES_MARK } from '../citations/audit';
+import { fileRole } from '../citations/coverage';
 import { scanFile } from '../citations/find';
 import { resolveTag } from '../citations/resolve';
 import type { Paper } from '../paper/model';
@@ -205,7 +206,7 @@ export async function implementedPlaces(
 ): Promise<{ sections: string[]; equations: string[]; others: string[] }> {
   const seen = new Map<string, { kind: string; label: string; key: string }>();
   for (const [file, content] of files) {
-    if (!file.endsWith('.py') || /(^|\/)tests?\/|(^|\/)test_[^/]*$/.test(file)) continue;
+    if (fileRole(file) !== 'code') continue;
     for (const tag of (await scanFile(file, content))?.tags ?? []) {
       for (const r of resolveTag(paper, tag).refs) {
         if (!r.resolved || seen.has(r.label)) continue;

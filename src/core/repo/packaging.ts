@@ -3,30 +3,12 @@
 // .gitignore. Written from the run's own files and the model's list of imports, never by the
 // model: a model's pyproject drifted from its requirements and did not install.
 
+import { bareName, parseRequirements } from '../verify/python';
+
 /** Distributions that are tools of the repository, not of its code. */
 const DEV_TOOLS = /^(pytest|pytest-[\w-]+|ruff|black|flake8|isort|mypy|nbclient|ipykernel|jupyter|notebook|nbconvert)$/i;
 /** Distributions only the demo imports. */
 const DEMO_ONLY = /^(gradio|streamlit)$/i;
-
-export interface Requirement {
-  /** The distribution name, extras included ("jax[cpu]"). */
-  name: string;
-  /** The whole line as written ("torch>=2.1"), markers kept. */
-  spec: string;
-}
-
-/** The requirements of a requirements.txt, comments and options (`-r`, `--index-url`) left out. */
-export function parseRequirements(text: string): Requirement[] {
-  const out: Requirement[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\s+#.*$|^#.*$/, '').trim();
-    if (!line || line.startsWith('-')) continue;
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?)/.exec(line);
-    // The same distribution twice (JAX, jax[cpu]): the first line wins.
-    if (m && !out.some((r) => canonical(r.name) === canonical(m[1]!))) out.push({ name: m[1]!, spec: line });
-  }
-  return out;
-}
 
 export interface ProjectInput {
   /** The paper's title, for the description and a project name when there is no single package. */
@@ -56,10 +38,10 @@ export function projectFiles(input: ProjectInput): ProjectFiles {
   const reqs = parseRequirements(input.requirements);
   const hasDemo = input.paths.some((p) => p.startsWith('demo/') && p.endsWith('.py'));
   const hasNotebook = input.paths.some((p) => p.endsWith('.ipynb'));
-  const runtime = reqs.filter((r) => !DEV_TOOLS.test(bare(r.name)) && !(hasDemo && DEMO_ONLY.test(bare(r.name))));
-  const pytest = reqs.find((r) => bare(r.name).toLowerCase() === 'pytest')?.spec ?? 'pytest>=7';
+  const runtime = reqs.filter((r) => !DEV_TOOLS.test(bareName(r.name)) && !(hasDemo && DEMO_ONLY.test(bareName(r.name))));
+  const pytest = reqs.find((r) => bareName(r.name).toLowerCase() === 'pytest')?.spec ?? 'pytest>=7';
   const dev = [pytest, 'ruff>=0.5', ...(hasNotebook ? ['nbclient>=0.7', 'ipykernel>=6'] : [])];
-  const demo = hasDemo ? [reqs.find((r) => DEMO_ONLY.test(bare(r.name)))?.spec ?? 'gradio>=4'] : [];
+  const demo = hasDemo ? [reqs.find((r) => DEMO_ONLY.test(bareName(r.name)))?.spec ?? 'gradio>=4'] : [];
   const { packages, modules } = importables(input.paths);
   const name = projectName(packages, modules, input.title);
 
@@ -180,17 +162,6 @@ function projectName(packages: string[], modules: string[], title: string): stri
     .slice(0, 4)
     .join('-');
   return slug || 'reimplementation';
-}
-
-/** PEP 503's normalised name, extras left out. */
-function canonical(name: string): string {
-  return bare(name)
-    .toLowerCase()
-    .replace(/[-_.]+/g, '-');
-}
-
-function bare(name: string): string {
-  return name.replace(/\[.*\]$/, '');
 }
 
 /** A TOML basic string: JSON's escapes are TOML's. */

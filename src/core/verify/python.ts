@@ -89,16 +89,41 @@ const IMPORT_NAMES: Record<string, string> = {
   attrs: 'attr',
 };
 
-/** The distributions named in a requirements.txt (comments, options, markers and versions left out). */
-export function requirementNames(requirements: string): string[] {
-  const out: string[] = [];
-  for (const raw of requirements.split('\n')) {
-    const line = raw.replace(/#.*/, '').trim();
+export interface Requirement {
+  /** The distribution name, extras included ("jax[cpu]"). */
+  name: string;
+  /** The whole line as written ("torch>=2.1"), markers kept. */
+  spec: string;
+}
+
+/** The requirements of a requirements.txt, comments and options (`-r`, `--index-url`) left out. */
+export function parseRequirements(text: string): Requirement[] {
+  const out: Requirement[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\s+#.*$|^#.*$/, '').trim();
     if (!line || line.startsWith('-')) continue;
     const m = /^([A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?)/.exec(line);
-    if (m && !out.includes(m[1]!)) out.push(m[1]!);
+    // The same distribution twice (JAX, jax[cpu]): the first line wins.
+    if (m && !out.some((r) => canonical(r.name) === canonical(m[1]!))) out.push({ name: m[1]!, spec: line });
   }
   return out;
+}
+
+/** PEP 503's normalised name, extras left out: "JAX" and "jax[cpu]" are one distribution. */
+function canonical(name: string): string {
+  return bareName(name)
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
+}
+
+/** A distribution name without its extras. */
+export function bareName(name: string): string {
+  return name.replace(/\[.*\]$/, '');
+}
+
+/** The distributions named in a requirements.txt (comments, options, markers and versions left out). */
+export function requirementNames(requirements: string): string[] {
+  return parseRequirements(requirements).map((r) => r.name);
 }
 
 function importName(dist: string): string {

@@ -5,6 +5,7 @@ import type { CostEstimate } from '../../core/pipeline/estimate';
 import { resolveTag } from '../../core/citations/resolve';
 import { mathSvg, svgDataUri } from '../../core/paper/mathSvg';
 import type { Paper } from '../../core/paper/model';
+import { INLINE_MATH } from './planReviewProtocol';
 import type { Plan } from '../../core/pipeline/prompts';
 import type { PathRefusal } from '../../core/workspace/safePath';
 import type { WebviewPageOptions } from '../webviewPage';
@@ -136,9 +137,6 @@ export function typesetMath(texts: readonly string[], color = 'currentColor'): R
     }
   return out;
 }
-
-/** `$x$` but not `$$`, a lone dollar, or "$5 and $6" (the math must not start or end with a space). */
-export const INLINE_MATH = /(?<![\\$])\$(?!\s)([^$\n]{1,300}?)(?<!\s)\$(?!\d)/g;
 
 /**
  * Every citation of the plan (components, files, open questions, config comments) resolved

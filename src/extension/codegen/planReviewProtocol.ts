@@ -63,3 +63,6 @@ export type PlanReviewToHost =
   /** `config` is present only when the user edited the config and the text differs. */
   | { type: 'continue'; config?: string }
   | { type: 'cancel' };
+
+/** `$x$` in the plan's text, but not `$$`, a lone dollar, or "$5 and $6" (math does not start or end with a space). Both sides cut text with it. */
+export const INLINE_MATH = /(?<![\\$])\$(?!\s)([^$\n]{1,300}?)(?<!\s)\$(?!\d)/g;

@@ -4,15 +4,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findRepositoryPaper } from '../../core/citations/paperRef';
 import { getPaper } from '../../core/citations/papers';
-import { estimateEval, evalMarkdown, evalMessages, repositoryText, runEvaluation } from '../../core/eval/evaluate';
+import { estimateEval, evalMarkdown, prepareEvaluation, runEvaluation } from '../../core/eval/evaluate';
 import { referenceFolder } from '../../core/eval/reference';
 import { writeFileAtomic } from '../../core/workspace/writer';
 import { resolveModel } from '../llm/models';
 import { showError } from '../log';
 import type { Services } from '../services';
 import { requireTrust } from '../trust';
-
-const BUDGET = 240_000;
 
 export function registerEvaluate(services: Services): void {
   services.context.subscriptions.push(
@@ -57,9 +55,11 @@ export function registerEvaluate(services: Services): void {
         void showError(services.log, `PaperTrail: ${refDir.error.message}`);
         return undefined;
       }
-      const repository = repositoryText(repo, refDir ? BUDGET / 2 : BUDGET);
-      const reference = refDir?.ok ? repositoryText(refDir.value, BUDGET / 2) : undefined;
-      const messages = evalMessages({ paper: paper.value, repository, ...(reference ? { reference } : {}) });
+      const { repository, messages } = prepareEvaluation(paper.value, repo, refDir?.ok ? refDir.value : undefined);
+      if (!repository.files.length) {
+        void showError(services.log, `PaperTrail: ${path.basename(repo)} has no source files to evaluate.`);
+        return undefined;
+      }
       const modelName = model.models.default;
       const estimate = estimateEval(messages, modelName, model.prices);
       const cost = model.kind === 'vscode' ? '' : estimate.cost === undefined ? ', cost unknown' : `, about $${estimate.cost.toFixed(3)}`;
@@ -105,7 +105,7 @@ export function registerEvaluate(services: Services): void {
   );
 }
 
-/** The workspace folders (and their subfolders one level down) that name a paper; asked when there are several. */
+/** The folders of the workspace that name a paper (.papertrail/paper.json); asked when there are several. */
 async function chooseRepository(): Promise<string | undefined> {
   const found = await vscode.workspace.findFiles('**/.papertrail/paper.json', '**/node_modules/**', 50);
   const repos = [...new Set(found.map((u) => path.dirname(path.dirname(u.fsPath))))].sort();

@@ -2,7 +2,7 @@
 // OpenAI-compatible endpoint from the settings, with its key from secret storage. Every
 // caller (reimplement, test connection) resolves through here, so the rules are in one place.
 import * as vscode from 'vscode';
-import { createOpenAIProvider } from '../../core/llm/openaiProvider';
+import { createOpenAIProvider, isLocalEndpoint } from '../../core/llm/openaiProvider';
 import { DEFAULT_PRICES, parsePriceTable } from '../../core/llm/pricing';
 import type { PriceTable } from '../../core/llm/pricing';
 import type { ChatProvider } from '../../core/llm/provider';
@@ -176,7 +176,7 @@ function endpointSettings(): EndpointSettings {
 async function endpoint(services: Services): Promise<Resolution> {
   const { baseUrl, model, stageModels } = endpointSettings();
   const key = (await services.context.secrets.get(API_KEY_SECRET)) ?? '';
-  if (!key && !isLocal(baseUrl)) {
+  if (!key && !isLocalEndpoint(baseUrl)) {
     return {
       problem: `The endpoint ${baseUrl} needs an API key: run PaperTrail: Set API Key (or point papertrail.llm.baseUrl at a local server).`,
     };
@@ -191,16 +191,6 @@ async function endpoint(services: Services): Promise<Resolution> {
       concurrency: concurrency(),
     },
   };
-}
-
-/** Local servers (Ollama, vLLM, LM Studio, llama.cpp) take any key, so none is needed. */
-export function isLocal(baseUrl: string): boolean {
-  try {
-    const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '127.0.0.1' || host === '::1';
-  } catch {
-    return false;
-  }
 }
 
 function hostOf(baseUrl: string): string {

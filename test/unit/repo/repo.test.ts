@@ -11,7 +11,8 @@ import { modeGaps } from '../../../src/core/pipeline/pipeline';
 import type { Plan } from '../../../src/core/pipeline/prompts';
 import { bibtex } from '../../../src/core/repo/docs';
 import { initialCommit } from '../../../src/core/repo/git';
-import { importables, parseRequirements, projectFiles } from '../../../src/core/repo/packaging';
+import { importables, projectFiles } from '../../../src/core/repo/packaging';
+import { parseRequirements } from '../../../src/core/verify/python';
 import { smokeArgs } from '../../../src/core/verify/entryPoints';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-repo-'));

@@ -28,10 +28,14 @@ import type { Verb } from '../verb';
 export const reimplementVerb: Verb = {
   name: 'reimplement',
   summary: 'plan, analyse and code a citation-anchored repository from a paper',
-  usage: `usage: papertrail reimplement <paper> --out <dir> [options]
+  usage: `usage: papertrail reimplement <paper> [<paper> ...] --out <dir> [options]
        papertrail reimplement --resume [RUN] --out <dir> [options]
 
-  <paper>            a .pdf, a .tex file or LaTeX folder, an arXiv id or URL
+  <paper>            a .pdf, a .tex file or LaTeX folder, an arXiv id or URL. Several papers (a
+                     method and the papers it builds on) make one repository: the first is the
+                     main one, each gets a key from its title, and tags name their paper
+                     ("# [titans] §3.1, Eq. 3")
+  --keys K1,K2,...   the papers' keys, in the order given (default: from each title)
   --out DIR          the new repository's folder (created; existing files are kept unless --force)
   --mode M           minimal (model + tests, default) | full (+ training and data) | educational (+ notebook)
   --framework F      pytorch (default) | jax | tensorflow | numpy
@@ -72,6 +76,7 @@ citations are still broken or verification still fails,
       mode: { type: 'string' },
       framework: { type: 'string' },
       scope: { type: 'string' },
+      keys: { type: 'string' },
       'official-code': { type: 'string' },
       'base-url': { type: 'string' },
       model: { type: 'string' },
@@ -104,12 +109,18 @@ citations are still broken or verification still fails,
     const positionals = args.value.positionals;
     const out = str('out');
     if (!out) return usage(io, 'papertrail reimplement: give the folder for the new repository with --out DIR');
-    if (!resume && positionals.length !== 1)
+    if (!resume && positionals.length < 1)
       return usage(
         io,
-        'papertrail reimplement: give one paper (a PDF, .tex, LaTeX folder, arXiv id or URL), e.g. papertrail reimplement paper.pdf --out repro',
+        'papertrail reimplement: give a paper (a PDF, .tex, LaTeX folder, arXiv id or URL), e.g. papertrail reimplement paper.pdf --out repro',
       );
     if (resume && positionals.length > 1) return usage(io, 'papertrail reimplement --resume: give at most one run folder');
+    const keys =
+      str('keys')
+        ?.split(',')
+        .map((k) => k.trim()) ?? [];
+    if (keys.length && (resume || positionals.length < 2))
+      return usage(io, 'papertrail reimplement: --keys names the papers of a run of several; give two papers or more');
 
     const options = runOptions(v, io);
     if (typeof options === 'string') return usage(io, `papertrail reimplement: ${options}`);
@@ -127,7 +138,7 @@ citations are still broken or verification still fails,
     const outDirExisted = fs.existsSync(outDir);
     const prepared: Result<PreparedRun> = resume
       ? await reopenRun(positionals[0] ? path.resolve(io.cwd, positionals[0]) : path.join(outDir, RUNS_DIR))
-      : await startRun({ source: positionals[0]!, outDir, options, cwd: io.cwd });
+      : await startRun({ source: positionals[0]!, more: positionals.slice(1), keys, outDir, options, cwd: io.cwd });
     if (!prepared.ok) return fail(io, prepared.error.message);
     const run = prepared.value;
     const unknownScope = run.options.scope.filter(
@@ -164,11 +175,13 @@ citations are still broken or verification still fails,
     process.once('SIGINT', onSigint);
     const progress = progressPrinter(io, json);
     progress.info(`run ${run.store.read().id}: ${run.paper.title || run.paper.id} → ${path.relative(io.cwd, run.outDir) || '.'}`);
+    for (const m of run.family ?? []) progress.info(`  [${m.key}] ${m.paper.title || m.paper.id}`);
     let result: Result<PipelineResult>;
     try {
       result = await runPipeline({
         paper: run.paper,
         paperRef: run.paperRef,
+        ...(run.family ? { family: run.family } : {}),
         outDir: run.outDir,
         options: runOptionsFinal,
         provider: createOpenAIProvider({ baseURL, apiKey }),
@@ -205,7 +218,7 @@ citations are still broken or verification still fails,
       else {
         const refusedLines = r.refused.map((x) => `refused path ${displayPath(x.path)}: ${x.reason}\n`).join('');
         io.stdout(
-          `planned ${r.plan.logic.files.length} files: ${r.plan.logic.files.map((f) => f.path).join(', ')}\n${refusedLines}${formatTotals(r.totals)}\n${formatEstimate(r.estimate)}\nContinue with: ${resumeHint}\n`,
+          `${familyLines(r)}planned ${r.plan.logic.files.length} files: ${r.plan.logic.files.map((f) => `${f.path}${r.plan.family && f.paper ? ` [${f.paper}]` : ''}`).join(', ')}\n${refusedLines}${formatTotals(r.totals)}\n${formatEstimate(r.estimate)}\nContinue with: ${resumeHint}\n`,
         );
       }
       return EXIT_OK;
@@ -379,4 +392,15 @@ function usage(io: CliIo, message: string): number {
 function fail(io: CliIo, message: string): number {
   io.stderr(`papertrail reimplement: ${message}\n`);
   return EXIT_USAGE;
+}
+
+/** A family's graph as the dry run prints it: "papers: [rgu] ← [stackrgu] (reuses the layer)". */
+function familyLines(r: PipelineResult): string {
+  const family = r.plan.family;
+  if (!family) return '';
+  const lines = family.graph.order.map((k) => {
+    const on = family.graph.edges.filter((e) => e.from === k).map((e) => `[${e.to}] (${e.what})`);
+    return `  [${k}] ${family.papers.find((p) => p.key === k)?.title ?? ''}${on.length ? ` — builds on ${on.join(', ')}` : ''}`;
+  });
+  return `papers, base first:\n${lines.join('\n')}\n`;
 }

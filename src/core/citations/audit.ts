@@ -18,12 +18,16 @@ import type { PaperRef } from './paperRef';
 import { findPaperRef, findRepositoryPaper } from './paperRef';
 import type { TagResolution } from './resolve';
 import { resolveTag } from './resolve';
+import type { PaperModels } from './family';
+import { familyOf, paperForTag, unknownPaperResolution } from './family';
 
 export interface AuditOptions {
   /** The paper for every file (CLI --paper): a path (relative to `cwd`), arXiv id or URL. Overrides paper.json and headers. */
   paper?: string;
   /** An already parsed paper for every file (the editor has one); wins over `paper`. */
   paperModel?: Paper;
+  /** Already parsed papers of a family by key (the pipeline has them); wins over the others. */
+  paperModels?: PaperModels;
   /** Workspace setting papertrail.paper: used when the repository names no paper. */
   setting?: string;
   cwd?: string;
@@ -61,6 +65,8 @@ export interface AuditTag {
   reason?: string;
   /** Source of the paper the tag was checked against. */
   paper?: string;
+  /** Its key, in a repository of several papers. */
+  paperKey?: string;
 }
 
 export interface AuditFile {
@@ -74,7 +80,7 @@ export interface AuditFile {
 
 export interface AuditReport {
   dir: string;
-  papers: { source: string; id: string; title: string; origin: PaperRef['origin'] | 'option' }[];
+  papers: { source: string; id: string; title: string; origin: PaperRef['origin'] | 'option'; key?: string }[];
   files: AuditFile[];
   tags: AuditTag[];
   counts: {
@@ -122,7 +128,13 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
   // The repository's paper (or the one given): needed unless every file names its own.
   let defaultRef: PaperRef | undefined;
   let defaultOrigin: AuditReport['papers'][number]['origin'] = 'option';
-  if (options.paperModel) defaultRef = { source: options.paperModel.source.location, origin: 'setting' };
+  const models = options.paperModels;
+  if (models) {
+    const papers = models.byKey.size
+      ? [...models.byKey].map(([key, p]) => ({ key, source: p.source.location, id: p.id, title: p.title }))
+      : undefined;
+    defaultRef = { source: models.main.source.location, origin: 'setting', ...(papers ? { papers } : {}) };
+  } else if (options.paperModel) defaultRef = { source: options.paperModel.source.location, origin: 'setting' };
   else if (options.paper) defaultRef = { source: options.paper, origin: 'setting' };
   else {
     const found = findRepositoryPaper(root, options.setting ? { setting: options.setting } : {});
@@ -130,11 +142,15 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
     defaultRef = found.value;
     if (defaultRef) defaultOrigin = defaultRef.origin;
   }
-  const explicit = Boolean(options.paperModel || options.paper);
+  const explicit = Boolean(options.paperModels || options.paperModel || options.paper);
 
   const papers = new Map<string, Promise<Result<Paper>>>();
+  const given = new Map<string, Paper>();
+  if (models) for (const p of [models.main, ...models.byKey.values()]) given.set(p.source.location, p);
+  else if (options.paperModel) given.set(options.paperModel.source.location, options.paperModel);
   const load = (source: string): Promise<Result<Paper>> => {
-    if (options.paperModel && source === options.paperModel.source.location) return Promise.resolve(ok(options.paperModel));
+    const known = given.get(source);
+    if (known) return Promise.resolve(ok(known));
     let p = papers.get(source);
     if (!p) {
       // Kept across audits when the cache is on (the editor audits again after edits).
@@ -147,6 +163,10 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
     const first = await load(defaultRef.source);
     if (!first.ok) return fail(first.error.code, `paper ${defaultRef.source}: ${first.error.message}`);
   }
+  // The other papers of a family are parsed now, so that each tag finds its paper ready.
+  const family = familyOf(defaultRef);
+  const loaded = new Map<string, Result<Paper>>();
+  for (const e of family ?? []) loaded.set(e.source, await load(e.source));
 
   const ignore = gitignore(root);
   const files = walk(root, ignore, options.maxFileBytes ?? 2 * 1024 * 1024);
@@ -167,7 +187,7 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
     flags: [],
   };
   let needsPaper = false;
-  const usedPapers = new Map<string, { paper: Paper; origin: AuditReport['papers'][number]['origin'] }>();
+  const usedPapers = new Map<string, { paper: Paper; origin: AuditReport['papers'][number]['origin']; key?: string }>();
 
   for (const abs of files) {
     const rel = path.relative(root, abs).split(path.sep).join('/');
@@ -198,8 +218,19 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
       if (ref) paper = await load(ref.source);
       else needsPaper = true;
     }
-    if (paper?.ok && ref && !usedPapers.has(ref.source)) usedPapers.set(ref.source, { paper: paper.value, origin });
-    addFile(report, rel, scan, paper, ref);
+    const keyed = ref && familyOf(ref) ? ref : undefined;
+    const pick = (t: FoundTag): Picked => {
+      if (!ref || !keyed) return { paper, ref };
+      const choice = paperForTag(keyed, t);
+      if (!choice.ok) return { unknown: choice };
+      const p = loaded.get(choice.source) ?? paper;
+      const picked: Picked = { paper: p, ref: { ...keyed, source: choice.source }, ...(choice.key ? { key: choice.key } : {}) };
+      if (p?.ok && !usedPapers.has(choice.source))
+        usedPapers.set(choice.source, { paper: p.value, origin, ...(choice.key ? { key: choice.key } : {}) });
+      return picked;
+    };
+    if (!keyed && paper?.ok && ref && !usedPapers.has(ref.source)) usedPapers.set(ref.source, { paper: paper.value, origin });
+    addFile(report, rel, scan, pick);
   }
 
   if (needsPaper && !defaultRef && !usedPapers.size) {
@@ -208,12 +239,18 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
       `${dir}: no paper to check citations against; add .papertrail/paper.json ({"source": "paper.pdf"}) or pass --paper <pdf or arXiv id>`,
     );
   }
-  for (const [source, { paper, origin }] of usedPapers) report.papers.push({ source, id: paper.id, title: paper.title, origin });
+  for (const [source, { paper, origin, key }] of usedPapers)
+    report.papers.push({ source, id: paper.id, title: paper.title, origin, ...(key ? { key } : {}) });
   report.coverage.ratio = report.coverage.codeLines ? report.coverage.coveredLines / report.coverage.codeLines : 0;
   return ok(report);
 }
 
-function addFile(report: AuditReport, rel: string, scan: FileScan, paper: Result<Paper> | undefined, ref: PaperRef | undefined): void {
+/** The paper one tag is checked against, or the key that names none. */
+type Picked =
+  | { paper: Result<Paper> | undefined; ref: PaperRef | undefined; key?: string; unknown?: undefined }
+  | { unknown: Extract<ReturnType<typeof paperForTag>, { ok: false }> };
+
+function addFile(report: AuditReport, rel: string, scan: FileScan, pick: (t: FoundTag) => Picked): void {
   const covered = new Uint8Array(scan.lineCount);
   let broken = 0;
   for (const t of scan.tags) {
@@ -221,8 +258,13 @@ function addFile(report: AuditReport, rel: string, scan: FileScan, paper: Result
     const needsPaper = t.refs.length > 0 || t.quote !== undefined;
     let resolution: TagResolution | undefined;
     let reason: string | undefined;
+    const picked = pick(t);
+    const { paper, ref } = picked.unknown ? { paper: undefined, ref: undefined } : picked;
     if (needsPaper) {
-      if (!paper) reason = 'no paper to check against: add .papertrail/paper.json or a "# paper: <source>" header';
+      if (picked.unknown) {
+        resolution = unknownPaperResolution(t, picked.unknown);
+        reason = resolution.reason;
+      } else if (!paper) reason = 'no paper to check against: add .papertrail/paper.json or a "# paper: <source>" header';
       else if (!paper.ok) reason = `paper ${ref?.source} could not be read: ${paper.error.message}`;
       else {
         resolution = resolveTag(paper.value, t);
@@ -245,6 +287,8 @@ function addFile(report: AuditReport, rel: string, scan: FileScan, paper: Result
     if (t.note !== undefined) entry.note = t.note;
     if (reason !== undefined) entry.reason = reason;
     if (needsPaper && ref) entry.paper = ref.source;
+    if (!picked.unknown && picked.key) entry.paperKey = picked.key;
+    else if (t.paper) entry.paperKey = t.paper;
     report.tags.push(entry);
     report.counts.tags++;
     for (const r of t.refs) report.counts.refs[r.kind]++;

@@ -176,6 +176,11 @@ function place(text: string, lines: Lines, b: Block, t: ParsedTag, inner: Uint8A
   }
   if (t.note !== undefined) found.note = t.note;
   if (t.flag !== undefined) found.flag = t.flag;
+  if (t.paper !== undefined) {
+    found.paper = t.paper;
+    found.paperStart = t.paperStart! + shift;
+    found.paperEnd = t.paperEnd! + shift;
+  }
   return found;
 }
 

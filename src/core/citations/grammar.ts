@@ -38,6 +38,14 @@ export interface ParsedTag {
    */
   note?: string;
   flag?: Flag;
+  /**
+   * The key of the paper the references name, in a repository that implements several
+   * ("[titans] §3.1, Eq. 3"); lower case. Absent: the repository's main paper.
+   */
+  paper?: string;
+  /** Offsets of the key itself, inside its brackets (what the unknown-key quick fix replaces). */
+  paperStart?: number;
+  paperEnd?: number;
 }
 
 // Kind words. Matched case-insensitively; the number after them is matched case-sensitively
@@ -81,6 +89,7 @@ const CONNECTOR = /[ \t\u00a0,;&+/()[\]]*(?:(?:and|in|of|or|see|cf\.|with)(?![\p
 const QUOTE_LEAD = /[ \t\u00a0)\]]*[:,]?[ \t\u00a0]*/y;
 const NOTE_LEAD = /[ \t\u00a0)\]]*(?:—|\s[–-]{1,2}\s|--|:)[ \t\u00a0]*/y;
 const FLAG_RE = /\[\s*(UNSPECIFIED|PARTIALLY[_ -]SPECIFIED|ASSUMPTION|FROM[_ -]OFFICIAL[_ -]CODE)\s*\]/giy;
+const FLAG_NAMES = new Set<string>(FLAGS);
 const FLAG_SCAN = /\[\s*(?:UNSPECIFIED|PARTIALLY[_ -]SPECIFIED|ASSUMPTION|FROM[_ -]OFFICIAL[_ -]CODE)\s*\]/gi;
 // Only double and typographic quotes make a quotation: 'layernorm' in single quotes is code.
 const QUOTE_PAIRS: Record<string, string> = { '"': '"', '“': '”', '„': '“', '«': '»', '‘': '’' };
@@ -94,7 +103,17 @@ interface Run {
   start: number;
   end: number;
   refs: TagRef[];
+  paper?: { key: string; start: number; end: number };
 }
+
+/**
+ * A paper key written right before a run of references: "[titans] §3.1". Two to 24
+ * characters, a letter first, so "[1]" (a bibliography marker) and "[x]" (a Markdown
+ * checkbox) are never keys; a flag's name is never a key either.
+ */
+const PAPER_KEY_BEFORE = /\[([A-Za-z][A-Za-z0-9_-]{1,23})\][ \t\u00a0]*$/;
+/** What a paper key looks like on its own (paper.json, the plan review's key field). */
+export const PAPER_KEY = /^[a-z][a-z0-9_-]{1,23}$/;
 
 /** Finds every citation tag in a piece of comment, docstring or Markdown text. */
 export function parseTagText(text: string): ParsedTag[] {
@@ -133,6 +152,8 @@ export function parseTagText(text: string): ParsedTag[] {
       refs: mine.flatMap((r) => r.refs),
       flag: f.flag,
     };
+    const keyed = mine.find((r) => r.paper);
+    if (keyed) setPaper(tag, keyed);
     if (tail) tag.note = tail;
     // A quote right after a mention is that mention's; a flag's own quote may stand anywhere
     // else in its text ([PARTIALLY_SPECIFIED] warmup "4000 steps" is ambiguous).
@@ -141,6 +162,7 @@ export function parseTagText(text: string): ParsedTag[] {
     const mentionTags = mentions.map((r, k) => {
       used.add(r);
       const m: ParsedTag = { raw: '', start: r.start, end: r.end, refs: r.refs };
+      setPaper(m, r);
       const q = readQuote(text, r.end, Math.min(textEnd, mentions[k + 1]?.start ?? textEnd));
       if (q) {
         setQuote(m, q.fields);
@@ -169,6 +191,7 @@ export function parseTagText(text: string): ParsedTag[] {
     const quoteLimit = next && next.start < lineEnd ? next.start : lineEnd;
     const limit = Math.min(lineEnd, ...flags.filter((f) => f.start > r.end).map((f) => f.start));
     const tag: ParsedTag = { raw: '', start: r.start, end: r.end, refs: r.refs };
+    setPaper(tag, r);
     let pos = r.end;
     const q = readQuote(text, pos, Math.min(limit, quoteLimit));
     if (q) {
@@ -204,6 +227,13 @@ export function refLabel(ref: { kind: RefKind; number: string }): string {
   }
 }
 
+function setPaper(tag: ParsedTag, r: Run): void {
+  if (!r.paper) return;
+  tag.paper = r.paper.key;
+  tag.paperStart = r.paper.start;
+  tag.paperEnd = r.paper.end;
+}
+
 /** Plain assignments keep every tag the same object shape (spreading them stays fast). */
 function setQuote(tag: ParsedTag, q: Pick<ParsedTag, 'quote' | 'quoteStart' | 'quoteEnd'>): void {
   tag.quote = q.quote;
@@ -229,6 +259,13 @@ function findRuns(text: string): Run[] {
   for (let m = KIND_START.exec(text); m; m = KIND_START.exec(text)) {
     const run = readRun(text, m.index);
     if (run) {
+      const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+      const key = PAPER_KEY_BEFORE.exec(text.slice(Math.max(lineStart, m.index - 40), m.index));
+      if (key && !FLAG_NAMES.has(key[1]!.toUpperCase().replace(/[ -]/g, '_'))) {
+        const open = m.index - key[0].length;
+        run.paper = { key: key[1]!.toLowerCase(), start: open + 1, end: open + 1 + key[1]!.length };
+        run.start = open;
+      }
       runs.push(run);
       KIND_START.lastIndex = run.end;
     }

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Result } from '../errors';
 import { fail, ok } from '../errors';
+import type { PaperEntry } from './family';
+import { PAPER_KEY } from './grammar';
 
 export interface PaperRef {
   /** What to give parsePaper: an absolute path, or an arXiv id / URL as written. */
@@ -16,6 +18,11 @@ export interface PaperRef {
   where?: string;
   /** 1-based line of a header comment. */
   line?: number;
+  /**
+   * Every paper of a repository that implements several (paper.json "papers"), the main
+   * one first; `source` is then the main one's. Sources are absolute like `source`.
+   */
+  papers?: PaperEntry[];
 }
 
 export interface PaperRefOptions {
@@ -59,7 +66,11 @@ export function findRepositoryPaper(dir: string, options: Omit<PaperRefOptions, 
   return ok(undefined);
 }
 
-/** Reads .papertrail/paper.json: { "source": "papers/x.pdf" | "arXiv:1706.03762", "id": "..." }. */
+/**
+ * Reads .papertrail/paper.json: { "source": "papers/x.pdf" | "arXiv:1706.03762", "id": "..." },
+ * and for a family also "papers": [{ "key", "source", "id", "title", "buildsOn": [keys] }, …]
+ * with the main paper first ("source" may then be left out: it is the first paper's).
+ */
 export function readPaperJson(file: string): Result<PaperRef> {
   let data: unknown;
   try {
@@ -70,14 +81,39 @@ export function readPaperJson(file: string): Result<PaperRef> {
       `${file}: not valid JSON (${(e as Error).message}); it should be {"source": "<pdf path or arXiv id>", "id": "..."}`,
     );
   }
-  const d = data as { source?: unknown; id?: unknown };
-  if (typeof d?.source !== 'string' || !d.source.trim()) {
+  const d = data as { source?: unknown; id?: unknown; papers?: unknown };
+  const root = path.dirname(path.dirname(file));
+  const papers = d?.papers === undefined ? ok(undefined) : readEntries(file, d.papers, root);
+  if (!papers.ok) return papers;
+  const main = papers.value?.[0];
+  if ((typeof d?.source !== 'string' || !d.source.trim()) && !main) {
     return fail('bad-input', `${file}: no "source"; it should be {"source": "<pdf path or arXiv id>", "id": "..."}`);
   }
-  const root = path.dirname(path.dirname(file));
-  const ref: PaperRef = { source: toSource(d.source.trim(), [root]), origin: 'paper.json', where: file };
+  const source = typeof d.source === 'string' && d.source.trim() ? toSource(d.source.trim(), [root]) : main!.source;
+  const ref: PaperRef = { source, origin: 'paper.json', where: file };
   if (typeof d.id === 'string') ref.id = d.id;
+  else if (main?.id) ref.id = main.id;
+  if (papers.value) ref.papers = papers.value;
   return ok(ref);
+}
+
+function readEntries(file: string, value: unknown, root: string): Result<PaperEntry[]> {
+  const shape = '"papers" should be [{"key": "titans", "source": "<pdf path or arXiv id>"}, …], the main paper first';
+  if (!Array.isArray(value) || !value.length) return fail('bad-input', `${file}: ${shape}`);
+  const out: PaperEntry[] = [];
+  for (const [i, raw] of value.entries()) {
+    const e = raw as { key?: unknown; source?: unknown; id?: unknown; title?: unknown; buildsOn?: unknown };
+    if (typeof e?.key !== 'string' || !PAPER_KEY.test(e.key))
+      return fail('bad-input', `${file}: paper ${i + 1} has no usable "key" (2–24 lower-case letters, digits, "-", "_"); ${shape}`);
+    if (out.some((p) => p.key === e.key)) return fail('bad-input', `${file}: two papers have the key "${e.key}"; give each its own`);
+    if (typeof e.source !== 'string' || !e.source.trim()) return fail('bad-input', `${file}: paper "${e.key}" has no "source"; ${shape}`);
+    const entry: PaperEntry = { key: e.key, source: toSource(e.source.trim(), [root]) };
+    if (typeof e.id === 'string') entry.id = e.id;
+    if (typeof e.title === 'string') entry.title = e.title;
+    if (Array.isArray(e.buildsOn)) entry.buildsOn = e.buildsOn.filter((k): k is string => typeof k === 'string');
+    out.push(entry);
+  }
+  return ok(out);
 }
 
 function headerRef(file: string, text?: string): { value: string; line: number } | undefined {

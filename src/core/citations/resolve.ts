@@ -90,6 +90,8 @@ export interface TagResolution {
   /** The reasons joined with "; " (absent when resolved). */
   reason?: string;
   suggestions: Suggestion[];
+  /** The tag's paper key names no paper of the repository (family.ts): the keys there are, for a quick fix. */
+  unknownPaper?: { key: string; known: string[]; closest?: string };
 }
 
 interface Haystack {

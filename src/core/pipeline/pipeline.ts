@@ -10,7 +10,8 @@ import type { AuditReport } from '../citations/audit';
 import { auditRepository } from '../citations/audit';
 import { coverageOf } from '../citations/coverage';
 import { parseTagText } from '../citations/grammar';
-import { resolveTag } from '../citations/resolve';
+import type { PaperModels } from '../citations/family';
+import { resolveAmong } from '../citations/family';
 import type { Result } from '../errors';
 import { fail, ok } from '../errors';
 import type { ChatProvider, ChatUsage } from '../llm/provider';
@@ -43,6 +44,8 @@ import { architectureSchema, configSchema, fileSchema, logicSchema, overviewSche
 import type { RunStore } from './store';
 import { semaphore, settleAll } from './concurrency';
 import { generateStep } from './generateStep';
+import type { Extraction, FamilyMember, FamilyPlan } from './family';
+import { extractionSchema, familyGraph, orderByFamily, renameKeys } from './family';
 
 export type PipelineEvent =
   | { type: 'stage'; stage: Stage | 'verify' }
@@ -66,12 +69,20 @@ export type PipelineEvent =
   | { type: 'verify'; line: string };
 
 /** `reviewed`: the user saw the plan and chose to continue (IMPLEMENTATION_PLAN.md says so). */
-export type ReviewDecision = { action: 'continue'; config?: string; reviewed?: boolean } | { action: 'stop' };
+/** `keys`: paper keys the user renamed in the review, old → new (a family of papers only). */
+export type ReviewDecision =
+  | { action: 'continue'; config?: string; reviewed?: boolean; keys?: Record<string, string> }
+  | { action: 'stop' };
 
 export interface PipelineInput {
   paper: Paper;
   /** Where the paper came from as paper.json should name it: a path relative to the output folder, or an arXiv id / URL. */
   paperRef: string;
+  /**
+   * Several related papers implemented as one repository, the main one (`paper`) first: each
+   * is extracted on its own, the plan is ordered by which builds on which, tags carry keys.
+   */
+  family?: FamilyMember[];
   outDir: string;
   options: RunOptions;
   provider: ChatProvider;
@@ -116,7 +127,13 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
   const emit = input.onEvent ?? (() => {});
   // Every call in flight listens on the one signal.
   if (input.signal) setMaxListeners(0, input.signal);
-  const system = prompts.systemPrompt(paperMarkdown(input.paper), options);
+  let family = input.family && input.family.length > 1 ? input.family : undefined;
+  const systemFor = (members: FamilyMember[] | undefined): string =>
+    prompts.systemPrompt(
+      members ? members.map((m) => ({ key: m.key, title: m.paper.title, markdown: paperMarkdown(m.paper) })) : paperMarkdown(input.paper),
+      options,
+    );
+  let system = systemFor(family);
   const warnings: string[] = [];
   const totals = emptyTotals();
   const warn = (message: string): void => {
@@ -128,8 +145,17 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
 
   try {
     // 1. Planning and review.
-    const planned = await planStep(input, call, system, warn);
+    const planned = await planStep({ ...input, ...(family ? { family } : {}) }, call, system, warn);
     const { plan, refused, estimate } = planned;
+    // Keys renamed in the review: the plan already says the new ones; the papers and the
+    // system message follow (later calls then share the new prefix).
+    if (family && planned.renames.size) {
+      family = family.map((m) => ({ ...m, key: planned.renames.get(m.key) ?? m.key }));
+      system = systemFor(family);
+    }
+    const models: PaperModels = family
+      ? { main: input.paper, byKey: new Map(family.map((m) => [m.key, m.paper])), mainKey: family[0]!.key }
+      : { main: input.paper, byKey: new Map() };
     if (planned.stopped) {
       return ok({
         status: 'planned',
@@ -149,7 +175,9 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     const prefix = system.length + withPlan[1]!.content.length;
     const limit = semaphore(options.concurrency);
     const repairs = new Map<string, number>();
-    const references = paperReferences(input.paper);
+    const references = family
+      ? family.map((m) => `Paper [${m.key}] (cite as "[${m.key}] §…"):\n${paperReferences(m.paper)}`).join('\n\n')
+      : paperReferences(input.paper);
     const repairOnce = async (file: string, content: string, broken: { line: number; tag: string; reason: string }[]): Promise<string> => {
       const round = (repairs.get(file) ?? 0) + 1;
       repairs.set(file, round);
@@ -168,9 +196,8 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       // The citation check of a file starts as soon as it is written (5 below does the rest).
       checkFile: async (file, content) => {
         if (options.repairRounds < 1) return content;
-        const broken = (
-          await auditFiles(path.join(store.dir, 'check', file.replace(/[^\w.-]+/g, '_')), new Map([[file, content]]), input.paper)
-        ).broken;
+        const broken = (await auditFiles(path.join(store.dir, 'check', file.replace(/[^\w.-]+/g, '_')), new Map([[file, content]]), models))
+          .broken;
         return broken.length ? repairOnce(file, content, broken) : content;
       },
     });
@@ -190,13 +217,13 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     emit({ type: 'stage', stage: 'verify' });
     // Code was checked file by file; now everything together (config and docs too), and each
     // file still broken is repaired while it has rounds left.
-    let report = await auditFiles(path.join(store.dir, 'staging'), out, input.paper);
+    let report = await auditFiles(path.join(store.dir, 'staging'), out, models);
     for (;;) {
       const byFile = groupBy(report.broken, (b) => b.file);
       const due = [...byFile.keys()].filter((f) => out.has(f) && (repairs.get(f) ?? 0) < options.repairRounds);
       if (!due.length) break;
       await settleAll(due.map(async (file) => out.set(file, await repairOnce(file, out.get(file)!, byFile.get(file)!))));
-      report = await auditFiles(path.join(store.dir, 'staging'), out, input.paper);
+      report = await auditFiles(path.join(store.dir, 'staging'), out, models);
     }
     const repaired = [...repairs.keys()];
     for (const b of report.broken) warn(`${b.file}:${b.line}: ${b.tag} — ${b.reason}`);
@@ -221,7 +248,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
         repair: async (key, file, prompt) =>
           (await limit(() => call(key, 'repair', file, [...withPlan, { role: 'user', content: prompt }], fileSchema, prefix))).content,
         prompt: (file, content, failures, analysis, deps) =>
-          prompts.fixPrompt(file, content, failures, analysis, deps, citedPassages(input.paper, content)),
+          prompts.fixPrompt(file, content, failures, analysis, deps, citedPassages(models, content)),
         progress: (line) => emit({ type: 'verify', line }),
       });
       store.update({ verify: { passed: verify.passed, rounds: verify.rounds.length } });
@@ -229,7 +256,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     }
     out.set(
       'README.md',
-      assembleReadme(plan, input.paper, {
+      assembleReadme(plan, family ? family.map((m) => m.paper) : input.paper, {
         body: docs.readme,
         ...(docs.smoke?.trim() ? { smoke: docs.smoke.trim() } : {}),
         ...(docs.hardware ? { hardware: docs.hardware } : {}),
@@ -240,11 +267,8 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     );
     out.set('ARCHITECTURE.md', architectureMd(plan));
     out.set('IMPLEMENTATION_PLAN.md', implementationPlanMd(plan, waves, analysesDone, { ...options, reviewed: planned.reviewed }));
-    out.set(
-      '.papertrail/paper.json',
-      `${JSON.stringify({ source: input.paperRef, id: input.paper.id, title: input.paper.title }, null, 2)}\n`,
-    );
-    const commit = commitMessage(plan.overview.title, await implementedPlaces(input.paper, out));
+    out.set('.papertrail/paper.json', paperJson(input, family, plan.family));
+    const commit = commitMessage(plan.overview.title, await implementedPlaces(models, out));
     store.update({ status: 'generated' });
     return ok({
       status: 'generated',
@@ -285,8 +309,25 @@ function configFiles(plan: Plan): Map<string, string> {
   return out;
 }
 
+/**
+ * .papertrail/paper.json: the paper, or for a family every paper with its key and what it
+ * builds on, the main one first (docs/citations.md).
+ */
+function paperJson(input: PipelineInput, family: FamilyMember[] | undefined, plan: FamilyPlan | undefined): string {
+  const main = { source: input.paperRef, id: input.paper.id, title: input.paper.title };
+  if (!family) return `${JSON.stringify(main, null, 2)}\n`;
+  const papers = family.map((m) => ({
+    key: m.key,
+    source: m.ref,
+    id: m.paper.id,
+    title: m.paper.title,
+    buildsOn: (plan?.graph.edges ?? []).filter((e) => e.from === m.key).map((e) => e.to),
+  }));
+  return `${JSON.stringify({ ...main, papers }, null, 2)}\n`;
+}
+
 /** The passages a file's tags cite, as text for a repair prompt (at most about 6,000 characters). */
-function citedPassages(paper: Paper, content: string): string {
+function citedPassages(models: PaperModels, content: string): string {
   const seen = new Set<string>();
   const out: string[] = [];
   let size = 0;
@@ -294,10 +335,12 @@ function citedPassages(paper: Paper, content: string): string {
     const hash = line.indexOf('#');
     if (hash < 0) continue;
     for (const tag of parseTagText(line.slice(hash))) {
-      for (const r of resolveTag(paper, tag).refs) {
-        if (!r.resolved || seen.has(r.label)) continue;
-        seen.add(r.label);
-        const text = `${r.label}: ${r.text.replace(/\s+/g, ' ').slice(0, 700)}`;
+      const among = resolveAmong(models, tag);
+      for (const r of among.resolution.refs) {
+        const label = models.byKey.size && among.key ? `[${among.key}] ${r.label}` : r.label;
+        if (!r.resolved || seen.has(label)) continue;
+        seen.add(label);
+        const text = `${label}: ${r.text.replace(/\s+/g, ' ').slice(0, 700)}`;
         if (size + text.length > 6000) return out.join('\n');
         out.push(text);
         size += text.length;
@@ -318,36 +361,79 @@ async function planStep(
   call: RecordedCall,
   system: string,
   warn: (m: string) => void,
-): Promise<{ plan: Plan; refused: PathRefusal[]; estimate: CostEstimate; stopped: boolean; reviewed: boolean }> {
+): Promise<{
+  plan: Plan;
+  refused: PathRefusal[];
+  estimate: CostEstimate;
+  stopped: boolean;
+  reviewed: boolean;
+  renames: Map<string, string>;
+}> {
   const { options, store } = input;
   input.onEvent?.({ type: 'stage', stage: 'planning' });
   const base = prompts.baseMessages(system);
   const planCall = <T>(key: string, task: string, schema: z.ZodType<T>): Promise<T> =>
     call(key, 'planning', undefined, [...base, { role: 'user', content: task }], schema, system.length);
-  const overview = await planCall('plan-overview', prompts.overviewPrompt(), overviewSchema);
-  const architecture = await planCall('plan-architecture', prompts.architecturePrompt(overview), architectureSchema);
-  const logic = await planCall('plan-logic', prompts.logicPrompt(overview, architecture), logicSchema);
+  const family = input.family ? await extractFamily(input.family, planCall, warn) : undefined;
+  const overview = await planCall('plan-overview', prompts.overviewPrompt(family), overviewSchema);
+  const architecture = await planCall('plan-architecture', prompts.architecturePrompt(overview, family), architectureSchema);
+  let logic = await planCall('plan-logic', prompts.logicPrompt(overview, architecture, family), logicSchema);
   const config = await planCall('plan-config', prompts.configPrompt(overview, architecture, logic), configSchema);
+  if (family) logic = orderByFamily(logic, family.graph, input.family![0]!.key, warn);
 
-  const confined = confinePlanPaths({ overview, architecture, logic, config }, input.outDir);
-  const { plan, refused } = confined;
+  const confined = confinePlanPaths({ overview, architecture, logic, config, ...(family ? { family } : {}) }, input.outDir);
+  let { plan } = confined;
+  const { refused } = confined;
   for (const r of refused) warn(`refused the path ${displayPath(r.path)}: ${r.reason}`);
   for (const note of confined.notes) warn(`plan path ${note}`);
   for (const missing of modeGaps(plan, options.mode)) warn(missing);
   const override = store.read().configOverride;
   if (override !== undefined) plan.config = { ...plan.config, content: override };
+  // Keys renamed in an earlier review of this run (the planning calls replayed say the old ones).
+  const renames = new Map(Object.entries(store.read().keyRenames ?? {}));
+  if (renames.size) plan = renameKeys(plan, renames);
   const estimate = estimateRest(system, plan, options, input.prices);
   store.update({ status: 'planned' });
   let decision: ReviewDecision | undefined;
   if (input.review) {
     decision = await input.review(plan, estimate, refused);
-    if (decision.action === 'stop') return { plan, refused, estimate, stopped: true, reviewed: true };
+    if (decision.action === 'stop') return { plan, refused, estimate, stopped: true, reviewed: true, renames };
     if (decision.config !== undefined && decision.config !== plan.config.content) {
       plan.config = { ...plan.config, content: decision.config };
       store.update({ configOverride: decision.config });
     }
+    const now = new Map<string, string>();
+    for (const [from, to] of Object.entries(decision.keys ?? {}))
+      if (from !== to && plan.family?.papers.some((p) => p.key === from)) now.set(from, to);
+    if (now.size) {
+      plan = renameKeys(plan, now);
+      // Composed with the earlier renames: the original key → its newest name.
+      for (const [from, to] of now) renames.set([...renames].find(([, cur]) => cur === from)?.[0] ?? from, to);
+      store.update({ keyRenames: Object.fromEntries(renames) });
+    }
   }
-  return { plan, refused, estimate, stopped: false, reviewed: decision?.action === 'continue' && decision.reviewed === true };
+  return { plan, refused, estimate, stopped: false, reviewed: decision?.action === 'continue' && decision.reviewed === true, renames };
+}
+
+/**
+ * One extraction call per paper, all at once (they share the system message, so a provider's
+ * prefix cache serves all but the first), then the graph of which paper builds on which.
+ */
+async function extractFamily(
+  members: FamilyMember[],
+  planCall: <T>(key: string, task: string, schema: z.ZodType<T>) => Promise<T>,
+  warn: (m: string) => void,
+): Promise<FamilyPlan> {
+  const papers = members.map((m) => ({ key: m.key, title: m.paper.title, id: m.paper.id, ref: m.ref }));
+  const extractions: Extraction[] = await Promise.all(
+    members.map(async (m) => {
+      const others = papers.filter((p) => p.key !== m.key);
+      const x = await planCall(`extract:${m.key}`, prompts.extractPrompt(m.key, others), extractionSchema);
+      return { ...x, key: m.key };
+    }),
+  );
+  const keys = members.map((m) => m.key);
+  return { papers, extractions, graph: familyGraph(keys, extractions, warn) };
 }
 
 /**
@@ -369,7 +455,7 @@ export function modeGaps(plan: Plan, mode: RunOptions['mode']): string[] {
 async function auditFiles(
   staging: string,
   files: Map<string, string>,
-  paper: Paper,
+  models: PaperModels,
 ): Promise<{
   tags: number;
   coverage: number;
@@ -378,7 +464,7 @@ async function auditFiles(
 }> {
   fs.rmSync(staging, { recursive: true, force: true });
   for (const [p, content] of files) writeFileAtomic(path.join(staging, p), content);
-  const report = await auditRepository(staging, { paperModel: paper });
+  const report = await auditRepository(staging, models.byKey.size ? { paperModels: models } : { paperModel: models.main });
   if (!report.ok) return { tags: 0, coverage: 0, broken: [] };
   return { tags: report.value.counts.tags, coverage: report.value.coverage.ratio, broken: report.value.broken, report: report.value };
 }

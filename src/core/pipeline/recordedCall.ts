@@ -155,6 +155,7 @@ export function callDescription(key: string): string {
   const [step, file] = [key.split(':')[0]!, key.slice(key.indexOf(':') + 1)];
   const round = /-(\d+)$/.exec(step)?.[1];
   if (step.startsWith('plan-')) return `planning (the ${step.slice(5)})`;
+  if (step === 'extract') return `reading paper [${file}]`;
   if (step === 'analyze') return `analysing ${file}`;
   if (step === 'code') return `writing ${file}`;
   if (step.startsWith('repair')) return `repairing the citations of ${file}${round ? ` (round ${round})` : ''}`;

@@ -36,6 +36,7 @@ export const logicSchema = z.object({
         responsibilities: z.array(z.string()),
         dependsOn: z.array(z.string()).describe('Paths of files in this list whose code this file needs'),
         cites: z.array(cite),
+        paper: z.string().optional().describe('Several papers only: the key of the paper this file implements'),
       }),
     )
     .describe('The files of the architecture, in dependency order'),

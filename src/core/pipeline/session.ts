@@ -9,6 +9,8 @@ import type { ParseOptions } from '../paper/parse';
 import { parsePaper } from '../paper/parse';
 import type { RunOptions } from './options';
 import { latestRun, newRunId, RUNS_DIR, RunStore } from './store';
+import type { FamilyMember } from './family';
+import { badPaperKey, paperKeyFor } from '../citations/family';
 
 export interface PreparedRun {
   paper: Paper;
@@ -17,11 +19,17 @@ export interface PreparedRun {
   paperRef: string;
   outDir: string;
   options: RunOptions;
+  /** Several papers, the main one (`paper`) first, each with its key; absent for one paper. */
+  family?: FamilyMember[];
 }
 
 export interface StartArgs {
   /** The paper as the user gave it: a path (relative to `cwd`), arXiv id or URL. */
   source: string;
+  /** More papers implemented in the same repository (a family), `source` being the main one. */
+  more?: string[];
+  /** Keys for the papers, in the order given (`source` first); missing ones come from titles. */
+  keys?: string[];
   outDir: string;
   options: RunOptions;
   cwd: string;
@@ -34,18 +42,61 @@ export async function startRun(args: StartArgs): Promise<Result<PreparedRun>> {
   const outDir = path.resolve(args.cwd, args.outDir);
   if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory())
     return fail('bad-input', `${args.outDir} is a file; give a folder for the new repository`);
-  const parsed = await parsePaper(args.source, { cwd: args.cwd, ...args.parse });
-  if (!parsed.ok) return parsed;
-  const paper = parsed.value;
+  const sources = [args.source, ...(args.more ?? [])];
+  // Parsed side by side; the first that cannot be read is named, nothing else is started.
+  const parsed = await Promise.all(sources.map((s) => parsePaper(s, { cwd: args.cwd, ...args.parse })));
+  for (const [i, p] of parsed.entries()) {
+    if (!p.ok) return sources.length > 1 ? fail(p.error.code, `paper ${i + 1} (${sources[i]}): ${p.error.message}`) : p;
+  }
+  const papers = parsed.map((p) => (p as { ok: true; value: Paper }).value);
+  const paper = papers[0]!;
+  let family: FamilyMember[] | undefined;
+  if (sources.length > 1) {
+    const keys = familyKeys(papers, args.keys ?? []);
+    if (!keys.ok) return keys;
+    family = papers.map((p, i) => ({ key: keys.value[i]!, paper: p, ref: paperRefFor(sources[i]!, args.cwd, outDir) }));
+  }
   const runsDir = args.runsDir ?? path.join(outDir, RUNS_DIR);
   const store = RunStore.create(runsDir, {
     id: newRunId(),
     status: 'running',
     paper: { source: absoluteSource(args.source, args.cwd), id: paper.id, title: paper.title },
+    ...(family
+      ? {
+          papers: family.map((m, i) => ({
+            key: m.key,
+            source: absoluteSource(sources[i]!, args.cwd),
+            id: m.paper.id,
+            title: m.paper.title,
+          })),
+        }
+      : {}),
     outDir,
     options: args.options,
   });
-  return ok({ paper, store, paperRef: paperRefFor(args.source, args.cwd, outDir), outDir, options: args.options });
+  return ok({
+    paper,
+    store,
+    paperRef: paperRefFor(args.source, args.cwd, outDir),
+    outDir,
+    options: args.options,
+    ...(family ? { family } : {}),
+  });
+}
+
+/** A key for each paper: the one given, else one made from its title; checked and unique. */
+export function familyKeys(papers: readonly { title: string; id: string }[], given: readonly string[]): Result<string[]> {
+  if (given.length > papers.length) return fail('bad-input', `${given.length} keys for ${papers.length} papers; give one key per paper`);
+  const keys: string[] = [];
+  for (const [i, p] of papers.entries()) {
+    const want = given[i]?.trim().toLowerCase();
+    if (want) {
+      const bad = badPaperKey(want, keys);
+      if (bad) return fail('bad-input', bad);
+      keys.push(want);
+    } else keys.push(paperKeyFor(p, new Set([...keys, ...given.slice(i + 1).map((k) => k.trim().toLowerCase())])));
+  }
+  return ok(keys);
 }
 
 /** The newest unfinished run under `runsDir` (or the run folder itself), ready to continue. */
@@ -58,15 +109,25 @@ export async function reopenRun(runsDirOrRun: string, parse: ParseOptions = {}):
   } catch (e) {
     return fail('bad-input', `${path.join(store.dir, 'run.json')} cannot be read (${(e as Error).message}); start a new run`);
   }
-  const parsed = await parsePaper(record.paper.source, parse);
-  if (!parsed.ok) return fail(parsed.error.code, `the run's paper ${record.paper.source}: ${parsed.error.message}`);
+  const entries = record.papers?.length ? record.papers : [{ ...record.paper, key: '' }];
+  const parsed = await Promise.all(entries.map((e) => parsePaper(e.source, parse)));
+  const members: FamilyMember[] = [];
+  for (const [i, p] of parsed.entries()) {
+    if (!p.ok) return fail(p.error.code, `the run's paper ${entries[i]!.source}: ${p.error.message}`);
+    members.push({
+      key: entries[i]!.key,
+      paper: p.value,
+      ref: paperRefFor(entries[i]!.source, path.dirname(record.outDir), record.outDir),
+    });
+  }
   store.update({ status: 'running' });
   return ok({
-    paper: parsed.value,
+    paper: members[0]!.paper,
     store,
-    paperRef: paperRefFor(record.paper.source, path.dirname(record.outDir), record.outDir),
+    paperRef: members[0]!.ref,
     outDir: record.outDir,
     options: record.options,
+    ...(members.length > 1 ? { family: members } : {}),
   });
 }
 

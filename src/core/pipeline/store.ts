@@ -22,6 +22,10 @@ export interface RunRecord {
   status: RunStatus;
   /** What the user gave (path as given, arXiv id or URL) and what it parsed to. */
   paper: { source: string; id: string; title: string };
+  /** Several papers: each as given with its key, the main one first (`paper` is the main one too). */
+  papers?: { key: string; source: string; id: string; title: string }[];
+  /** Paper keys renamed in the plan review, old → new: applied to the plan again on resume. */
+  keyRenames?: Record<string, string>;
   outDir: string;
   options: RunOptions;
   /** The config as the user edited it during plan review; replaces the planned one. */

@@ -2,6 +2,7 @@
 // so a run record, a log line or the scripted test server can tell calls apart by text alone.
 
 export type TaskKind =
+  | 'extract'
   | 'plan-overview'
   | 'plan-architecture'
   | 'plan-logic'

@@ -5,8 +5,10 @@
 import { RESTATES_MARK } from '../citations/audit';
 import { fileRole } from '../citations/coverage';
 import { scanFile } from '../citations/find';
-import { resolveTag } from '../citations/resolve';
+import type { PaperModels } from '../citations/family';
+import { resolveAmong } from '../citations/family';
 import type { Paper } from '../paper/model';
+import { graphMermaid } from '../pipeline/family';
 import type { Plan } from '../pipeline/prompts';
 import type { Analysis } from '../pipeline/schemas';
 import { PRESETS, presetPath } from '../verify/configKeys';
@@ -50,7 +52,7 @@ export function implementationPlanMd(
     wave.map((p) => {
       const f = logic.get(p);
       const what = f?.responsibilities.join('; ') ?? '';
-      return `${i + 1}. \`${p}\` — ${what}${f?.cites.length ? ` (${f.cites.join('; ')})` : ''}`;
+      return `${i + 1}. \`${p}\`${plan.family && f?.paper ? ` [${f.paper}]` : ''} — ${what}${f?.cites.length ? ` (${f.cites.join('; ')})` : ''}`;
     }),
   );
   const decisions = [...analyses].flatMap(([file, a]) =>
@@ -64,6 +66,7 @@ export function implementationPlanMd(
     `The plan PaperTrail made${run.reviewed ? ' and the user reviewed' : ''} before any code was written${run.reviewed ? '' : ' (no review: the run did not stop for one)'}. Mode ${run.mode}, framework ${run.framework}, ${run.scope.length ? `scope ${run.scope.map((s) => `§${s}`).join(', ')}` : 'the whole paper'}.`,
     '## What the paper proposes',
     plan.overview.summary.trim(),
+    ...familySection(plan),
     '## Components',
     '| component | purpose | paper |\n| --- | --- | --- |\n' +
       plan.overview.components.map((c) => `| ${cell(c.name)} | ${cell(c.purpose)} | ${cell(c.cite)} |`).join('\n'),
@@ -86,6 +89,24 @@ export function implementationPlanMd(
   return sections.join('\n\n') + '\n';
 }
 
+/** The papers of a family, which builds on which (a mermaid graph) and what each takes from the others. */
+function familySection(plan: Plan): string[] {
+  const family = plan.family;
+  if (!family) return [];
+  const rows = family.graph.order.map((k) => {
+    const p = family.papers.find((x) => x.key === k);
+    const on = family.graph.edges.filter((e) => e.from === k).map((e) => `[${e.to}]: ${e.what}`);
+    const files = plan.logic.files.filter((f) => f.paper === k).map((f) => `\`${f.path}\``);
+    return `| \`[${k}]\` | ${cell(p?.title ?? '')} | ${cell(on.join('; ')) || '—'} | ${files.join(', ') || '—'} |`;
+  });
+  return [
+    '## Papers',
+    `This repository implements ${family.papers.length} papers; a citation names its paper by key (\`# [${family.papers[0]!.key}] §2, Eq. 1\`), and one without a key cites the main paper, \`[${family.papers[0]!.key}]\`. Files are ordered by the graph: a paper's files after those of the papers it builds on.`,
+    '| key | paper | builds on | files |\n| --- | --- | --- | --- |\n' + rows.join('\n'),
+    '```mermaid\n' + graphMermaid(family) + '\n```',
+  ];
+}
+
 export interface ReadmeParts {
   /** The model's README.md. */
   body: string;
@@ -102,7 +123,8 @@ export interface ReadmeParts {
  * The README as a user reads it: the model's title, the quick start (copy-paste commands), the
  * rest of the model's README, the implementation status, hardware notes, and the citation.
  */
-export function assembleReadme(plan: Plan, paper: Paper, parts: ReadmeParts): string {
+export function assembleReadme(plan: Plan, paper: Paper | readonly Paper[], parts: ReadmeParts): string {
+  const papers = Array.isArray(paper) ? paper : [paper as Paper];
   const body = parts.body.trim();
   const h1 = /^# [^\n]*/.exec(body);
   const title = h1 ? h1[0] : `# ${plan.overview.title}`;
@@ -133,7 +155,11 @@ export function assembleReadme(plan: Plan, paper: Paper, parts: ReadmeParts): st
     parts.hardware?.trim() || 'The paper does not say what hardware it used for the parts implemented here.',
     `\`${plan.config.path}\` holds the paper's values; ${presets} override some of them (small: a CPU in seconds; medium: one GPU, a short run; large: the paper's scale). The code picks CUDA, then Apple's MPS, then the CPU.`,
   ].join('\n\n');
-  const citation = ['## Citation', 'The paper this repository reimplements:', '```bibtex\n' + bibtex(paper) + '\n```'].join('\n\n');
+  const citation = [
+    '## Citation',
+    papers.length > 1 ? 'The papers this repository reimplements:' : 'The paper this repository reimplements:',
+    '```bibtex\n' + papers.map(bibtex).join('\n\n') + '\n```',
+  ].join('\n\n');
   return [title, quick, rest, parts.status.trim(), hardware, citation].filter(Boolean).join('\n\n') + '\n';
 }
 
@@ -201,17 +227,22 @@ function cell(s: string): string {
  * order: sections ("§3.2 Scaled Dot-Product Attention"), equations ("Eq. 1"), and the rest.
  */
 export async function implementedPlaces(
-  paper: Paper,
+  papers: PaperModels,
   files: ReadonlyMap<string, string>,
 ): Promise<{ sections: string[]; equations: string[]; others: string[] }> {
   const seen = new Map<string, { kind: string; label: string; key: string }>();
+  const keys = [...papers.byKey.keys()];
   for (const [file, content] of files) {
     if (fileRole(file) !== 'code') continue;
     for (const tag of (await scanFile(file, content))?.tags ?? []) {
-      for (const r of resolveTag(paper, tag).refs) {
-        if (!r.resolved || seen.has(r.label)) continue;
+      const among = resolveAmong(papers, tag);
+      // A family's places are named with their paper's key and listed paper by paper.
+      const prefix = keys.length && among.key ? `[${among.key}] ` : '';
+      const rank = keys.length && among.key ? String(keys.indexOf(among.key)).padStart(2, '0') : '';
+      for (const r of among.resolution.refs) {
+        if (!r.resolved || seen.has(prefix + r.label)) continue;
         const label = r.kind === 'section' ? `§${r.number}${r.title ? ` ${r.title}` : ''}` : r.label;
-        seen.set(r.label, { kind: r.kind, label, key: r.number });
+        seen.set(prefix + r.label, { kind: r.kind, label: prefix + label, key: `${rank}:${r.number}` });
       }
     }
   }

@@ -598,3 +598,63 @@ test('math in the plan’s text is typeset: $…$ spans become images; a span th
   assert.match(await page.locator('#summary').innerText(), /\$\\frac\{a\}\{\$ stays text; it costs \$5 and \$6\./);
   await page.locator('#summary').screenshot({ path: path.join(SHOTS, 'plan-review-math.png') });
 });
+
+/** The sample plan as a family of three papers: a base layer, a stack of it, a changed gate. */
+function familyPlan(): Plan {
+  const files = PLAN.logic.files.map((f, i) => ({ ...f, paper: ['rgu', 'stackrgu', 'tempgate'][i % 3]! }));
+  return {
+    ...PLAN,
+    logic: { ...PLAN.logic, files },
+    family: {
+      papers: [
+        { key: 'stackrgu', title: 'StackRGU: Deep Encoders from Residual Gated Units', id: 'sha256:a', ref: 'papers/stackrgu' },
+        { key: 'rgu', title: 'RGU: Residual Gated Units for Sequence Encoding', id: 'sha256:b', ref: 'papers/rgu' },
+        { key: 'tempgate', title: 'TempGate: Temperature-Scaled Gates for Residual Gated Units', id: 'sha256:c', ref: 'papers/tempgate' },
+      ],
+      extractions: [],
+      graph: {
+        order: ['rgu', 'stackrgu', 'tempgate'],
+        edges: [
+          { from: 'stackrgu', to: 'rgu', what: 'stacks the RGU layer (Eq. 2) L times' },
+          { from: 'tempgate', to: 'rgu', what: 'replaces the gate of Eq. 1' },
+        ],
+      },
+    },
+  };
+}
+
+test('a family: the paper graph puts the base paper above the papers that build on it, with an arrow each', async () => {
+  const view = planView({ ...INPUT, plan: familyPlan() });
+  assert.deepEqual(
+    view.papers?.map((p) => `${p.key}@${p.level}${p.main ? '*' : ''}:${p.buildsOn.map((b) => b.key).join(',')}`),
+    ['rgu@0:', 'stackrgu@1*:rgu', 'tempgate@1:rgu'],
+  );
+  await open(view);
+  const graph = page.locator('#paper-graph');
+  await graph.locator('.paper-edges line').nth(1).waitFor();
+  assert.equal(await page.locator('#papers-section').isVisible(), true);
+  const top = async (key: string) => (await graph.locator(`.paper-node[data-key="${key}"]`).boundingBox())!.y;
+  assert.ok((await top('rgu')) < (await top('stackrgu')), 'the base paper stands above the paper that builds on it');
+  assert.equal(await top('stackrgu'), await top('tempgate'));
+  assert.equal(await graph.locator('.paper-edges line').count(), 2);
+  // Each file says which paper it implements.
+  assert.equal(await page.locator('#files .paper-chip').first().innerText(), '[rgu]');
+  await page.locator('#papers-section').screenshot({ path: path.join(SHOTS, 'plan-review-paper-graph.png') });
+});
+
+test('a family: a renamed key goes to the host with Continue; a bad or twice-used key holds Continue', async () => {
+  await open(planView({ ...INPUT, plan: familyPlan() }));
+  const key = page.locator('.paper-node[data-key="tempgate"] .key-input');
+  await key.fill('Temp Gate');
+  await page.locator('#paper-key-error').waitFor();
+  assert.match(await page.locator('#paper-key-error').innerText(), /not a paper key/);
+  assert.equal(await page.locator('#continue').isDisabled(), true);
+  await key.fill('rgu');
+  assert.match(await page.locator('#paper-key-error').innerText(), /names two papers/);
+  await key.fill('temp');
+  assert.equal(await page.locator('#paper-key-error').isHidden(), true);
+  // The files' chips follow the new key.
+  assert.ok((await page.locator('#files .paper-chip').allInnerTexts()).includes('[temp]'));
+  await page.locator('#continue').click();
+  assert.deepEqual(await waitForPosted('continue'), { type: 'continue', keys: { tempgate: 'temp' } });
+});

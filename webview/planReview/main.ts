@@ -10,6 +10,8 @@ import type {
   PlanReviewView,
 } from '../../src/extension/codegen/planReviewProtocol';
 import { INLINE_MATH } from '../../src/extension/codegen/planReviewProtocol';
+import { el } from './dom';
+import { keyProblem, keyRenames, renderPaperGraph } from './paperGraph';
 import './planReview.css';
 
 /** The page's only link to VS Code; tests install a fake one as window.__papertrailHost first. */
@@ -51,8 +53,13 @@ host.onMessage((m) => {
 continueButton.addEventListener('click', () => {
   if (!view) return;
   const edited = editing && configEditor.value !== view.config.content ? configEditor.value : undefined;
+  const keys = keyRenames();
   decide(
-    edited !== undefined ? { type: 'continue', config: edited } : { type: 'continue' },
+    {
+      type: 'continue',
+      ...(edited !== undefined ? { config: edited } : {}),
+      ...(Object.keys(keys).length ? { keys } : {}),
+    },
     edited !== undefined ? 'Continuing with the edited config…' : 'Continuing…',
   );
 });
@@ -110,6 +117,21 @@ async function show(v: PlanReviewView): Promise<void> {
   renderMeta(v);
   renderBrokenCites(v);
   renderRefused(v);
+  $('papers-section').hidden = !v.papers?.length;
+  if (v.papers?.length) {
+    $('paper-count').textContent = `(${v.papers.length})`;
+    renderPaperGraph($('paper-graph'), v.papers, () => {
+      // A key that is not a key, or names two papers, holds Continue until it is mended.
+      const problem = keyProblem();
+      $('paper-key-error').textContent = problem ?? '';
+      $('paper-key-error').hidden = !problem;
+      continueButton.disabled = decided || Boolean(problem);
+      const renames = keyRenames();
+      for (const chip of document.querySelectorAll<HTMLElement>('.paper-chip[data-paper]')) {
+        chip.textContent = `[${renames[chip.dataset.paper!] ?? chip.dataset.paper}]`;
+      }
+    });
+  }
   $('summary').replaceChildren(...rich(v.summary));
   $('components').replaceChildren(
     ...v.components.map((c) => el('li', {}, el('strong', {}, c.name), ' — ', ...rich(c.purpose), ' ', citeChip(c.cite))),
@@ -174,6 +196,7 @@ function renderFiles(files: PlanFileView[]): void {
           'div',
           { class: 'file-head' },
           el('code', { class: 'path' }, f.path),
+          f.paper ? el('span', { class: 'paper-chip', 'data-paper': f.paper, title: `Implements paper [${f.paper}]` }, `[${f.paper}]`) : '',
           f.purpose ? el('span', { class: 'purpose' }, ...rich(f.purpose)) : '',
         ),
         f.responsibilities.length
@@ -325,11 +348,4 @@ function firstLine(s: string): string {
 /** Chips with a space between them, so that copied text and screen readers keep them apart. */
 function spaced(nodes: HTMLElement[]): (HTMLElement | string)[] {
   return nodes.flatMap((n, i) => (i ? [' ', n] : [n]));
-}
-
-function el(tag: string, attrs: Record<string, string>, ...children: (Node | string)[]): HTMLElement {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
 }

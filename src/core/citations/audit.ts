@@ -163,10 +163,12 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
     const first = await load(defaultRef.source);
     if (!first.ok) return fail(first.error.code, `paper ${defaultRef.source}: ${first.error.message}`);
   }
-  // The other papers of a family are parsed now, so that each tag finds its paper ready.
-  const family = familyOf(defaultRef);
+  // The papers of a family are parsed before its files are read, so each tag finds its paper ready.
   const loaded = new Map<string, Result<Paper>>();
-  for (const e of family ?? []) loaded.set(e.source, await load(e.source));
+  const loadFamily = async (ref: PaperRef | undefined) => {
+    for (const e of familyOf(ref) ?? []) if (!loaded.has(e.source)) loaded.set(e.source, await load(e.source));
+  };
+  await loadFamily(defaultRef);
 
   const ignore = gitignore(root);
   const files = walk(root, ignore, options.maxFileBytes ?? 2 * 1024 * 1024);
@@ -207,10 +209,16 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
     let ref = defaultRef;
     let origin = defaultOrigin;
     if (!explicit && scan.tags.length) {
+      // A header names the file's paper; a paper.json below the audited folder names that
+      // repository's papers (a workspace holding several reimplementations).
       const own = findPaperRef(abs, { root, text });
       if (own.ok && own.value?.origin === 'header') {
         ref = own.value;
         origin = 'header';
+      } else if (own.ok && own.value?.origin === 'paper.json' && own.value.where !== defaultRef?.where) {
+        ref = own.value;
+        origin = 'paper.json';
+        await loadFamily(ref);
       }
     }
     let paper: Result<Paper> | undefined;

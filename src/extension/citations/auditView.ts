@@ -12,7 +12,7 @@ import type { Services } from '../services';
 
 type Node =
   | { kind: 'message'; text: string }
-  | { kind: 'coverage'; folder: string; coverage: CoverageReport }
+  | { kind: 'coverage'; folder: string; coverage: CoverageReport; key?: string }
   | { kind: 'place'; folder: string; place: PlaceCoverage }
   | { kind: 'file'; folder: string; file: string; items: Item[] }
   | { kind: 'item'; folder: string; item: Item };
@@ -53,7 +53,7 @@ const STATE_COLORS = {
 
 export function registerAuditView(services: Services): void {
   const { log } = services;
-  let reports: { folder: string; report?: AuditReport; coverage?: CoverageReport; problem?: string }[] = [];
+  let reports: { folder: string; report?: AuditReport; coverage?: { report: CoverageReport; key?: string }[]; problem?: string }[] = [];
   let running: Promise<void> | undefined;
   const changed = new vscode.EventEmitter<void>();
 
@@ -88,13 +88,16 @@ export function registerAuditView(services: Services): void {
         const setting = vscode.workspace.getConfiguration('papertrail', f.uri).get<string>('paper') || undefined;
         const r = await auditRepository(f.uri.fsPath, { ...(setting ? { setting } : {}), parse: { env: process.env } });
         if (!r.ok) return { folder: f.uri.fsPath, problem: r.error.message };
-        const first = r.value.papers[0];
-        const paper = first ? await getPaper(first.source, { cwd: f.uri.fsPath, env: process.env }) : undefined;
-        const coverage = paper?.ok ? coverageOf(r.value, paper.value) : undefined;
+        // One coverage per paper: a repository of several papers has one for each key.
+        const coverage: { report: CoverageReport; key?: string }[] = [];
+        for (const p of r.value.papers.some((x) => x.key) ? r.value.papers : r.value.papers.slice(0, 1)) {
+          const paper = await getPaper(p.source, { cwd: f.uri.fsPath, env: process.env });
+          if (paper.ok) coverage.push({ report: coverageOf(r.value, paper.value), ...(p.key ? { key: p.key } : {}) });
+        }
         log.info(
           `audit ${f.uri.fsPath}: ${r.value.counts.tags} tags, ${r.value.counts.broken} broken, ${r.value.flags.length} flags, coverage ${(r.value.coverage.ratio * 100).toFixed(0)}%`,
         );
-        return { folder: f.uri.fsPath, report: r.value, ...(coverage ? { coverage } : {}) };
+        return { folder: f.uri.fsPath, report: r.value, coverage };
       }),
     );
     changed.fire();
@@ -116,7 +119,10 @@ export function registerAuditView(services: Services): void {
         return t;
       }
       if (node.kind === 'coverage') {
-        const t = new vscode.TreeItem('Paper coverage', vscode.TreeItemCollapsibleState.Collapsed);
+        const t = new vscode.TreeItem(
+          node.key ? `Paper coverage [${node.key}]` : 'Paper coverage',
+          vscode.TreeItemCollapsibleState.Collapsed,
+        );
         t.description = coverageSummary(node.coverage);
         t.tooltip = `What the tags of ${path.basename(node.folder)} cite of "${node.coverage.paper.title}": ${coverageSummary(node.coverage)}`;
         t.iconPath = new vscode.ThemeIcon('graph');
@@ -172,7 +178,9 @@ export function registerAuditView(services: Services): void {
         nodes.push({ kind: 'message', text: `${path.basename(r.folder)}: ${r.problem}` });
         continue;
       }
-      if (r.coverage?.places.length) nodes.push({ kind: 'coverage', folder: r.folder, coverage: r.coverage });
+      for (const c of r.coverage ?? [])
+        if (c.report.places.length)
+          nodes.push({ kind: 'coverage', folder: r.folder, coverage: c.report, ...(c.key ? { key: c.key } : {}) });
       const byFile = new Map<string, Item[]>();
       const add = (file: string, item: Item) => byFile.set(file, [...(byFile.get(file) ?? []), item]);
       for (const b of r.report.broken)

@@ -6,7 +6,7 @@ import { forgetPapers, getPaper } from '../../core/citations/papers';
 import type { PaperRef } from '../../core/citations/paperRef';
 import { findPaperRef } from '../../core/citations/paperRef';
 import type { TagResolution } from '../../core/citations/resolve';
-import { resolveTag } from '../../core/citations/resolve';
+import { familyOf, resolveAmong } from '../../core/citations/family';
 import type { Paper } from '../../core/paper/model';
 import { pdfForSource } from '../../core/paper/pdfFor';
 import type { Services } from '../services';
@@ -25,6 +25,18 @@ export interface DocumentCitations {
   pdf?: string;
   /** Why there is no paper (none named, or it could not be parsed). */
   paperProblem?: string;
+  /**
+   * Index for index with `tags`: the paper each tag was resolved against, its PDF and key (in
+   * a repository of several papers they differ from tag to tag); undefined for an unknown key.
+   */
+  tagPapers: (TagPaper | undefined)[];
+}
+
+export interface TagPaper {
+  paper: Paper;
+  pdf?: string;
+  /** The paper's key, in a repository of several papers. */
+  key?: string;
 }
 
 export interface CitationService {
@@ -43,7 +55,7 @@ export function createCitationService(services: Services): CitationService {
     const text = document.getText();
     const file = document.uri.fsPath;
     const tags = await findTags(file, text);
-    const base: DocumentCitations = { uri: document.uri, version: document.version, tags, resolutions: [] };
+    const base: DocumentCitations = { uri: document.uri, version: document.version, tags, resolutions: [], tagPapers: [] };
     if (!tags.length) return base;
     const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
     const setting = vscode.workspace.getConfiguration('papertrail', document.uri).get<string>('paper') || undefined;
@@ -62,13 +74,40 @@ export function createCitationService(services: Services): CitationService {
       return { ...base, paperRef: ref.value, paperProblem: parsed.error.message };
     }
     const paper = parsed.value;
-    const pdf = pdfForSource(ref.value.source, { env: process.env, ...(folder ? { cwd: folder } : {}) });
+    const pdfOf = (source: string) => pdfForSource(source, { env: process.env, ...(folder ? { cwd: folder } : {}) });
+    const pdf = pdfOf(ref.value.source);
+    // A family: every paper parsed (each once, kept by the paper memo); one that cannot be
+    // read leaves its tags unresolved with the reason, the others still resolve.
+    const byKey = new Map<string, Paper>();
+    const pdfs = new Map<string, string | undefined>();
+    const problems: string[] = [];
+    for (const e of familyOf(ref.value) ?? []) {
+      const p = e.source === ref.value.source ? parsed : await getPaper(e.source, { env: process.env, ...(folder ? { cwd: folder } : {}) });
+      if (p.ok) {
+        byKey.set(e.key, p.value);
+        pdfs.set(e.key, pdfOf(e.source));
+      } else problems.push(`[${e.key}] ${e.source}: ${p.error.message}`);
+    }
+    for (const p of problems) log.warn(p);
+    const entries = ref.value.papers ?? [];
+    const mainKey = entries[0]?.key;
+    const results = tags.map((t) => {
+      if (problems.length && t.paper && !byKey.has(t.paper) && entries.some((e) => e.key === t.paper)) return undefined;
+      return resolveAmong({ main: paper, byKey, ...(mainKey ? { mainKey } : {}) }, t);
+    });
     return {
       ...base,
       paperRef: ref.value,
       paper,
       ...(pdf ? { pdf } : {}),
-      resolutions: tags.map((t) => resolveTag(paper, t)),
+      resolutions: results.map(
+        (r, i) => r?.resolution ?? { tag: tags[i]!, resolved: false, refs: [], reasons: [], reason: problems.join('; '), suggestions: [] },
+      ),
+      tagPapers: results.map((r) => {
+        if (!r?.paper) return undefined;
+        const p = r.key && byKey.size ? pdfs.get(r.key) : pdf;
+        return { paper: r.paper, ...(p ? { pdf: p } : {}), ...(r.key && byKey.size ? { key: r.key } : {}) };
+      }),
     };
   }
 
@@ -80,7 +119,7 @@ export function createCitationService(services: Services): CitationService {
       if (hit && hit.version === document.version) return hit.result;
       const result = compute(document).catch((e: unknown) => {
         log.error(`${document.uri.fsPath}: ${describeError(e)}`);
-        return { uri: document.uri, version: document.version, tags: [], resolutions: [], paperProblem: describeError(e) };
+        return { uri: document.uri, version: document.version, tags: [], resolutions: [], tagPapers: [], paperProblem: describeError(e) };
       });
       cache.set(key, { version: document.version, result });
       return result;

@@ -97,6 +97,6 @@ function quoteBlock(s: string): string {
     .join('\n>\n');
 }
 
-function escapeMarkdown(s: string): string {
+export function escapeMarkdown(s: string): string {
   return s.replace(/([\\`*_{}[\]<>#|~$])/g, '\\$1');
 }

@@ -9,7 +9,7 @@ import type { Services } from '../services';
 import type { RevealCitationArgs } from '../viewer/revealCitation';
 import type { CitationService, DocumentCitations } from './citationService';
 import { createCitationService } from './citationService';
-import { equationLatex, hoverMarkdown, lensTitle, revealTargetFor } from './present';
+import { equationLatex, escapeMarkdown, hoverMarkdown, lensTitle, revealTargetFor } from './present';
 import type { Paper } from '../../core/paper/model';
 import { mathSvg, svgDataUri } from '../../core/paper/mathSvg';
 import { registerAuditView } from './auditView';
@@ -23,9 +23,11 @@ export function registerCitations(services: Services): CitationService {
   const lensChanged = new vscode.EventEmitter<void>();
   const selector = taggedLanguageSelector();
 
-  const revealArgs = (doc: DocumentCitations, ref: ResolvedRef, resolution: TagResolution): RevealCitationArgs | undefined => {
+  // Each tag opens its own paper: in a repository of several, the one its key names.
+  const revealArgs = (doc: DocumentCitations, i: number, ref: ResolvedRef, resolution: TagResolution): RevealCitationArgs | undefined => {
     const target = revealTargetFor(ref, resolution);
-    return doc.pdf && target ? { paper: doc.pdf, target } : undefined;
+    const pdf = doc.tagPapers[i]?.pdf;
+    return pdf && target ? { paper: pdf, target } : undefined;
   };
 
   services.context.subscriptions.push(
@@ -42,15 +44,17 @@ export function registerCitations(services: Services): CitationService {
           if (!tag.refs.length) return [];
           const line = Math.min(tag.scope.startLine, tag.line);
           const ref = mostSpecific(resolution);
-          const args = ref && resolution.resolved ? revealArgs(doc, ref, resolution) : undefined;
+          const args = ref && resolution.resolved ? revealArgs(doc, i, ref, resolution) : undefined;
+          const key = doc.tagPapers[i]?.key;
+          const title = key ? `[${key}] ${lensTitle(resolution)}` : lensTitle(resolution);
           const command: vscode.Command = args
             ? {
-                title: lensTitle(resolution),
+                title,
                 command: 'papertrail.revealCitation',
                 arguments: [args],
                 tooltip: 'Show the cited passage in the paper',
               }
-            : { title: lensTitle(resolution), command: '', tooltip: resolution.reason ?? 'The paper has no PDF to show' };
+            : { title, command: '', tooltip: resolution.reason ?? 'The paper has no PDF to show' };
           return [new vscode.CodeLens(new vscode.Range(line, 0, line, 0), command)];
         });
       },
@@ -62,14 +66,18 @@ export function registerCitations(services: Services): CitationService {
         if (!doc || !tag) return undefined;
         const range = new vscode.Range(tag.line, tag.column, tag.endLine, tag.endColumn);
         if (!doc.paper) return new vscode.Hover(new vscode.MarkdownString(`PaperTrail: ${doc.paperProblem ?? 'no paper'}`), range);
-        const resolution = doc.resolutions[doc.tags.indexOf(tag)]!;
+        const i = doc.tags.indexOf(tag);
+        const resolution = doc.resolutions[i]!;
         const open = (ref: ResolvedRef) => {
-          const args = revealArgs(doc, ref, resolution);
+          const args = revealArgs(doc, i, ref, resolution);
           return args ? `command:papertrail.revealCitation?${encodeURIComponent(JSON.stringify([args]))}` : '';
         };
-        const paper = doc.paper;
+        const own = doc.tagPapers[i];
+        const paper = own?.paper ?? doc.paper;
         const typeset = (ref: ResolvedRef) => typesetEquation(paper, ref);
-        const md = new vscode.MarkdownString(hoverMarkdown(resolution, doc.pdf ? open : undefined, typeset), true);
+        // In a repository of several papers the hover says which one the tag cites.
+        const which = own?.key ? `**[${own.key}]** ${escapeMarkdown(own.paper.title || own.paper.id)}\n\n` : '';
+        const md = new vscode.MarkdownString(which + hoverMarkdown(resolution, own?.pdf ? open : undefined, typeset), true);
         md.isTrusted = { enabledCommands: ['papertrail.revealCitation'] };
         return new vscode.Hover(md, range);
       },
@@ -93,6 +101,20 @@ export function registerCitations(services: Services): CitationService {
             const tag = doc.tags[i];
             const resolution = doc.resolutions[i];
             if (!tag || !resolution) continue;
+            // A key that names no paper: offer the keys there are, the closest first.
+            const unknown = resolution.unknownPaper;
+            if (unknown && tag.paperStart !== undefined && tag.paperEnd !== undefined) {
+              const range = new vscode.Range(document.positionAt(tag.paperStart), document.positionAt(tag.paperEnd));
+              const keys = unknown.closest ? [unknown.closest, ...unknown.known.filter((k) => k !== unknown.closest)] : unknown.known;
+              for (const k of keys) {
+                const action = new vscode.CodeAction(`Cite paper [${k}] instead of [${unknown.key}]`, vscode.CodeActionKind.QuickFix);
+                action.edit = new vscode.WorkspaceEdit();
+                action.edit.replace(document.uri, range, k);
+                action.diagnostics = [diagnostic];
+                action.isPreferred = actions.length === 0 && k === unknown.closest;
+                actions.push(action);
+              }
+            }
             for (const s of resolution.suggestions) {
               const ref = tag.refs[s.refIndex];
               if (!ref) continue;

@@ -28,32 +28,36 @@ const FRAMEWORK_ITEMS: (vscode.QuickPickItem & { framework: Framework })[] = [
   { label: 'NumPy', framework: 'numpy' },
 ];
 
-/** The paper when the command was started from the palette: a workspace PDF / .tex, an arXiv id or URL, or a file elsewhere. */
-export async function choosePaper(): Promise<string | undefined> {
+/**
+ * The paper(s) when the command was started from the palette: a workspace PDF / .tex, an arXiv
+ * id or URL, a file elsewhere, or several papers (a method and the papers it builds on), the
+ * main one first.
+ */
+export async function choosePaper(): Promise<string[] | undefined> {
   const files = await vscode.workspace.findFiles('**/*.{pdf,tex}', '**/{node_modules,.git,.papertrail}/**', 200);
   const arxiv = { label: '$(cloud-download) arXiv id or URL…', description: 'e.g. 1706.03762' };
   const browse = { label: '$(folder-opened) Browse…', description: 'a PDF, .tex file or LaTeX folder elsewhere' };
+  const several = { label: '$(files) Several papers…', description: 'a method and the papers it builds on, as one repository' };
+  const fileItems = files
+    .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
+    .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri, true), uri }));
   const items: (vscode.QuickPickItem & { uri?: vscode.Uri })[] = [
-    ...files
-      .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
-      .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri, true), uri })),
+    ...fileItems,
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     arxiv,
     browse,
+    several,
   ];
   const pick = await vscode.window.showQuickPick(items, {
     title: 'Reimplement from Paper (1/5): the paper',
     placeHolder: 'Choose a paper in the workspace, or give an arXiv id',
   });
   if (!pick) return undefined;
-  if (pick.uri) return pick.uri.fsPath;
+  if (pick.uri) return [pick.uri.fsPath];
+  if (pick === several) return chooseSeveral(fileItems);
   if (pick === arxiv) {
-    return vscode.window.showInputBox({
-      title: 'Reimplement from Paper: arXiv id or URL',
-      placeHolder: '1706.03762 or https://arxiv.org/abs/1706.03762',
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'Give an arXiv id such as 1706.03762, or an arxiv.org URL'),
-    });
+    const id = await askArxiv(false);
+    return id ? [id] : undefined;
   }
   const chosen = await vscode.window.showOpenDialog({
     canSelectFiles: true,
@@ -62,7 +66,68 @@ export async function choosePaper(): Promise<string | undefined> {
     title: 'Choose the paper',
     filters: { Papers: ['pdf', 'tex'] },
   });
-  return chosen?.[0]?.fsPath;
+  return chosen?.[0] ? [chosen[0].fsPath] : undefined;
+}
+
+/** Several papers: workspace files ticked, arXiv ids typed, files browsed; then which is the main one. */
+async function chooseSeveral(fileItems: (vscode.QuickPickItem & { uri: vscode.Uri })[]): Promise<string[] | undefined> {
+  const arxiv = { label: '$(cloud-download) arXiv ids or URLs…', description: 'typed next, separated by spaces or commas' };
+  const browse = { label: '$(folder-opened) Browse…', description: 'PDFs, .tex files or LaTeX folders elsewhere' };
+  const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { uri?: vscode.Uri }>([...fileItems, arxiv, browse], {
+    title: 'Reimplement from Paper (1/5): the papers',
+    placeHolder: 'Tick every paper of the repository (two or more); Enter when done',
+    canPickMany: true,
+  });
+  if (!picked?.length) return undefined;
+  const sources = picked.flatMap((p) => (p.uri ? [p.uri.fsPath] : []));
+  if (picked.includes(arxiv)) {
+    const ids = await askArxiv(true);
+    if (ids === undefined) return undefined;
+    sources.push(...ids.split(/[\s,]+/).filter(Boolean));
+  }
+  if (picked.includes(browse)) {
+    const chosen = await vscode.window.showOpenDialog({
+      canSelectFiles: true,
+      canSelectFolders: true,
+      canSelectMany: true,
+      title: 'Choose the papers',
+      filters: { Papers: ['pdf', 'tex'] },
+    });
+    if (!chosen) return undefined;
+    sources.push(...chosen.map((u) => u.fsPath));
+  }
+  const unique = [...new Set(sources)];
+  if (unique.length < 2) {
+    void vscode.window.showInformationMessage('PaperTrail: choose two papers or more for one repository, or pick a single paper.');
+    return undefined;
+  }
+  return chooseMainPaper(unique);
+}
+
+/** The main paper of several (the method the repository is about): it comes first. */
+export async function chooseMainPaper(sources: string[]): Promise<string[] | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    sources.map((s) => ({
+      label: path.basename(s),
+      description: path.isAbsolute(s) ? vscode.workspace.asRelativePath(s, true) : 'arXiv',
+      source: s,
+    })),
+    {
+      title: 'Reimplement from Paper: the main paper',
+      placeHolder: 'Which paper is the method the repository is about? The others are what it builds on',
+    },
+  );
+  if (!pick) return undefined;
+  return [pick.source, ...sources.filter((s) => s !== pick.source)];
+}
+
+function askArxiv(many: boolean): Thenable<string | undefined> {
+  return vscode.window.showInputBox({
+    title: many ? 'Reimplement from Paper: arXiv ids or URLs' : 'Reimplement from Paper: arXiv id or URL',
+    placeHolder: many ? '2501.00663 1706.03762' : '1706.03762 or https://arxiv.org/abs/1706.03762',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'Give an arXiv id such as 1706.03762, or an arxiv.org URL'),
+  });
 }
 
 export async function chooseOptions(services: Services, what = 'Reimplement from Paper'): Promise<RunChoices | undefined> {

@@ -2,7 +2,9 @@
 // this very page with a fake host, and the unit tests call planView() directly.
 import { parseTagText } from '../../core/citations/grammar';
 import type { CostEstimate } from '../../core/pipeline/estimate';
-import { resolveTag } from '../../core/citations/resolve';
+import type { PaperModels } from '../../core/citations/family';
+import { resolveAmong } from '../../core/citations/family';
+import type { FamilyMember } from '../../core/pipeline/family';
 import { mathSvg, svgDataUri } from '../../core/paper/mathSvg';
 import type { Paper } from '../../core/paper/model';
 import { INLINE_MATH } from './planReviewProtocol';
@@ -10,7 +12,7 @@ import type { Plan } from '../../core/pipeline/prompts';
 import type { PathRefusal } from '../../core/workspace/safePath';
 import type { WebviewPageOptions } from '../webviewPage';
 import { escapeHtml, webviewPage } from '../webviewPage';
-import type { ConfigSegment, PlanEstimateView, PlanFileView, PlanReviewView } from './planReviewProtocol';
+import type { ConfigSegment, PaperNodeView, PlanEstimateView, PlanFileView, PlanReviewView } from './planReviewProtocol';
 
 export interface PlanReviewInput {
   plan: Plan;
@@ -20,6 +22,8 @@ export interface PlanReviewInput {
   refused: PathRefusal[];
   title: string;
   models: string;
+  /** Several papers, the main one first: their citations resolve against the paper their key names. */
+  family?: FamilyMember[];
 }
 
 export type PlanReviewPageOptions = WebviewPageOptions;
@@ -60,6 +64,12 @@ export function planReviewHtml(options: PlanReviewPageOptions): string {
     <h2>Refused paths</h2>
     <p>The model proposed these paths; they will not be written.</p>
     <ul id="refused-list"></ul>
+  </section>
+  <section id="papers-section" aria-labelledby="h-papers" hidden>
+    <h2 id="h-papers">Papers <span id="paper-count" class="count"></span></h2>
+    <p class="muted">Which paper builds on which: base papers at the top, each file implements one paper. A tag names its paper by key (<code>[key] §2, Eq. 1</code>); rename a key here before the code is written.</p>
+    <div id="paper-graph" class="paper-graph"></div>
+    <p id="paper-key-error" class="key-error" role="alert" hidden></p>
   </section>
   <section aria-labelledby="h-summary">
     <h2 id="h-summary">Summary</h2>
@@ -113,7 +123,8 @@ export function planView(input: PlanReviewInput): PlanReviewView {
     config: { path: plan.config.path, content: plan.config.content, lines: config.lines, flags: config.flags },
     openQuestions: plan.architecture.openQuestions.map((q) => ({ question: q.question, options: [...q.options], cite: q.cite })),
     refused: input.refused.map((r) => ({ path: r.path, reason: r.reason })),
-    brokenCites: input.paper ? brokenCites(plan, input.paper) : [],
+    brokenCites: input.paper ? brokenCites(plan, modelsOf(input)!) : [],
+    ...(plan.family ? { papers: paperNodes(plan) } : {}),
     math: typesetMath([
       plan.overview.summary,
       ...plan.overview.components.map((c) => c.purpose),
@@ -142,7 +153,8 @@ export function typesetMath(texts: readonly string[], color = 'currentColor'): R
  * Every citation of the plan (components, files, open questions, config comments) resolved
  * against the paper; those that point at nothing, once each, with the resolver's reason.
  */
-export function brokenCites(plan: Plan, paper: Paper): { cite: string; reason: string }[] {
+export function brokenCites(plan: Plan, paper: Paper | PaperModels): { cite: string; reason: string }[] {
+  const models: PaperModels = 'byKey' in paper ? paper : { main: paper, byKey: new Map() };
   const cites = new Set<string>([
     ...plan.overview.components.map((c) => c.cite),
     ...plan.logic.files.flatMap((f) => f.cites),
@@ -155,11 +167,38 @@ export function brokenCites(plan: Plan, paper: Paper): { cite: string; reason: s
   const out: { cite: string; reason: string }[] = [];
   for (const cite of cites) {
     for (const tag of parseTagText(cite)) {
-      const r = resolveTag(paper, tag);
+      const r = resolveAmong(models, tag).resolution;
       if (!r.resolved) out.push({ cite: tag.raw.trim() || cite, reason: r.reason ?? 'it points at nothing in the paper' });
     }
   }
   return out.filter((b, i) => out.findIndex((x) => x.cite === b.cite) === i);
+}
+
+function modelsOf(input: PlanReviewInput): PaperModels | undefined {
+  if (!input.paper) return undefined;
+  const family = input.family && input.family.length > 1 ? input.family : undefined;
+  return family
+    ? { main: input.paper, byKey: new Map(family.map((m) => [m.key, m.paper])), mainKey: family[0]!.key }
+    : { main: input.paper, byKey: new Map() };
+}
+
+/** The family's graph for the page: each paper's level (how deep it builds), what it takes, its files. */
+export function paperNodes(plan: Plan): PaperNodeView[] {
+  const family = plan.family!;
+  const level = new Map<string, number>();
+  for (const key of family.graph.order) {
+    const bases = family.graph.edges.filter((e) => e.from === key).map((e) => level.get(e.to) ?? 0);
+    level.set(key, bases.length ? Math.max(...bases) + 1 : 0);
+  }
+  const main = family.papers[0]?.key;
+  return family.graph.order.map((key) => ({
+    key,
+    title: family.papers.find((p) => p.key === key)?.title ?? '',
+    main: key === main,
+    level: level.get(key) ?? 0,
+    buildsOn: family.graph.edges.filter((e) => e.from === key).map((e) => ({ key: e.to, what: e.what })),
+    files: plan.logic.files.filter((f) => f.paper === key).length,
+  }));
 }
 
 /** The estimate as the header shows it; always labelled as an estimate. */
@@ -211,6 +250,7 @@ export function filesInOrder(plan: Plan): PlanFileView[] {
       responsibilities: [...f.responsibilities],
       dependsOn: f.dependsOn.map((d) => ({ path: d, known: known.has(d) })),
       cites: [...f.cites],
+      ...(plan.family && f.paper ? { paper: f.paper } : {}),
     });
   }
   return out;

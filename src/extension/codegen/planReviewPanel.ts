@@ -9,7 +9,7 @@ import type { HostToPlanReview, PlanReviewToHost } from './planReviewProtocol';
 
 export const PLAN_REVIEW_VIEW_TYPE = 'papertrail.planReview';
 
-export type PlanReviewDecision = { action: 'continue'; config?: string } | { action: 'stop' };
+export type PlanReviewDecision = { action: 'continue'; config?: string; keys?: Record<string, string> } | { action: 'stop' };
 
 export function showPlanReview(
   context: vscode.ExtensionContext,
@@ -56,7 +56,11 @@ export function showPlanReview(
           case 'continue': {
             // A textarea turns \r\n into \n: only a real edit counts as a changed config.
             const edited = m.config !== undefined && normaliseNewlines(m.config) !== original ? m.config : undefined;
-            decide(edited !== undefined ? { action: 'continue', config: edited } : { action: 'continue' });
+            decide({
+              action: 'continue',
+              ...(edited !== undefined ? { config: edited } : {}),
+              ...(m.keys && Object.keys(m.keys).length ? { keys: m.keys } : {}),
+            });
             break;
           }
           case 'cancel':

@@ -17,6 +17,21 @@ export interface PlanFileView {
   responsibilities: string[];
   dependsOn: { path: string /** false when the path is not among the plan's files. */; known: boolean }[];
   cites: string[];
+  /** Several papers: the key of the paper the file implements. */
+  paper?: string;
+}
+
+/** One paper of a family in the review's graph. */
+export interface PaperNodeView {
+  key: string;
+  title: string;
+  /** The main paper (the method the repository is about). */
+  main: boolean;
+  /** 0 for a paper that builds on none of the others; else one more than the deepest it builds on. */
+  level: number;
+  buildsOn: { key: string; what: string }[];
+  /** How many of the plan's files implement it. */
+  files: number;
 }
 
 export interface PlanEstimateView {
@@ -54,15 +69,23 @@ export interface PlanReviewView {
   brokenCites: { cite: string; reason: string }[];
   /** Inline math of the plan's text, typeset: the LaTeX between $…$ as written → an SVG image URI. */
   math: Record<string, string>;
+  /** Several papers: the graph of which builds on which, base papers first; absent for one paper. */
+  papers?: PaperNodeView[];
 }
 
 export type HostToPlanReview = { type: 'plan'; view: PlanReviewView };
 
 export type PlanReviewToHost =
   | { type: 'ready' }
-  /** `config` is present only when the user edited the config and the text differs. */
-  | { type: 'continue'; config?: string }
+  /**
+   * `config` is present only when the user edited the config and the text differs; `keys` only
+   * when paper keys were renamed (old → new).
+   */
+  | { type: 'continue'; config?: string; keys?: Record<string, string> }
   | { type: 'cancel' };
 
 /** `$x$` in the plan's text, but not `$$`, a lone dollar, or "$5 and $6" (math does not start or end with a space). Both sides cut text with it. */
 export const INLINE_MATH = /(?<![\\$])\$(?!\s)([^$\n]{1,300}?)(?<!\s)\$(?!\d)/g;
+
+/** A paper key as tags write it: 2–24 lower-case letters, digits, "-" or "_", a letter first (the core's grammar.ts PAPER_KEY). */
+export const PAPER_KEY_PATTERN = /^[a-z][a-z0-9_-]{1,23}$/;

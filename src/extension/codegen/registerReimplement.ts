@@ -20,15 +20,16 @@ import type { Services } from '../services';
 import { pythonExtensionInterpreter } from '../tasks/runTests';
 import { buildTestTask } from '../tasks/taskProvider';
 import { requireTrust } from '../trust';
-import { chooseFolder, chooseOptions, choosePaper } from './choices';
+import { chooseFolder, chooseMainPaper, chooseOptions, choosePaper } from './choices';
 import { showPlanReview } from './planReviewPanel';
 import type { PreviewFile } from './preview';
 import { applyFiles, classify, PREVIEW_SCHEME, PreviewContent, showPreview } from './preview';
 import { showError } from '../log';
 
-/** What the viewer's "Reimplement This Section…" passes. */
+/** What the viewer's "Reimplement This Section…" passes; `more`: further papers of a family, `source` the main one. */
 export interface ReimplementArgs {
   source: string;
+  more?: string[];
   scope?: string[];
 }
 
@@ -38,8 +39,9 @@ export function registerReimplement(services: Services): void {
   context.subscriptions.push(
     previews,
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
-    vscode.commands.registerCommand('papertrail.reimplementFromPaper', (arg?: vscode.Uri | ReimplementArgs) =>
-      reimplement(services, previews, arg),
+    // From the explorer with several PDFs selected, the second argument holds them all.
+    vscode.commands.registerCommand('papertrail.reimplementFromPaper', (arg?: vscode.Uri | ReimplementArgs, selected?: vscode.Uri[]) =>
+      reimplement(services, previews, arg, selected),
     ),
     vscode.commands.registerCommand('papertrail.resumeRun', (runDir?: string) => resume(services, previews, runDir)),
   );
@@ -47,15 +49,28 @@ export function registerReimplement(services: Services): void {
 
 type Outcome = 'applied' | 'discarded' | 'planned' | 'cancelled' | 'failed' | undefined;
 
-async function reimplement(services: Services, previews: PreviewContent, arg?: vscode.Uri | ReimplementArgs): Promise<Outcome> {
+async function reimplement(
+  services: Services,
+  previews: PreviewContent,
+  arg?: vscode.Uri | ReimplementArgs,
+  selected?: vscode.Uri[],
+): Promise<Outcome> {
   if (!(await requireTrust('Reimplement from Paper'))) return undefined;
   const root = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!root) {
     void vscode.window.showInformationMessage('PaperTrail: open a folder first; the new repository is written inside it.');
     return undefined;
   }
-  const source = arg instanceof vscode.Uri ? arg.fsPath : (arg?.source ?? (await choosePaper()));
-  if (!source) return undefined;
+  const many = arg instanceof vscode.Uri && selected && selected.length > 1 ? selected.map((u) => u.fsPath) : undefined;
+  const sources = many
+    ? await chooseMainPaper(many)
+    : arg instanceof vscode.Uri
+      ? [arg.fsPath]
+      : arg?.source
+        ? [arg.source, ...(arg.more ?? [])]
+        : await choosePaper();
+  if (!sources?.length) return undefined;
+  const [source, ...more] = sources as [string, ...string[]];
   const scope = arg && !(arg instanceof vscode.Uri) ? (arg.scope ?? []) : [];
   const choices = await chooseOptions(services, scope.length ? `Reimplement §${scope.join(', §')} from Paper` : undefined);
   if (!choices) return undefined;
@@ -83,6 +98,7 @@ async function reimplement(services: Services, previews: PreviewContent, arg?: v
   };
   const prepared = await startRun({
     source,
+    ...(more.length ? { more } : {}),
     outDir: folder.fsPath,
     options,
     cwd: root.fsPath,
@@ -159,7 +175,7 @@ async function execute(
             progress.report({ message: 'the plan is ready for your review' });
             const decision = await showPlanReview(
               context,
-              { plan, estimate, refused, title, models: model.label, paper: run.paper },
+              { plan, estimate, refused, title, models: model.label, paper: run.paper, ...(run.family ? { family: run.family } : {}) },
               token,
             );
             if (decision.action === 'continue') run.store.update({ reviewed: true });

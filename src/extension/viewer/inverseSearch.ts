@@ -6,6 +6,10 @@ import { auditRepository } from '../../core/citations/audit';
 import type { PaperLocation } from '../../core/citations/locate';
 import { describeLocation, locateAt, rankForClick } from '../../core/citations/locate';
 import { getPaper } from '../../core/citations/papers';
+import type { AuditTag } from '../../core/citations/audit';
+import { familyOf } from '../../core/citations/family';
+import type { Paper } from '../../core/paper/model';
+import { readPaperJson } from '../../core/citations/paperRef';
 import type { Services } from '../services';
 import type { ViewerRegistry } from './pdfEditorProvider';
 import { scopedLog, showError } from '../log';
@@ -41,6 +45,42 @@ export function registerInverseSearch(services: Services, viewers: ViewerRegistr
     return { where: locateAt(parsed.value, page, x, y), paperPath: viewer.uri.fsPath, clicked: selection || words || '' };
   }
 
+  /**
+   * The tags of a workspace folder that cite `paper`: in a repository of several papers, those
+   * whose key names it (audited with its own paper.json); elsewhere every tag, read against it.
+   */
+  async function citingTags(folder: vscode.WorkspaceFolder, paper: Paper): Promise<AuditTag[]> {
+    const found = await vscode.workspace.findFiles(
+      new vscode.RelativePattern(folder, '**/.papertrail/paper.json'),
+      '**/node_modules/**',
+      50,
+    );
+    const out: AuditTag[] = [];
+    const familyRoots: string[] = [];
+    for (const uri of found) {
+      const ref = readPaperJson(uri.fsPath);
+      if (!ref.ok || !familyOf(ref.value)) continue;
+      const root = path.dirname(path.dirname(uri.fsPath));
+      familyRoots.push(path.relative(folder.uri.fsPath, root).split(path.sep).join('/'));
+      const report = await auditRepository(root, { parse: { env: process.env } });
+      if (!report.ok) {
+        log.warn(`find citing code in ${root}: ${report.error.message}`);
+        continue;
+      }
+      const sources = new Set(report.value.papers.filter((p) => p.id === paper.id).map((p) => p.source));
+      const rel = path.relative(folder.uri.fsPath, root);
+      for (const t of report.value.tags)
+        if (t.paper && sources.has(t.paper)) out.push({ ...t, file: path.join(rel, t.file).split(path.sep).join('/') });
+    }
+    const report = await auditRepository(folder.uri.fsPath, { paperModel: paper, parse: { env: process.env } });
+    if (!report.ok) {
+      log.warn(`find citing code in ${folder.uri.fsPath}: ${report.error.message}`);
+      return out;
+    }
+    const inFamily = (file: string) => familyRoots.some((r) => r === '' || file.startsWith(`${r}/`));
+    return [...out, ...report.value.tags.filter((t) => !inFamily(t.file))];
+  }
+
   context.subscriptions.push(
     vscode.commands.registerCommand('papertrail.findCitingCode', async () => {
       const at = await pointedAt();
@@ -50,13 +90,9 @@ export function registerInverseSearch(services: Services, viewers: ViewerRegistr
       if (!parsed.ok) return [];
       const hits: { folder: string; file: string; line: number; tag: string; score: number }[] = [];
       for (const folder of vscode.workspace.workspaceFolders ?? []) {
-        const report = await auditRepository(folder.uri.fsPath, { paperModel: parsed.value, parse: { env: process.env } });
-        if (!report.ok) {
-          log.warn(`find citing code in ${folder.uri.fsPath}: ${report.error.message}`);
-          continue;
-        }
+        const tags = await citingTags(folder, parsed.value);
         // What the tags cite there first, then the ones whose quote is the words clicked.
-        for (const { tag: t, score } of rankForClick(report.value.tags, at.where, at.clicked)) {
+        for (const { tag: t, score } of rankForClick(tags, at.where, at.clicked)) {
           hits.push({ folder: folder.uri.fsPath, file: t.file, line: t.line, tag: t.tag, score });
         }
       }

@@ -63,8 +63,8 @@ export function implementationPlanMd(
   );
   const sections = [
     `${RESTATES_MARK}\n# Implementation plan: "${plan.overview.title}"`,
-    `The plan PaperTrail made${run.reviewed ? ' and the user reviewed' : ''} before any code was written${run.reviewed ? '' : ' (no review: the run did not stop for one)'}. Mode ${run.mode}, framework ${run.framework}, ${run.scope.length ? `scope ${run.scope.map((s) => `§${s}`).join(', ')}` : 'the whole paper'}.`,
-    '## What the paper proposes',
+    `The plan PaperTrail made${run.reviewed ? ' and the user reviewed' : ''} before any code was written${run.reviewed ? '' : ' (no review: the run did not stop for one)'}. Mode ${run.mode}, framework ${run.framework}, ${run.scope.length ? `scope ${run.scope.map((s) => `§${s}`).join(', ')}${plan.family ? ` of [${plan.family.papers[0]!.key}]` : ''}` : plan.family ? 'the whole of each paper' : 'the whole paper'}.`,
+    plan.family ? '## What the papers propose' : '## What the paper proposes',
     plan.overview.summary.trim(),
     ...familySection(plan),
     '## Components',
@@ -101,7 +101,7 @@ function familySection(plan: Plan): string[] {
   });
   return [
     '## Papers',
-    `This repository implements ${family.papers.length} papers; a citation names its paper by key (\`# [${family.papers[0]!.key}] §2, Eq. 1\`), and one without a key cites the main paper, \`[${family.papers[0]!.key}]\`. Files are ordered by the graph: a paper's files after those of the papers it builds on.`,
+    `This repository implements ${family.papers.length} papers; a citation names its paper by key (\`# [${family.papers[0]!.key}] §2, Eq. 1\`), and one without a key cites the main paper, \`[${family.papers[0]!.key}]\`. The plan lists a paper's files after those of the papers it builds on; the waves below follow what each file imports, so files of different papers that need nothing of each other are written together.`,
     '| key | paper | builds on | files |\n| --- | --- | --- | --- |\n' + rows.join('\n'),
     '```mermaid\n' + graphMermaid(family) + '\n```',
   ];

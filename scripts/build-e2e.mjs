@@ -118,4 +118,6 @@ fs.writeFileSync(
   path.join(ws, '.vscode', 'settings.json'),
   JSON.stringify({ 'papertrail.python.path': '/usr/bin/python3' }, null, 2) + '\n',
 );
+// Three related papers for the run on several papers (test/fixtures/family).
+fs.cpSync('test/fixtures/family/papers', path.join(ws, 'family-papers'), { recursive: true });
 console.log(`sample workspace: ${ws}`);

@@ -40,12 +40,21 @@ done
 # The scripted OpenAI-compatible server stands in for the model (none is reachable here); it
 # answers only with the API key the UI test sets through "PaperTrail: Set API Key".
 LPORT=$(free_port); LKEY="sk-e2e-$(node -e 'console.log(require("crypto").randomBytes(8).toString("hex"))')"
-setsid node scripts/run-ts.mjs test/fixtures/llm/scripted-llm.ts --port "$LPORT" --script sample --latency 250 --api-key "$LKEY" > "$WORK/llm.log" 2>&1 &
-LPID=$!
+# start_scripted SCRIPT PORT LATENCY LOG: a scripted server in its own process group; sets SPID.
+start_scripted() {
+  setsid node scripts/run-ts.mjs test/fixtures/llm/scripted-llm.ts --port "$2" --script "$1" --latency "$3" --api-key "$LKEY" > "$4" 2>&1 &
+  SPID=$!
+  until curl -sf -o /dev/null -H "Authorization: Bearer $LKEY" "http://127.0.0.1:$2/v1/models"; do
+    sleep 0.2; kill -0 $SPID 2>/dev/null || { cat "$4"; log "scripted model server ($1) did not start"; break; }
+  done
+}
+start_scripted sample "$LPORT" 250 "$WORK/llm.log"; LPID=$SPID
 trap 'stop_code_server; kill -- -$JPID -$LPID 2>/dev/null; rm -rf "$WORK"' EXIT
-until curl -sf -o /dev/null -H "Authorization: Bearer $LKEY" "http://127.0.0.1:$LPORT/v1/models"; do
-  sleep 0.2; kill -0 $LPID 2>/dev/null || { cat "$WORK/llm.log"; log "scripted model server did not start"; break; }
-done
+# A second one answers the run on several papers (test/fixtures/family); the UI test points
+# the workspace's papertrail.llm.baseUrl at it for that run only.
+FPORT=$(free_port)
+start_scripted family "$FPORT" 100 "$WORK/llm-family.log"; FPID=$SPID
+trap 'stop_code_server; kill -- -$JPID -$LPID -$FPID 2>/dev/null; rm -rf "$WORK"' EXIT
 export PAPERTRAIL_CS_SETTINGS="{\"papertrail.llm.provider\": \"openai\", \"papertrail.llm.baseUrl\": \"http://127.0.0.1:$LPORT/v1\", \"papertrail.llm.model\": \"scripted-model\"}"
 
 mkdir -p "$WORK/vsix" && unzip -q "$VSIX" -d "$WORK/vsix"
@@ -74,7 +83,7 @@ PATH="$NODE24_BIN:$PATH" "$CODE_SERVER" --user-data-dir "$WORK/ui/ud" --extensio
 PAPERTRAIL_ARXIV_BASE_URL=http://127.0.0.1:9 start_code_server "$WORK/ui" "$PORT" "$WORK/ws" || exit 2
 log "UI tests (screenshots in $SHOTS)"
 PAPERTRAIL_JUPYTER_TOKEN=$JTOKEN PAPERTRAIL_LLM_KEY=$LKEY PAPERTRAIL_UI_USER_DATA=$WORK/ui/ud PAPERTRAIL_WS=$WORK/ws \
-  node test/e2e/ui/ui.test.mjs "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$SHOTS" "$RESULTS/ui.json"
+  PAPERTRAIL_FAMILY_LLM_URL=http://127.0.0.1:$FPORT/v1 node test/e2e/ui/ui.test.mjs "http://127.0.0.1:$PORT/?folder=$WORK/ws" "$SHOTS" "$RESULTS/ui.json"
 stop_code_server
 
 # Workspace trust on, the folder not trusted: generation and test runs refuse, papers still open.

@@ -24,11 +24,18 @@ export const extractionSchema = z.object({
   algorithms: z.array(z.object({ number: z.string(), what: z.string() })),
   architecture: z.string().describe('The model or procedure this paper specifies, in a few sentences, with its citations'),
   hyperparameters: z.array(z.object({ name: z.string(), value: z.string(), cite })),
+  unspecified: z
+    .array(z.string())
+    .describe('What this paper leaves open that the code must decide (a padding mask, an initialisation, a loss), with its citation'),
   buildsOn: z
     .array(
       z.object({
         key: z.string().describe('Key of another paper of this run'),
-        what: z.string().describe('What this paper takes from it: a layer it reuses, an equation it changes, a loss it keeps'),
+        what: z
+          .string()
+          .describe(
+            'What this paper takes from it, in one short phrase: "reuses its layer (Eq. 2) unchanged", "replaces its gate (Eq. 1)"',
+          ),
       }),
     )
     .describe('The other papers of this run this one builds on; [] when none'),

@@ -122,7 +122,7 @@ export function familyBrief(family: FamilyPlan): string {
     const on = family.graph.edges.filter((e) => e.from === k).map((e) => `[${e.to}] (${e.what})`);
     return `- [${k}] ${title.get(k) ?? ''}${on.length ? ` — builds on ${on.join(', ')}` : ' — builds on no other paper here'}`;
   });
-  return `The papers, base papers first:\n${lines.join('\n')}\n\nWhat each specifies:\n${json(family.extractions)}\n\nOne repository implements them all: a paper's code imports what it builds on from the files of that paper (never a copy), and a paper that changes an equation of another adds that change as an option of the same code. Every logic file names in \`paper\` the key of the paper it implements; files of a paper come after those of the papers it builds on.`;
+  return `The papers, base papers first:\n${lines.join('\n')}\n\nWhat each specifies:\n${json(family.extractions)}\n\nOne repository implements them all: a paper's code imports what it builds on from the files of that paper (never a copy), and a paper that changes an equation of another adds that change as an option of the same code, off by default unless the main paper uses it; that paper still gets a test file of its own that checks the change. configs/paper.yaml holds the main paper's values, with each option another paper adds under a key named after it, at that paper's value. Every logic file names in \`paper\` the key of the paper whose method it implements (files that implement none, such as the config loader, the device helper, the package's __init__ and entry points, name the main paper); files of a paper come after those of the papers it builds on.`;
 }
 
 function schemaShapes(schemas: readonly (readonly [string, Parameters<typeof shapeOf>[0]])[]): string {

@@ -51,6 +51,7 @@ export async function choosePaper(): Promise<string[] | undefined> {
   const pick = await vscode.window.showQuickPick(items, {
     title: 'Reimplement from Paper (1/5): the paper',
     placeHolder: 'Choose a paper in the workspace, or give an arXiv id',
+    matchOnDescription: true,
   });
   if (!pick) return undefined;
   if (pick.uri) return [pick.uri.fsPath];
@@ -77,6 +78,7 @@ async function chooseSeveral(fileItems: (vscode.QuickPickItem & { uri: vscode.Ur
     title: 'Reimplement from Paper (1/5): the papers',
     placeHolder: 'Tick every paper of the repository (two or more); Enter when done',
     canPickMany: true,
+    matchOnDescription: true,
   });
   if (!picked?.length) return undefined;
   const sources = picked.flatMap((p) => (p.uri ? [p.uri.fsPath] : []));
@@ -106,15 +108,20 @@ async function chooseSeveral(fileItems: (vscode.QuickPickItem & { uri: vscode.Ur
 
 /** The main paper of several (the method the repository is about): it comes first. */
 export async function chooseMainPaper(sources: string[]): Promise<string[] | undefined> {
+  // LaTeX papers are often all "main.tex": then the path tells them apart.
+  const names = sources.map((s) => path.basename(s));
+  const label = (s: string, i: number) =>
+    names.filter((n) => n === names[i]).length > 1 && path.isAbsolute(s) ? vscode.workspace.asRelativePath(s, false) : names[i]!;
   const pick = await vscode.window.showQuickPick(
-    sources.map((s) => ({
-      label: path.basename(s),
+    sources.map((s, i) => ({
+      label: label(s, i),
       description: path.isAbsolute(s) ? vscode.workspace.asRelativePath(s, true) : 'arXiv',
       source: s,
     })),
     {
       title: 'Reimplement from Paper: the main paper',
       placeHolder: 'Which paper is the method the repository is about? The others are what it builds on',
+      matchOnDescription: true,
     },
   );
   if (!pick) return undefined;

@@ -704,6 +704,137 @@ try {
     fs.writeFileSync(modelFile, original);
   });
 
+  await step('several papers: "Several papers…" takes three, asks for the main one, and the plan review shows their graph', async () => {
+    const familyUrl = process.env.PAPERTRAIL_FAMILY_LLM_URL;
+    assert.ok(familyUrl, 'the test script passes the family model server');
+    // The family's answers come from a second scripted server: the workspace points at it for this run.
+    const settingsFile = path.join(ws, '.vscode', 'settings.json');
+    const settings = fs.readFileSync(settingsFile, 'utf8');
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), 'papertrail.llm.baseUrl': familyUrl }, null, 2));
+    try {
+      await runCommand('View: Close All Editors');
+      await runCommand('PaperTrail: Reimplement from Paper');
+      await quickTitle('(1/5): the paper').waitFor({ timeout: 20000 });
+      const input = page.locator('.quick-input-widget input');
+      await input.fill('Several papers');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Several papers' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await quickTitle('the papers').waitFor({ timeout: 20000 });
+      for (const k of ['stackrgu', 'rgu', 'tempgate']) {
+        const row = page.locator('.quick-input-list .monaco-list-row', { hasText: `family-papers/${k}/main.tex` }).first();
+        await row.locator('.quick-input-list-checkbox, input[type="checkbox"], .monaco-checkbox').first().click();
+      }
+      await page.waitForTimeout(300);
+      await shot('30-several-papers');
+      // Enter on a focused row ticks it; OK accepts the ticked papers.
+      await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
+      await quickTitle('the main paper').waitFor({ timeout: 20000 });
+      await input.fill('stackrgu');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'family-papers/stackrgu/main.tex' }).first().waitFor();
+      await shot('31-main-paper');
+      await page.keyboard.press('Enter');
+      await quickTitle('mode').waitFor({ timeout: 20000 });
+      await page.keyboard.press('Enter');
+      await quickTitle('framework').waitFor();
+      await page.keyboard.press('Enter');
+      await quickTitle('folder').waitFor({ timeout: 30000 });
+      assert.equal(await input.inputValue(), 'stackrgu-deep-encoders-from-residual-gated-units');
+      await input.fill('family-repro');
+      await page.keyboard.press('Enter');
+
+      const frame = reviewFrame();
+      const graph = frame.locator('#paper-graph');
+      await graph.locator('.paper-edges line').nth(1).waitFor({ timeout: 60000 });
+      assert.deepEqual(await graph.locator('.paper-node').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-key'))), [
+        'rgu',
+        'stackrgu',
+        'tempgate',
+      ]);
+      assert.match(await graph.locator('.paper-node.main').innerText(), /StackRGU/);
+      assert.match(await frame.locator('.paper-node[data-key="tempgate"] .builds-on').innerText(), /builds on \[rgu\]/i);
+      await page.waitForTimeout(500);
+      await frame.locator('#papers-section').screenshot({ path: path.join(shots, '32-plan-review-paper-graph.png') });
+      await shot('32b-plan-review-family');
+      await frame.locator('#continue').click();
+      // The generated code is not run here (the CLI test verifies the family's repository).
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'run the generated code' });
+      await dialog.waitFor({ timeout: 60000 });
+      await dialog.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+      await toast('new files').waitFor({ timeout: 90000 });
+      await toastButton('new files', 'Apply').click();
+      await toast('citations').waitFor({ timeout: 30000 });
+      assert.match(await toast('citations').innerText(), /0 broken/);
+      const paperJson = JSON.parse(fs.readFileSync(path.join(ws, 'family-repro', '.papertrail', 'paper.json'), 'utf8'));
+      assert.deepEqual(
+        paperJson.papers.map((p) => p.key),
+        ['stackrgu', 'rgu', 'tempgate'],
+      );
+    } finally {
+      fs.writeFileSync(settingsFile, settings);
+    }
+  });
+
+  await step('a tag of the second paper: its CodeLens and hover name that paper and show its passage', async () => {
+    await runCommand('View: Close All Editors');
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('family-repro/rgu_family/rgu.py');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'rgu.py' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'rgu.py' }).first().waitFor();
+    const editor = page.locator('.editor-group-container').first();
+    await page
+      .locator('.contentWidgets .codelens-decoration', { hasText: /^\[rgu\] / })
+      .first()
+      .waitFor({ timeout: 30000 });
+    const line = editor.locator('.view-line', { hasText: /\[rgu\]\s§2\.2,\sEq\.\s2/ }).first();
+    await line.waitFor({ timeout: 20000 });
+    const tok = line.locator('span', { hasText: /Eq\.\s2/ }).first();
+    const box = await tok.boundingBox();
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const hover = page.locator('.monaco-hover-content').filter({ hasText: 'RGU: Residual Gated Units for Sequence Encoding' }).first();
+    await hover.waitFor({ timeout: 20000 });
+    assert.match(await hover.innerText(), /\[rgu\]/);
+    assert.match(await hover.innerText(), /Eq\. 2/);
+    await hover.locator('img[alt="Eq. 2"]').waitFor({ timeout: 10000 });
+    await page.waitForTimeout(300);
+    await shot('33-hover-second-paper');
+    await page.mouse.move(5, 600);
+  });
+
+  await step('a tag whose key names no paper is a problem, and the quick fix offers the closest key', async () => {
+    const file = path.join(ws, 'family-repro', 'rgu_family', 'rgu.py');
+    const original = fs.readFileSync(file, 'utf8');
+    const typo = original.replace('# [rgu] §2.2, Eq. 2 "W x + b"', '# [rug] §2.2, Eq. 2 "W x + b"');
+    assert.notEqual(typo, original, 'the tag to break is in rgu.py');
+    fs.writeFileSync(file, typo);
+    try {
+      const editor = page.locator('.editor-group-container').first();
+      const line = editor.locator('.view-line', { hasText: /\[rug\]/ }).first();
+      await line.waitFor({ timeout: 20000 });
+      await page
+        .locator('.contentWidgets .codelens-decoration', { hasText: 'no paper has the key [rug] (did you mean [rgu]?)' })
+        .first()
+        .waitFor({ timeout: 20000 });
+      await line.click();
+      await page.keyboard.press('Control+.');
+      const fix = page
+        .locator('.action-widget .monaco-list-row, .context-view .action-item', { hasText: 'Cite paper [rgu] instead of [rug]' })
+        .first();
+      await fix.waitFor({ timeout: 20000 });
+      await shot('34-unknown-key-quick-fix');
+      await fix.click();
+      await editor
+        .locator('.view-line', { hasText: /\[rgu\]\s§2\.2,\sEq\.\s2\s"W\sx\s\+\sb"/ })
+        .first()
+        .waitFor({ timeout: 20000 });
+      assert.equal(await editor.locator('.view-line', { hasText: /\[rug\]/ }).count(), 0);
+    } finally {
+      await page.keyboard.press('Control+Z');
+      fs.writeFileSync(file, original);
+    }
+  });
+
   await step('the Getting Started walkthrough lists its four steps', async () => {
     await runCommand('Welcome: Open Walkthrough');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with PaperTrail' }).first().click();

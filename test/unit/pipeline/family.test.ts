@@ -11,6 +11,7 @@ const x = (key: string, buildsOn: [string, string][] = []): Extraction => ({
   algorithms: [],
   architecture: '',
   hyperparameters: [],
+  unspecified: [],
   buildsOn: buildsOn.map(([k, what]) => ({ key: k, what })),
 });
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Paper } from '../../../src/core/paper/model';
-import { modeGaps } from '../../../src/core/pipeline/pipeline';
+import { modeGaps } from '../../../src/core/pipeline/planStep';
 import type { Plan } from '../../../src/core/pipeline/prompts';
 import { bibtex } from '../../../src/core/repo/docs';
 import { initialCommit } from '../../../src/core/repo/git';

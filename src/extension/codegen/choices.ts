@@ -110,12 +110,11 @@ async function chooseSeveral(fileItems: (vscode.QuickPickItem & { uri: vscode.Ur
 export async function chooseMainPaper(sources: string[]): Promise<string[] | undefined> {
   // LaTeX papers are often all "main.tex": then the path tells them apart.
   const names = sources.map((s) => path.basename(s));
-  const label = (s: string, i: number) =>
-    names.filter((n) => n === names[i]).length > 1 && path.isAbsolute(s) ? vscode.workspace.asRelativePath(s, false) : names[i]!;
+  const byPath = (s: string, i: number) => names.filter((n) => n === names[i]).length > 1 && path.isAbsolute(s);
   const pick = await vscode.window.showQuickPick(
     sources.map((s, i) => ({
-      label: label(s, i),
-      description: path.isAbsolute(s) ? vscode.workspace.asRelativePath(s, true) : 'arXiv',
+      label: byPath(s, i) ? vscode.workspace.asRelativePath(s, false) : names[i]!,
+      description: byPath(s, i) ? '' : path.isAbsolute(s) ? vscode.workspace.asRelativePath(s, true) : 'arXiv',
       source: s,
     })),
     {

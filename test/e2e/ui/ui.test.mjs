@@ -738,7 +738,8 @@ try {
       await quickTitle('framework').waitFor();
       await page.keyboard.press('Enter');
       await quickTitle('folder').waitFor({ timeout: 30000 });
-      assert.equal(await input.inputValue(), 'stackrgu-deep-encoders-from-residual-gated-units');
+      // The folder is named after the main paper.
+      assert.equal(await input.inputValue(), 'stackrgu-deep-encoders-from-residual-gated');
       await input.fill('family-repro');
       await page.keyboard.press('Enter');
 

@@ -150,9 +150,9 @@ test('the coverage overlay marks each equation by its state, the toolbar sums it
       },
       { page: eq2.page, rects: [eq2], label: 'Eq. 2', state: 'none', detail: 'no code cites it' },
     ],
-    summary: 'Eqs 1/2 implemented, 1/2 tested',
+    summary: '1/2 equations implemented, 1/2 tested',
   });
-  assert.equal(await h.page.locator('#coverage-summary').innerText(), 'Eqs 1/2 implemented, 1/2 tested');
+  assert.equal(await h.page.locator('#coverage-summary').innerText(), '1/2 equations implemented, 1/2 tested');
   assert.equal(await h.page.locator('#toggle-coverage').getAttribute('aria-pressed'), 'true');
   await h.request('reveal', { target: { page: eq1.page, rects: [eq1], label: 'Eq. 1' } });
   const mark = h.page.locator(`.page[data-page-number="${eq1.page}"] .pt-cov-tested`);

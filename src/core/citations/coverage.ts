@@ -161,13 +161,14 @@ export function coverageState(p: PlaceCoverage): 'tested' | 'implemented' | 'con
   return 'none';
 }
 
-/** "Eqs 7/9 implemented, 5/9 tested · Tables 1/2 · Algs 1/1 · §§ 6/8": one line for a toolbar or a summary. */
+/** "7/9 equations implemented, 5/9 tested · 1/2 tables implemented, …": one line for a toolbar or a summary. */
 export function coverageSummary(r: CoverageReport): string {
-  const names: Record<PlaceKind, string> = { equation: 'Eqs', table: 'Tables', algorithm: 'Algs', section: 'Sections' };
+  // The count comes first: "Tables 0/1" in a README would read as a citation of Table 0.
+  const names: Record<PlaceKind, string> = { equation: 'equations', table: 'tables', algorithm: 'algorithms', section: 'sections' };
   return PLACE_KINDS.filter((k) => r.totals[k].total)
     .map((k) => {
       const t = r.totals[k];
-      return `${names[k]} ${t.implemented}/${t.total} implemented, ${t.tested}/${t.total} tested`;
+      return `${t.implemented}/${t.total} ${names[k]} implemented, ${t.tested}/${t.total} tested`;
     })
     .join(' · ');
 }

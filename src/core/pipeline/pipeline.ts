@@ -255,7 +255,15 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
         body: docs.readme,
         ...(docs.smoke?.trim() ? { smoke: docs.smoke.trim() } : {}),
         ...(docs.hardware ? { hardware: docs.hardware } : {}),
-        status: implementationStatus(plan, verify, report.report ? coverageOf(report.report, input.paper, options.scope) : undefined),
+        status: implementationStatus(
+          plan,
+          verify,
+          !report.report
+            ? undefined
+            : family
+              ? family.map((m, i) => ({ key: m.key, report: coverageOf(report.report!, m.paper, i === 0 ? options.scope : []) }))
+              : coverageOf(report.report, input.paper, options.scope),
+        ),
         hasDemo: [...out.keys()].some((p) => p.startsWith('demo/')),
         hasNotebook: out.has(NOTEBOOK),
       }),

@@ -166,10 +166,25 @@ function isTest(file: string): boolean {
  * The README's "Implementation status": each component with what it implements from the paper
  * and how its tests did in the last round (a test file counts for the files it depends on).
  */
-export function implementationStatus(plan: Plan, report: VerifyReport | undefined, coverage?: CoverageReport): string {
+/**
+ * The README's "Implementation status": what the last verify round ran and passed, per
+ * component, and the paper coverage (one paragraph per paper for several, each under its key).
+ */
+export function implementationStatus(
+  plan: Plan,
+  report: VerifyReport | undefined,
+  coverage?: CoverageReport | readonly { key?: string; report: CoverageReport }[],
+): string {
   const last = report?.rounds.at(-1);
   const head = '## Implementation status\n\n';
-  const paper = coverage ? `\n${paperCoverage(coverage)}` : '';
+  const coverages = !coverage ? [] : 'places' in coverage ? [{ report: coverage }] : coverage;
+  const paper = coverages.length
+    ? `\n${coverages
+        .map((c) => ({ key: c.key, text: paperCoverage(c.report) }))
+        .filter((c) => c.text)
+        .map((c) => (c.key ? `[${c.key}] ${c.text}` : c.text))
+        .join('\n')}`
+    : '';
   if (!report || !last)
     return `${head}Not verified: PaperTrail wrote this repository without running it (\`papertrail reimplement --verify local\` runs the tests first).\n${paper}`;
   if (!report.ran)

@@ -281,7 +281,7 @@ try {
     await shot('09-audit-view');
     // The paper's coverage from the tags: Eq. 1 implemented (no test cites it), Eq. 2 cited only by a broken tag.
     const coverage = view.locator('.monaco-list-row', { hasText: 'Paper coverage' });
-    assert.match(await coverage.innerText(), /Eqs 1\/2 implemented, 0\/2 tested/);
+    assert.match(await coverage.innerText(), /1\/2 equations implemented, 0\/2 tested/);
     await coverage.click();
     await view.locator('.monaco-list-row', { hasText: /Eq\. 1.*implemented, not tested/ }).waitFor();
     await view.locator('.monaco-list-row', { hasText: /Eq\. 2.*not covered/ }).waitFor();
@@ -306,7 +306,7 @@ try {
     await frame.locator('#toggle-coverage').click();
     await frame.locator('.pt-cov').first().waitFor({ timeout: 30000 });
     assert.equal(await frame.locator('.page[data-page-number="1"] .pt-cov-implemented').count(), 1, 'Eq. 1: implemented, no test cites it');
-    assert.match(await frame.locator('#toggle-coverage').getAttribute('title'), /Eqs 1\/2 implemented, 0\/2 tested/);
+    assert.match(await frame.locator('#toggle-coverage').getAttribute('title'), /1\/2 equations implemented, 0\/2 tested/);
     await shot('10b-coverage-overlay');
     await frame.locator('#toggle-coverage').click();
   });

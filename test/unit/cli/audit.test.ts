@@ -163,7 +163,7 @@ test('audit --coverage: each equation and section implemented, tested, configure
   assert.match(text.out, /^coverage of "Attention on a Budget" in §2\n/);
   assert.match(text.out, /Eq\. 1 \(§2\) +implemented, tested +pkg\/model\.py:1, tests\/test_model\.py:1/);
   assert.doesNotMatch(text.out, /Eq\. 2/, 'out of scope');
-  assert.match(text.out, /Eqs 1\/1 implemented, 1\/1 tested · Sections 1\/1 implemented, 1\/1 tested/);
+  assert.match(text.out, /1\/1 equations implemented, 1\/1 tested · 1\/1 sections implemented, 1\/1 tested/);
   const unknown = await run(repo, 'audit', '.', '--coverage', '--scope', '9');
   assert.equal(unknown.code, 2);
   assert.equal(unknown.err, 'papertrail audit: the paper has no §9 (its sections: 1, 2, 3, 4)\n');

@@ -107,6 +107,8 @@ test('IMPLEMENTATION_PLAN.md records the papers, the graph and each file’s pap
   assert.deepEqual([...order].sort(), [...FAMILY_FILES].sort());
   const readme = fs.readFileSync(path.join(out(), 'README.md'), 'utf8');
   assert.equal((readme.match(/^@\w+\{/gm) ?? []).length, 3, 'one BibTeX entry per paper');
+  // The status says how much of each paper the code covers.
+  for (const k of FAMILY_KEYS) assert.match(readme, new RegExp(`^\\[${k}\\] Paper coverage, from the citation tags: `, 'm'));
 });
 
 test('the audit of the written repository reads its paper.json: tags per paper, coverage per paper', async () => {

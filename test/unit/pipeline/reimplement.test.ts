@@ -146,7 +146,7 @@ test('papertrail reimplement writes a repository whose tests pass and whose cita
   assert.match(readme, /uv sync\nuv run pytest\nuv run python -m budget_attention --preset small/);
   assert.match(readme, /## Hardware\n\nEverything runs on a CPU/);
   // The paper's side of the status, from the tags: both equations implemented and tested.
-  assert.match(readme, /Paper coverage, from the citation tags: Eqs 2\/2 implemented, 2\/2 tested · Sections \d\/4 implemented/);
+  assert.match(readme, /Paper coverage, from the citation tags: 2\/2 equations implemented, 2\/2 tested · \d\/4 sections implemented/);
   assert.match(
     readme,
     /```bibtex\n@article\{lovelace\w*,\n {2}title = \{Attention on a Budget\},\n {2}author = \{Ada Lovelace and Alan Turing\}/,

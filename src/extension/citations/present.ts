@@ -53,7 +53,7 @@ export function hoverMarkdown(
     if (!ref.resolved) continue;
     const link = openCommand ? ` — [Open in paper](${openCommand(ref)})` : '';
     out.push(
-      `**${escapeMarkdown(ref.kind === 'section' ? `§${ref.heading}` : `${ref.label}${ref.title && ref.kind !== 'equation' ? ` ${ref.title}` : ''}`)}** · p. ${ref.page}${ref.kind !== 'section' && ref.section ? ` · in §${ref.section}` : ''}${link}`,
+      `**${escapeMarkdown(ref.kind === 'section' ? `§${ref.heading}` : `${ref.label}${ref.title && ref.kind !== 'equation' ? ` ${ref.title}` : ''}`)}**${ref.page > 0 ? ` · p. ${ref.page}` : ''}${ref.kind !== 'section' && ref.section ? ` · in §${ref.section}` : ''}${link}`,
     );
     const image = ref.kind === 'equation' ? typeset?.(ref) : undefined;
     if (image) out.push(`![${escapeMarkdown(ref.label)}](${image})`);

@@ -140,3 +140,9 @@ test('the LaTeX of an equation: the source’s when there is one, else the displ
   assert.equal(equationLatex(paper(undefined, 'y = softmax(x) + \\frac{a}{b}'), ref), 'y = \\mathrm{softmax}(x) + \\frac{a}{b}');
   assert.equal(equationLatex(paper(undefined, undefined), ref), undefined);
 });
+
+test('a paper read from LaTeX alone has no pages: the hover names no page rather than "p. 0"', () => {
+  const md = hoverMarkdown(ok([{ ...section, page: 0, anchors: [] }]));
+  assert.doesNotMatch(md, /p\. 0/);
+  assert.match(md, /\*\*§/);
+});

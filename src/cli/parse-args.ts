@@ -20,7 +20,10 @@ export function parseVerbArgs(verb: string, argv: string[], options: OptionSpec)
     });
     return ok({ positionals, values: values as ParsedArgs['values'] });
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+    // "--keys --out x": node says the argument is "ambiguous"; what is wrong is that it is missing.
+    const missing = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument (?:is ambiguous|missing)/.exec(msg);
+    if (missing) return fail('bad-input', `papertrail ${verb}: ${missing[1]} needs a value (see papertrail ${verb} --help)`);
     return fail('bad-input', `papertrail ${verb}: ${msg.replace(/^Unknown option/, 'unknown option')} (see papertrail ${verb} --help)`);
   }
 }

@@ -70,9 +70,11 @@ exit: 0 every tag resolves, 1 some tag is broken, 2 bad usage or no paper could 
         return usageError(io, 'papertrail audit: --scope takes section numbers, e.g. --scope 3,4.1');
       const first = report.value.papers[0];
       if (!first) return usageError(io, 'papertrail audit: no tag names a paper, so there is nothing to measure coverage of; pass --paper');
-      // A repository of several papers: each paper's coverage, keyed; --scope names sections of the main one.
+      // A repository of several papers: each paper's coverage under its key, always as a list;
+      // --scope names sections of the main paper, so it gives the main paper's alone.
       const keyed = report.value.papers.filter((p) => p.key);
-      const which = keyed.length > 1 && !scope.length ? keyed : [first];
+      const family = keyed.length > 1;
+      const which = !family ? [first] : scope.length ? [keyed.find((p) => p.main) ?? keyed[0]!] : keyed;
       const out: { key?: string; coverage: ReturnType<typeof coverageOf> }[] = [];
       for (const p of which) {
         const paperModel = await getPaper(p.source, { cwd: io.cwd, env: io.env, ...(typeof cacheDir === 'string' ? { cacheDir } : {}) });
@@ -81,7 +83,7 @@ exit: 0 every tag resolves, 1 some tag is broken, 2 bad usage or no paper could 
         if (unknown) return usageError(io, `papertrail audit: ${unknown}`);
         out.push({ ...(p.key ? { key: p.key } : {}), coverage: coverageOf(report.value, paperModel.value, scope) });
       }
-      if (out.length === 1) io.stdout(v.json ? `${JSON.stringify(out[0]!.coverage)}\n` : `${coverageText(out[0]!.coverage)}\n`);
+      if (!family) io.stdout(v.json ? `${JSON.stringify(out[0]!.coverage)}\n` : `${coverageText(out[0]!.coverage)}\n`);
       else io.stdout(v.json ? `${JSON.stringify(out)}\n` : `${out.map((c) => `[${c.key}] ${coverageText(c.coverage)}`).join('\n\n')}\n`);
       return report.value.broken.length ? EXIT_PROBLEMS : EXIT_OK;
     }
@@ -93,8 +95,11 @@ exit: 0 every tag resolves, 1 some tag is broken, 2 bad usage or no paper could 
 /** The readable report: summary lines, then tables of broken tags and flags. */
 export function auditText(r: AuditReport): string {
   const out: string[] = [];
-  const papers = r.papers.map((p) => `${p.key ? `[${p.key}] ` : ''}"${p.title}" (${p.source})`).join(', ') || 'no paper';
+  const papers =
+    r.papers.map((p) => `${p.key ? `[${p.key}]${p.main ? ' (main)' : ''} ` : ''}"${p.title}" (${p.source})`).join(', ') || 'no paper';
   out.push(`audited ${r.counts.files} files, ${r.counts.tags} tags against ${papers}`);
+  for (const u of r.unread ?? [])
+    out.push(`paper ${u.key ? `[${u.key}] ` : ''}(${u.source}) could not be read: ${u.message}; its tags are listed as broken`);
   out.push(
     `references: ${Object.entries(r.counts.refs)
       .map(([k, n]) => `${n} ${k}`)

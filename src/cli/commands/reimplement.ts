@@ -35,7 +35,8 @@ export const reimplementVerb: Verb = {
                      method and the papers it builds on) make one repository: the first is the
                      main one, each gets a key from its title, and tags name their paper
                      ("# [titans] §3.1, Eq. 3")
-  --keys K1,K2,...   the papers' keys, in the order given (default: from each title)
+  --keys K1,K2,...   the papers' keys, one per paper in the order given (default: from each title;
+                     an empty one, as in stack,,temp, is made from that paper's title)
   --out DIR          the new repository's folder (created; existing files are kept unless --force)
   --mode M           minimal (model + tests, default) | full (+ training and data) | educational (+ notebook)
   --framework F      pytorch (default) | jax | tensorflow | numpy
@@ -61,7 +62,8 @@ export const reimplementVerb: Verb = {
                      repository is written (the run record is kept, so --resume continues)
   --resume [RUN]     continue the newest unfinished run in <out>/.papertrail/runs (or run folder
                      RUN) without repeating finished calls
-  --force            overwrite files that already exist in --out
+  --force            overwrite files that already exist in --out (without it, a run whose plan
+                     names files that exist there stops after planning, before the rest is paid for)
   --no-git           no git commit (by default a folder outside any git repository gets \`git init\`
                      and one commit listing what was implemented; inside one, nothing is committed)
   --json             JSON lines on stdout: one per event, the last {"type":"result",...}
@@ -119,7 +121,17 @@ citations are still broken or verification still fails,
       str('keys')
         ?.split(',')
         .map((k) => k.trim()) ?? [];
-    if (keys.length && (resume || positionals.length < 2))
+    if (resume && positionals[0] && !isRunFolder(path.resolve(io.cwd, positionals[0])))
+      return usage(
+        io,
+        `papertrail reimplement --resume: ${positionals[0]} is not a run folder (one holding run.json or runs/); --resume takes no paper: give only --out to continue its newest run`,
+      );
+    if (str('keys') !== undefined && resume)
+      return usage(
+        io,
+        "papertrail reimplement --resume: a run keeps its paper keys; leave out --keys (the editor's plan review renames them)",
+      );
+    if (str('keys') !== undefined && positionals.length < 2)
       return usage(io, 'papertrail reimplement: --keys names the papers of a run of several; give two papers or more');
 
     const options = runOptions(v, io);
@@ -170,6 +182,7 @@ citations are still broken or verification still fails,
         }
       : options;
 
+    let conflict: string | undefined;
     const ac = new AbortController();
     const onSigint = (): void => ac.abort();
     process.once('SIGINT', onSigint);
@@ -189,7 +202,21 @@ citations are still broken or verification still fails,
         store: run.store,
         signal: ac.signal,
         onEvent: progress.event,
-        ...(v['dry-run'] ? { review: async () => ({ action: 'stop' as const }) } : {}),
+        // After planning, before anything else is paid for: a dry run stops; files of the plan
+        // that already exist in --out stop the run unless --force (the writer would refuse them
+        // only after every call).
+        review: async (plan) => {
+          const clash = existingPlanned(plan, run.outDir);
+          if (v['dry-run']) {
+            if (clash.length) progress.info(`note: ${clashLine(clash, run.outDir, io.cwd)}; the run will write them only with --force`);
+            return { action: 'stop' as const };
+          }
+          if (clash.length && !v.force) {
+            conflict = `${clashLine(clash, run.outDir, io.cwd)}; nothing more was asked of the model. Pass --force to overwrite them, or choose another --out, then: ${`papertrail reimplement --resume --out ${path.relative(io.cwd, run.outDir) || '.'}`}`;
+            return { action: 'stop' as const };
+          }
+          return { action: 'continue' as const };
+        },
         ...(verify && !v['dry-run'] ? { verify } : {}),
       });
     } finally {
@@ -202,6 +229,7 @@ citations are still broken or verification still fails,
       return fail(io, `${result.error.message}. Nothing was written; after fixing it, continue with: ${resumeHint}`);
     }
     const r = result.value;
+    if (conflict) return fail(io, conflict);
     if (r.status === 'planned') {
       if (json)
         io.stdout(
@@ -403,4 +431,21 @@ function familyLines(r: PipelineResult): string {
     return `  [${k}] ${family.papers.find((p) => p.key === k)?.title ?? ''}${on.length ? ` — builds on ${on.join(', ')}` : ''}`;
   });
   return `papers, base first:\n${lines.join('\n')}\n`;
+}
+
+/** A folder `--resume` can take: a run (run.json) or a folder of runs. */
+function isRunFolder(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'run.json')) || fs.existsSync(path.join(dir, 'runs')) || path.basename(dir) === 'runs';
+}
+
+/** Files the plan will write that already exist in the output folder (the code, config and PaperTrail's own documents). */
+function existingPlanned(plan: PipelineResult['plan'], outDir: string): string[] {
+  const own = ['README.md', 'REPRODUCTION_NOTES.md', 'ARCHITECTURE.md', 'IMPLEMENTATION_PLAN.md', 'requirements.txt', 'pyproject.toml'];
+  const paths = [...new Set([...plan.logic.files.map((f) => f.path), plan.config.path, ...own])];
+  return paths.filter((p) => fs.existsSync(path.join(outDir, p)));
+}
+
+function clashLine(clash: string[], outDir: string, cwd: string): string {
+  const shown = clash.slice(0, 4).join(', ') + (clash.length > 4 ? `, and ${clash.length - 4} more` : '');
+  return `${clash.length} ${clash.length === 1 ? 'file' : 'files'} of the plan already exist in ${path.relative(cwd, outDir) || '.'} (${shown})`;
 }

@@ -80,7 +80,10 @@ export interface AuditFile {
 
 export interface AuditReport {
   dir: string;
-  papers: { source: string; id: string; title: string; origin: PaperRef['origin'] | 'option'; key?: string }[];
+  /** The papers tags were checked against; a family's in paper.json's order, its main paper first and marked. */
+  papers: { source: string; id: string; title: string; origin: PaperRef['origin'] | 'option'; key?: string; main?: boolean }[];
+  /** Papers of a family that could not be read: their tags are broken with a short reason, the cause is here once. */
+  unread?: { source: string; key?: string; message: string }[];
   files: AuditFile[];
   tags: AuditTag[];
   counts: {
@@ -189,7 +192,8 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
     flags: [],
   };
   let needsPaper = false;
-  const usedPapers = new Map<string, { paper: Paper; origin: AuditReport['papers'][number]['origin']; key?: string }>();
+  const unread = new Map<string, { source: string; key?: string; message: string }>();
+  const usedPapers = new Map<string, { paper: Paper; origin: AuditReport['papers'][number]['origin']; key?: string; rank?: number }>();
 
   for (const abs of files) {
     const rel = path.relative(root, abs).split(path.sep).join('/');
@@ -232,9 +236,17 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
       const choice = paperForTag(keyed, t);
       if (!choice.ok) return { unknown: choice };
       const p = loaded.get(choice.source) ?? paper;
-      const picked: Picked = { paper: p, ref: { ...keyed, source: choice.source }, ...(choice.key ? { key: choice.key } : {}) };
+      const picked: Picked = {
+        paper: p,
+        ref: { ...keyed, source: choice.source },
+        family: true,
+        ...(choice.key ? { key: choice.key } : {}),
+      };
+      const rank = keyed.papers!.findIndex((e) => e.key === choice.key);
       if (p?.ok && !usedPapers.has(choice.source))
-        usedPapers.set(choice.source, { paper: p.value, origin, ...(choice.key ? { key: choice.key } : {}) });
+        usedPapers.set(choice.source, { paper: p.value, origin, ...(choice.key ? { key: choice.key, rank } : {}) });
+      if (p && !p.ok && !unread.has(choice.source))
+        unread.set(choice.source, { source: choice.source, ...(choice.key ? { key: choice.key } : {}), message: p.error.message });
       return picked;
     };
     if (!keyed && paper?.ok && ref && !usedPapers.has(ref.source)) usedPapers.set(ref.source, { paper: paper.value, origin });
@@ -247,15 +259,24 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
       `${dir}: no paper to check citations against; add .papertrail/paper.json ({"source": "paper.pdf"}) or pass --paper <pdf or arXiv id>`,
     );
   }
-  for (const [source, { paper, origin, key }] of usedPapers)
-    report.papers.push({ source, id: paper.id, title: paper.title, origin, ...(key ? { key } : {}) });
+  const used = [...usedPapers].sort(([, a], [, b]) => (a.rank ?? 0) - (b.rank ?? 0));
+  for (const [source, { paper, origin, key, rank }] of used)
+    report.papers.push({
+      source,
+      id: paper.id,
+      title: paper.title,
+      origin,
+      ...(key ? { key } : {}),
+      ...(rank === 0 ? { main: true } : {}),
+    });
+  if (unread.size) report.unread = [...unread.values()];
   report.coverage.ratio = report.coverage.codeLines ? report.coverage.coveredLines / report.coverage.codeLines : 0;
   return ok(report);
 }
 
 /** The paper one tag is checked against, or the key that names none. */
 type Picked =
-  | { paper: Result<Paper> | undefined; ref: PaperRef | undefined; key?: string; unknown?: undefined }
+  | { paper: Result<Paper> | undefined; ref: PaperRef | undefined; key?: string; family?: boolean; unknown?: undefined }
   | { unknown: Extract<ReturnType<typeof paperForTag>, { ok: false }> };
 
 function addFile(report: AuditReport, rel: string, scan: FileScan, pick: (t: FoundTag) => Picked): void {
@@ -273,10 +294,15 @@ function addFile(report: AuditReport, rel: string, scan: FileScan, pick: (t: Fou
         resolution = unknownPaperResolution(t, picked.unknown);
         reason = resolution.reason;
       } else if (!paper) reason = 'no paper to check against: add .papertrail/paper.json or a "# paper: <source>" header';
-      else if (!paper.ok) reason = `paper ${ref?.source} could not be read: ${paper.error.message}`;
+      else if (!paper.ok)
+        // A family's paper that cannot be read: its cause is said once (report.unread), not on every tag.
+        reason = picked.key
+          ? `paper [${picked.key}] could not be read; fix its source in .papertrail/paper.json`
+          : `paper ${ref?.source} could not be read: ${paper.error.message}`;
       else {
         resolution = resolveTag(paper.value, t);
-        reason = resolution.reason;
+        // In a family, say which paper lacks the place: "[rgu] no Eq. 9 in the paper".
+        reason = resolution.reason && picked.key && picked.family ? `[${picked.key}] ${resolution.reason}` : resolution.reason;
       }
     }
     const entry: AuditTag = {

@@ -85,7 +85,7 @@ export function coverageOf(report: AuditReport, paper: Paper, scope: readonly st
   ]);
   const flagsBySection: CoverageReport['flagsBySection'] = {};
   // A broken tag covers nothing: "§3, Eq. 2" where Eq. 2 is in §4 is a claim the check refused.
-  for (const tag of report.tags.filter((t) => t.resolved && (!t.paper || !report.papers.length || sameSource(t, report, paper)))) {
+  for (const tag of report.tags.filter((t) => t.resolved && citesPaper(t, report, paper))) {
     const role = fileRole(tag.file);
     const cited = new Set<PlaceCoverage>();
     const direct = new Set<PlaceCoverage>();
@@ -223,6 +223,16 @@ function firstSentence(text: string): string {
     .replace(/\s+/g, ' ')
     .split(/(?<=\.)\s/)[0]!
     .slice(0, 80);
+}
+
+/**
+ * Whether a tag counts for `paper`: in a family by its key (a flag without references belongs
+ * to the main paper, whose key it was given), else by the source it was checked against.
+ */
+function citesPaper(tag: AuditTag, report: AuditReport, paper: Paper): boolean {
+  const keyed = tag.paperKey ? report.papers.find((p) => p.key === tag.paperKey) : undefined;
+  if (keyed) return keyed.id === paper.id;
+  return !tag.paper || !report.papers.length || sameSource(tag, report, paper);
 }
 
 function sameSource(tag: AuditTag, report: AuditReport, paper: Paper): boolean {

@@ -265,6 +265,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
               : coverageOf(report.report, input.paper, options.scope),
         ),
         hasDemo: [...out.keys()].some((p) => p.startsWith('demo/')),
+        framework: options.framework,
         hasNotebook: out.has(NOTEBOOK),
       }),
     );

@@ -46,12 +46,27 @@ export async function startRun(args: StartArgs): Promise<Result<PreparedRun>> {
   // Parsed side by side; the first that cannot be read is named, nothing else is started.
   const parsed = await Promise.all(sources.map((s) => parsePaper(s, { cwd: args.cwd, ...args.parse })));
   for (const [i, p] of parsed.entries()) {
-    if (!p.ok) return sources.length > 1 ? fail(p.error.code, `paper ${i + 1} (${sources[i]}): ${p.error.message}`) : p;
+    if (!p.ok) return sources.length > 1 ? fail(p.error.code, `paper ${i + 1} of ${sources.length}: ${p.error.message}`) : p;
   }
   const papers = parsed.map((p) => (p as { ok: true; value: Paper }).value);
   const paper = papers[0]!;
+  const unusable = papers.findIndex((p) => !looksLikePaper(p));
+  if (unusable >= 0)
+    return fail(
+      'bad-input',
+      `${sources[unusable]} has no title, no numbered section, no equation and almost no text: it does not read as a paper; give the paper's PDF, its main .tex file or its LaTeX folder`,
+    );
   let family: FamilyMember[] | undefined;
   if (sources.length > 1) {
+    // The same paper twice (two spellings of one path, a PDF and its e-print) would be extracted and paid for twice.
+    for (const [i, p] of papers.entries()) {
+      const j = papers.findIndex((q) => q.id === p.id);
+      if (j < i)
+        return fail(
+          'bad-input',
+          `paper ${i + 1} (${sources[i]}) is the same paper as paper ${j + 1} (${sources[j]}); give each paper once`,
+        );
+    }
     const keys = familyKeys(papers, args.keys ?? []);
     if (!keys.ok) return keys;
     family = papers.map((p, i) => ({ key: keys.value[i]!, paper: p, ref: paperRefFor(sources[i]!, args.cwd, outDir) }));
@@ -84,19 +99,32 @@ export async function startRun(args: StartArgs): Promise<Result<PreparedRun>> {
   });
 }
 
-/** A key for each paper: the one given, else one made from its title; checked and unique. */
+/**
+ * A key for each paper: the one given, else (none given, or an empty one in its place, as in
+ * "stack,,temp") one made from its title; checked and unique. Given keys are one per paper.
+ */
 export function familyKeys(papers: readonly { title: string; id: string }[], given: readonly string[]): Result<string[]> {
-  if (given.length > papers.length) return fail('bad-input', `${given.length} keys for ${papers.length} papers; give one key per paper`);
+  if (given.length && given.length !== papers.length)
+    return fail(
+      'bad-input',
+      `${given.length} ${given.length === 1 ? 'key' : 'keys'} for ${papers.length} papers; give one key per paper, in their order (an empty one, as in a,,c, is made from that paper's title)`,
+    );
   const keys: string[] = [];
   for (const [i, p] of papers.entries()) {
-    const want = given[i]?.trim().toLowerCase();
+    const want = given[i]?.trim();
     if (want) {
       const bad = badPaperKey(want, keys);
       if (bad) return fail('bad-input', bad);
       keys.push(want);
-    } else keys.push(paperKeyFor(p, new Set([...keys, ...given.slice(i + 1).map((k) => k.trim().toLowerCase())])));
+    } else keys.push(paperKeyFor(p, new Set([...keys, ...given.slice(i + 1).map((k) => k.trim())])));
   }
   return ok(keys);
+}
+
+/** A parse with something in it: a title, a numbered section, an equation, or a page of text. */
+function looksLikePaper(p: Paper): boolean {
+  const text = p.passages.reduce((n, x) => n + x.text.length, 0);
+  return Boolean(p.title.trim()) || p.sections.some((s) => s.number) || p.equations.length > 0 || text > 500;
 }
 
 /** The newest unfinished run under `runsDir` (or the run folder itself), ready to continue. */

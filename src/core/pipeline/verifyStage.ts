@@ -182,7 +182,8 @@ export function implementationStatus(
     ? `\n${coverages
         .map((c) => ({ key: c.key, text: paperCoverage(c.report) }))
         .filter((c) => c.text)
-        .map((c) => (c.key ? `[${c.key}] ${c.text}` : c.text))
+        // A paper's paragraph stays one paragraph under its key ("Cited by no code: Table 1" is that paper's).
+        .map((c) => (c.key ? `[${c.key}] ${c.text.trim().replace(/\n\n/g, ' ')}\n` : c.text))
         .join('\n')}`
     : '';
   if (!report || !last)

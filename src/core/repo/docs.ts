@@ -117,6 +117,8 @@ export interface ReadmeParts {
   status: string;
   hasDemo: boolean;
   hasNotebook: boolean;
+  /** The run's framework: NumPy code picks no device. */
+  framework?: string;
 }
 
 /**
@@ -141,7 +143,7 @@ export function assembleReadme(plan: Plan, paper: Paper | readonly Paper[], part
       'python -m pytest',
       ...(smoke ? [smoke.replace(/^uv run /, '')] : []),
     ]),
-    smoke ? 'The last command runs the `small` preset: a forward and backward pass on a CPU in seconds.' : '',
+    smoke ? 'The last command runs the `small` preset on a CPU in seconds.' : '',
     parts.hasNotebook
       ? 'The walkthrough is `notebooks/walkthrough.ipynb` (`uv run --group dev jupyter nbconvert --execute` or any notebook editor).'
       : '',
@@ -153,7 +155,7 @@ export function assembleReadme(plan: Plan, paper: Paper | readonly Paper[], part
   const hardware = [
     '## Hardware',
     parts.hardware?.trim() || 'The paper does not say what hardware it used for the parts implemented here.',
-    `\`${plan.config.path}\` holds the paper's values; ${presets} override some of them (small: a CPU in seconds; medium: one GPU, a short run; large: the paper's scale). The code picks CUDA, then Apple's MPS, then the CPU.`,
+    `\`${plan.config.path}\` holds the paper's values; ${presets} override some of them (small: a CPU in seconds; medium: one GPU, a short run; large: the paper's scale).${parts.framework === 'numpy' ? '' : " The code picks CUDA, then Apple's MPS, then the CPU."}`,
   ].join('\n\n');
   const citation = [
     '## Citation',

@@ -114,10 +114,15 @@ test('the audit checks each tag against the paper its key names; an unknown key 
   assert.equal(byLine.get(5)?.resolved, true);
   assert.equal(byLine.get(5)?.paperKey, 'stack');
   assert.equal(byLine.get(7)?.resolved, false);
-  assert.match(byLine.get(7)?.reason ?? '', /§3/);
+  // The reason says which paper lacks the place.
+  assert.match(byLine.get(7)?.reason ?? '', /^\[rgu\] .*§3/);
   assert.equal(byLine.get(9)?.resolved, false);
   assert.equal(byLine.get(9)?.reason, "no paper has the key [rug] (did you mean [rgu]?); this repository's papers are [stack], [rgu]");
-  assert.deepEqual(r.value.papers.map((p) => p.key).sort(), ['rgu', 'stack']);
+  // The papers in paper.json's order, the main one first and marked.
+  assert.deepEqual(
+    r.value.papers.map((p) => `${p.key}${p.main ? '*' : ''}`),
+    ['stack*', 'rgu'],
+  );
   // Coverage is per paper: the base paper's Eq. 1 is implemented by line 1 only.
   const base = await parsePaper(path.join(dir, 'papers/rgu/main.tex'), { noCache: true });
   assert.ok(base.ok);
@@ -141,4 +146,31 @@ test('a repository below the audited folder is audited against its own paper.jso
     r.value.tags.map((t) => [t.file, t.resolved, t.paperKey]),
     [['family/pkg/a.py', true, 'rgu']],
   );
+});
+
+test('a paper of the family that cannot be read is named once; its tags are broken with a short reason, the others still resolve', async () => {
+  const dir = repo({
+    '.papertrail/paper.json': FAMILY_JSON.replace('papers/rgu/main.tex', 'papers/gone/main.tex'),
+    'papers/stack/main.tex': STACK,
+    'pkg/a.py':
+      '# [rgu] Eq. 1 — gate\ng = 1\n# [rgu] §2 — method\nh = 2\n# [stack] Eq. 1 — stack\nz = 3\n# [ASSUMPTION] no key: the main paper\nw = 4\n',
+  });
+  const r = await auditRepository(dir, { parse: { noCache: true } });
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  assert.equal(r.value.unread?.length, 1);
+  assert.equal(r.value.unread?.[0]?.key, 'rgu');
+  assert.deepEqual(
+    r.value.broken.map((b) => b.reason),
+    [
+      'paper [rgu] could not be read; fix its source in .papertrail/paper.json',
+      'paper [rgu] could not be read; fix its source in .papertrail/paper.json',
+    ],
+  );
+  assert.equal(r.value.tags.find((t) => t.line === 5)?.resolved, true);
+  // A flag without references belongs to the main paper: its coverage counts it, no other's does.
+  const stack = await parsePaper(path.join(dir, 'papers/stack/main.tex'), { noCache: true });
+  assert.ok(stack.ok);
+  assert.equal(r.value.tags.find((t) => t.line === 7)?.paperKey, 'stack');
+  const flags = Object.values(coverageOf(r.value, stack.value).flagsBySection).reduce((n, c) => n + (c.ASSUMPTION ?? 0), 0);
+  assert.equal(flags, 1);
 });

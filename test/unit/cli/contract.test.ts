@@ -48,6 +48,17 @@ test('an unknown option is one line on stderr and exit 2', async () => {
   assert.match(io.err, /unknown option.*--frob/);
 });
 
+test('an option without its value says so, whether it ends the line or another option follows', async () => {
+  for (const argv of [
+    ['reimplement', 'a.pdf', 'b.pdf', '--keys', '--out', 'x'],
+    ['reimplement', 'a.pdf', '--out'],
+  ]) {
+    const io = capture();
+    assert.equal(await main(argv, io), 2);
+    assert.match(io.err, /^papertrail reimplement: --(keys|out) needs a value \(see papertrail reimplement --help\)\n$/);
+  }
+});
+
 test('every verb answers --help with its usage', async () => {
   for (const v of verbs) {
     const io = capture();

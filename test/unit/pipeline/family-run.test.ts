@@ -119,6 +119,13 @@ test('the audit of the written repository reads its paper.json: tags per paper, 
   assert.deepEqual([...keys].sort(), [...FAMILY_KEYS].sort());
   const cov = await cli(['audit', 'repro', '--coverage']);
   for (const k of FAMILY_KEYS) assert.match(cov.stdout, new RegExp(`^\\[${k}\\] `, 'm'));
+  // --scope names sections of the main paper: its coverage alone, in the same list shape.
+  const scoped = JSON.parse((await cli(['audit', 'repro', '--coverage', '--scope', '2', '--json'])).stdout);
+  assert.deepEqual(
+    scoped.map((c: { key: string }) => c.key),
+    ['stackrgu'],
+  );
+  assert.match((await cli(['audit', 'repro'])).stdout, /against \[stackrgu\] \(main\) "StackRGU/);
   // A typo in a key is broken, with the key it probably meant.
   const file = path.join(out(), 'rgu_family/rgu.py');
   const text = fs.readFileSync(file, 'utf8');
@@ -172,7 +179,21 @@ test('keys given with --keys are the ones the papers get; a bad one is refused b
     server.url,
   ]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /"stack net" is not a paper key/);
+  assert.match(bad.stderr, /"Stack Net" is not a paper key/);
+  // The same paper twice would be extracted and paid for twice.
+  const twice = await cli(['reimplement', 'papers/stackrgu', 'papers/rgu', './papers/rgu/', '--out', 'k', '--base-url', server.url]);
+  assert.equal(twice.code, 2);
+  assert.match(twice.stderr, /paper 3 \(\.\/papers\/rgu\/\) is the same paper as paper 2 \(papers\/rgu\); give each paper once/);
+  // Something that does not read as a paper is refused before any call.
+  fs.writeFileSync(path.join(tmp, 'papers', 'junk.tex'), 'garbage\n');
+  const junk = await cli(['reimplement', 'papers/stackrgu', 'papers/junk.tex', '--out', 'k', '--base-url', server.url]);
+  assert.equal(junk.code, 2);
+  assert.match(junk.stderr, /papers\/junk\.tex has no title, no numbered section, no equation and almost no text/);
+  const resumeKeys = await cli(['reimplement', '--resume', '--out', 'repro', '--keys', 'a,b,c', '--base-url', server.url]);
+  assert.match(resumeKeys.stderr, /a run keeps its paper keys; leave out --keys/);
+  const resumePaper = await cli(['reimplement', 'papers/rgu', '--resume', '--out', 'repro', '--base-url', server.url]);
+  assert.match(resumePaper.stderr, /papers\/rgu is not a run folder .*--resume takes no paper/);
+  assert.ok(!fs.existsSync(path.join(tmp, 'k')), 'nothing written');
   const one = await cli(['reimplement', 'papers/stackrgu', '--keys', 'stack', '--out', 'k', '--base-url', server.url]);
   assert.equal(one.code, 2);
   assert.match(one.stderr, /--keys names the papers of a run of several/);

@@ -82,8 +82,13 @@ test('keys for the papers: given ones checked, the rest from titles and unique',
   ];
   assert.deepEqual(familyKeys(papers, []), { ok: true, value: ['titans', 'titans-2'] });
   assert.deepEqual(familyKeys(papers, ['', 'titans']), { ok: true, value: ['titans-2', 'titans'] });
-  const bad = familyKeys(papers, ['Not A Key']);
+  const bad = familyKeys(papers, ['Titans', 'b1']);
   assert.ok(!bad.ok);
-  assert.match(bad.error.message, /not a paper key/);
-  assert.ok(!familyKeys(papers, ['a1', 'b1', 'c1']).ok);
+  assert.match(bad.error.message, /"Titans" is not a paper key: 2–24 lower-case letters/);
+  // One key per paper, too few or too many.
+  for (const given of [['a1'], ['a1', 'b1', 'c1']]) {
+    const r = familyKeys(papers, given);
+    assert.ok(!r.ok);
+    assert.match(r.error.message, /keys? for 2 papers; give one key per paper/);
+  }
 });

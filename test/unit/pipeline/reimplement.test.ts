@@ -420,7 +420,7 @@ test('a run cancelled half-way writes nothing; resumed, it repeats no finished c
   assert.deepEqual(tree(outDir), reference);
 });
 
-test('--dry-run plans, prints the estimate and writes no file; existing files need --force', async () => {
+test('--dry-run plans, prints the estimate and writes no file; existing files stop the run after planning unless --force', async () => {
   const server = await serve();
   const dry = await cli(['reimplement', 'paper.pdf', '--out', 'dry', '--dry-run', '--base-url', server.url, '--model', 'gpt-4.1-mini']);
   assert.equal(dry.code, 0, dry.stderr);
@@ -430,14 +430,24 @@ test('--dry-run plans, prints the estimate and writes no file; existing files ne
 
   fs.mkdirSync(path.join(tmp, 'taken'));
   fs.writeFileSync(path.join(tmp, 'taken', 'README.md'), 'mine\n');
+  // A dry run says so; a run stops after planning, before the analysis and code are paid for.
+  const before = server.requests.length;
+  const dryTaken = await cli(['reimplement', 'paper.pdf', '--out', 'taken', '--dry-run', '--base-url', server.url, '--model', 'm']);
+  assert.match(
+    dryTaken.stderr,
+    /note: 1 file of the plan already exist in taken \(README\.md\); the run will write them only with --force/,
+  );
   const taken = await cli(['reimplement', 'paper.pdf', '--out', 'taken', '--base-url', server.url, '--model', 'scripted-model']);
   assert.equal(taken.code, 2);
-  assert.match(taken.stderr, /README\.md.*--force/);
+  assert.match(taken.stderr, /README\.md\); nothing more was asked of the model\. Pass --force/);
   assert.equal(fs.readFileSync(path.join(tmp, 'taken', 'README.md'), 'utf8'), 'mine\n');
-  const asked = server.requests.length;
+  const asked = server.requests.slice(before).map((r) => String(r.body.messages.at(-1).content).split('\n')[0]);
+  assert.ok(
+    asked.every((t) => t.startsWith('## Task: plan-')),
+    `only planning calls: ${asked.join(', ')}`,
+  );
   const forced = await cli(['reimplement', '--resume', '--out', 'taken', '--force', '--base-url', server.url, '--model', 'scripted-model']);
   assert.equal(forced.code, 0, forced.stderr);
-  assert.equal(server.requests.length, asked, 'written from the run record, without asking the model again');
   assert.notEqual(fs.readFileSync(path.join(tmp, 'taken', 'README.md'), 'utf8'), 'mine\n');
 });
 

@@ -72,9 +72,16 @@ export function paperForTag(ref: PaperRef, tag: Pick<ParsedTag, 'paper'>): Paper
   if (tag.paper === undefined) return { ok: true, source: family[0]!.source, key: family[0]!.key };
   const entry = family.find((p) => p.key === tag.paper);
   if (entry) return { ok: true, source: entry.source, key: entry.key };
-  const known = family.map((p) => p.key);
-  const closest = closestKey(tag.paper, known);
-  return { ok: false, key: tag.paper, known, ...(closest ? { closest } : {}) };
+  return unknownKey(
+    tag.paper,
+    family.map((p) => p.key),
+  );
+}
+
+/** A key that names none of `known`, with the known key it most likely meant. */
+function unknownKey(key: string, known: string[]): Extract<PaperChoice, { ok: false }> {
+  const closest = closestKey(key, known);
+  return { ok: false, key, known, ...(closest ? { closest } : {}) };
 }
 
 /** The resolution of a tag whose key names no paper: broken, with the keys there are. */
@@ -117,9 +124,7 @@ export function resolveAmong(models: PaperModels, tag: ParsedTag): { resolution:
   }
   const paper = models.byKey.get(tag.paper);
   if (paper) return { resolution: resolveTag(paper, tag), paper, key: tag.paper };
-  const known = [...models.byKey.keys()];
-  const closest = closestKey(tag.paper, known);
-  return { resolution: unknownPaperResolution(tag, { ok: false, key: tag.paper, known, ...(closest ? { closest } : {}) }) };
+  return { resolution: unknownPaperResolution(tag, unknownKey(tag.paper, [...models.byKey.keys()])) };
 }
 
 /** The known key nearest in spelling (edit distance at most a third of its length), or a prefix match. */

@@ -60,14 +60,19 @@ export async function choosePaper(): Promise<string[] | undefined> {
     const id = await askArxiv(false);
     return id ? [id] : undefined;
   }
+  return browsePapers(false);
+}
+
+/** PDFs, .tex files or LaTeX folders chosen in the file dialog; undefined when cancelled. */
+async function browsePapers(many: boolean): Promise<string[] | undefined> {
   const chosen = await vscode.window.showOpenDialog({
     canSelectFiles: true,
     canSelectFolders: true,
-    canSelectMany: false,
-    title: 'Choose the paper',
+    canSelectMany: many,
+    title: many ? 'Choose the papers' : 'Choose the paper',
     filters: { Papers: ['pdf', 'tex'] },
   });
-  return chosen?.[0] ? [chosen[0].fsPath] : undefined;
+  return chosen?.length ? chosen.map((u) => u.fsPath) : undefined;
 }
 
 /** Several papers: workspace files ticked, arXiv ids typed, files browsed; then which is the main one. */
@@ -76,7 +81,7 @@ async function chooseSeveral(fileItems: (vscode.QuickPickItem & { uri: vscode.Ur
   const browse = { label: '$(folder-opened) Browse…', description: 'PDFs, .tex files or LaTeX folders elsewhere' };
   const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { uri?: vscode.Uri }>([...fileItems, arxiv, browse], {
     title: 'Reimplement from Paper (1/5): the papers',
-    placeHolder: 'Tick every paper of the repository (two or more); Enter when done',
+    placeHolder: 'Tick every paper of the repository (two or more), then OK',
     canPickMany: true,
     matchOnDescription: true,
   });
@@ -88,15 +93,9 @@ async function chooseSeveral(fileItems: (vscode.QuickPickItem & { uri: vscode.Ur
     sources.push(...ids.split(/[\s,]+/).filter(Boolean));
   }
   if (picked.includes(browse)) {
-    const chosen = await vscode.window.showOpenDialog({
-      canSelectFiles: true,
-      canSelectFolders: true,
-      canSelectMany: true,
-      title: 'Choose the papers',
-      filters: { Papers: ['pdf', 'tex'] },
-    });
+    const chosen = await browsePapers(true);
     if (!chosen) return undefined;
-    sources.push(...chosen.map((u) => u.fsPath));
+    sources.push(...chosen);
   }
   const unique = [...new Set(sources)];
   if (unique.length < 2) {

@@ -136,6 +136,37 @@ test('outline entries from the parsed sections jump to their page', async () => 
   await screenshot('viewer-outline');
 });
 
+test('a jump stays on its heading when the view is rescaled in the same moment (the outline opening, the editor resized)', async () => {
+  const target = layout.sections.find((s) => s.page === 4)!;
+  const width = async () => (await h.page.locator('.page[data-page-number="4"]').boundingBox())!.width;
+  await h.page.locator('#toggle-outline').click();
+  await h.page.locator('#outline').waitFor({ state: 'hidden' });
+  await h.page.waitForTimeout(200);
+  const wide = await width();
+  // Open the outline and click an entry before the resize it causes has been handled: the reader's quick double move.
+  await h.page.evaluate((id) => {
+    document.getElementById('toggle-outline')!.click();
+    document.querySelector<HTMLElement>(`#outline a[data-section-id="${id}"]`)!.click();
+  }, `sec:${target.number}`);
+  await h.page.waitForFunction((w) => {
+    const box = document.querySelector('.page[data-page-number="4"]')!.getBoundingClientRect();
+    return Math.abs(box.width - w) > 5;
+  }, wide);
+  await h.page.waitForTimeout(300);
+  assert.ok((await width()) < wide, 'the pages narrowed with the outline open');
+  const heading = await h.page
+    .locator('.page[data-page-number="4"] .textLayer span', { hasText: `${target.number} ${target.title}` })
+    .first()
+    .boundingBox();
+  const view = (await h.page.locator('#viewerContainer').boundingBox())!;
+  assert.ok(
+    heading && heading.y >= view.y && heading.y < view.y + view.height / 4,
+    `the heading near the top of the view (${heading?.y} in ${view.y}…${view.y + view.height})`,
+  );
+  assert.equal(await h.page.locator('#page-number').inputValue(), '4');
+  assert.equal(await h.page.locator('#outline a.current').getAttribute('data-section-id'), `sec:${target.number}`);
+});
+
 test('the coverage overlay marks each equation by its state, the toolbar sums it up, and a mark opens the citing code', async () => {
   const [eq1, eq2] = [layout.equations[0]!, layout.equations[1]!];
   await h.page.locator('#toggle-coverage').click();

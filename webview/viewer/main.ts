@@ -69,10 +69,16 @@ const readingLine = (): Position | undefined => positionAt(viewer, container, 1 
  * After a jump (a reveal, an outline entry) the page box and the outline name what was asked
  * for, until the reader scrolls: a heading low on page 7 is still "page 7, §5.3".
  */
-let pinned: { scrollTop: number; page: number; sectionId?: string } | undefined;
-const pin = (page: number, sectionId?: string) => {
-  pinned = { scrollTop: container.scrollTop, page, ...(sectionId ? { sectionId } : {}) };
+let pinned: { scrollTop: number; page: number; sectionId?: string; to?: { at: Position; offsetPx: number } } | undefined;
+/** `to`: the spot jumped to, so that a rescale (the outline opening, the editor resized) lands there again. */
+const pin = (page: number, sectionId?: string, to?: { at: Position; offsetPx: number }) => {
+  pinned = { scrollTop: container.scrollTop, page, ...(sectionId ? { sectionId } : {}), ...(to ? { to } : {}) };
   followReadingLine();
+};
+/** Jumps to `at`, `offsetPx` below the top of the view, and pins the page box and outline to it. */
+const jumpTo = (at: Position, offsetPx: number, sectionId?: string) => {
+  scrollToPosition(viewer, at, offsetPx);
+  pin(at.page, sectionId, { at, offsetPx });
 };
 
 // Every jump through pdf.js's links (in-paper links, the page box) can be undone with Back.
@@ -212,6 +218,12 @@ function followReadingLine(): void {
 }
 
 eventBus.on('scalechanging', ({ presetValue, scale }: { presetValue?: string; scale: number }) => {
+  // pdf.js has just scrolled to the top of the view it last measured, which may predate a jump
+  // made this frame; a pin still standing (the reader has not scrolled since) wins over it.
+  if (pinned?.to) {
+    scrollToPosition(viewer, pinned.to.at, pinned.to.offsetPx);
+    pinned.scrollTop = container.scrollTop;
+  }
   const value = presetValue ?? String(scale);
   const known = [...zoomEl.options].some((o) => o.value === value && !o.hidden);
   const custom = zoomEl.querySelector<HTMLOptionElement>('option[value="custom"]')!;
@@ -259,13 +271,15 @@ async function reveal(target: RevealTarget): Promise<{ page: number }> {
     const heightPx = (top - bottom) * view.viewport.scale;
     // A tall passage starts near the top; a short one stands a third down, with what leads to it above.
     const offset = heightPx > container.clientHeight * 0.6 ? 24 : container.clientHeight / 3;
-    scrollToPosition(viewer, { page: target.page, y: top }, offset);
-  } else viewer.scrollPageIntoView({ pageNumber: target.page });
+    jumpTo({ page: target.page, y: top }, offset);
+  } else {
+    viewer.scrollPageIntoView({ pageNumber: target.page });
+    pin(target.page);
+  }
   for (const part of pagesOf(target)) {
     const pv = viewer.getPageView(part.page - 1);
     if (pv) drawMarks(pv, target);
   }
-  pin(target.page);
   return { page: target.page };
 }
 
@@ -302,9 +316,11 @@ function renderOutline(entries: OutlineEntry[]): void {
       e.preventDefault();
       history.push(here());
       // The heading a little below the top of the view, so the page box and the outline name its page and section.
-      if (entry.top !== undefined) scrollToPosition(viewer, { page: entry.page, y: entry.top }, 16);
-      else viewer.scrollPageIntoView({ pageNumber: entry.page });
-      pin(entry.page, entry.sectionId);
+      if (entry.top !== undefined) jumpTo({ page: entry.page, y: entry.top }, 16, entry.sectionId);
+      else {
+        viewer.scrollPageIntoView({ pageNumber: entry.page });
+        pin(entry.page, entry.sectionId);
+      }
     });
     outlineEl.append(a);
   }

@@ -222,6 +222,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     }
     const repaired = [...repairs.keys()];
     for (const b of report.broken) warn(`${b.file}:${b.line}: ${b.tag} — ${b.reason}`);
+    const warned = new Set(report.broken.map((b) => `${b.file}\0${b.tag}`));
     // Formatted with ruff whether or not it is run (formatting reads the code, it does not execute
     // it); the verify stage formats as it lints, so only a run without it formats here.
     if (!input.verify) for (const [p, content] of lintPython(out).files) out.set(p, content);
@@ -248,6 +249,8 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       });
       store.update({ verify: { passed: verify.passed, rounds: verify.rounds.length } });
       writeFileAtomic(path.join(store.dir, 'verify.json'), `${JSON.stringify(verify, null, 1)}\n`);
+      // Its formatting and fixes rewrote files: the README's coverage is that of the code as written.
+      if (verify.ran) report = await auditFiles(path.join(store.dir, 'staging'), out, models);
     }
     out.set(
       'README.md',
@@ -272,6 +275,10 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     out.set('ARCHITECTURE.md', architectureMd(plan));
     out.set('IMPLEMENTATION_PLAN.md', implementationPlanMd(plan, waves, analysesDone, { ...options, reviewed: planned.reviewed }));
     out.set('.papertrail/paper.json', paperJson(input, family, plan.family));
+    // The numbers reported are those of the repository as written, which `papertrail audit` will
+    // count again: verify's fixes and the README came after the check above.
+    const final = await auditFiles(path.join(store.dir, 'staging'), out, models);
+    for (const b of final.broken) if (!warned.has(`${b.file}\0${b.tag}`)) warn(`${b.file}:${b.line}: ${b.tag} — ${b.reason}`);
     const commit = commitMessage(plan.overview.title, await implementedPlaces(models, out));
     store.update({ status: 'generated' });
     return ok({
@@ -280,7 +287,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
       estimate,
       files: [...out].map(([p, content]) => ({ path: p, content })),
       refused,
-      citations: { tags: report.tags, coverage: report.coverage, broken: report.broken, repaired },
+      citations: { tags: final.tags, coverage: final.coverage, broken: final.broken, repaired },
       ...(verify ? { verify } : {}),
       commitMessage: commit,
       totals,

@@ -22,7 +22,7 @@ export function architectureMd(plan: Plan): string {
   );
   return (
     [
-      `# Architecture of this reimplementation of "${plan.overview.title}"`,
+      `${RESTATES_MARK}\n# Architecture of this reimplementation of "${plan.overview.title}"`,
       plan.overview.summary.trim(),
       '## File map',
       '| file | what it holds | paper | needs |\n| --- | --- | --- | --- |\n' + rows.join('\n'),

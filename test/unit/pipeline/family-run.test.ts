@@ -115,6 +115,8 @@ test('the audit of the written repository reads its paper.json: tags per paper, 
   const report = await auditRepository(out(), { parse: { noCache: true } });
   assert.ok(report.ok, report.ok ? '' : report.error.message);
   assert.equal(report.value.counts.broken, 0, JSON.stringify(report.value.broken.slice(0, 3)));
+  // The run's own summary counts the repository as written, README included.
+  assert.match(run.stdout, new RegExp(`citations: ${report.value.counts.tags} tags, 0 broken`));
   const keys = new Set(report.value.tags.filter((t) => t.refs.length).map((t) => t.paperKey));
   assert.deepEqual([...keys].sort(), [...FAMILY_KEYS].sort());
   const cov = await cli(['audit', 'repro', '--coverage']);

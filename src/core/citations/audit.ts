@@ -15,7 +15,7 @@ import { languageForFile } from './languages';
 import { parsePaper as parsePaperFresh } from '../paper/parse';
 import { getPaper } from './papers';
 import type { PaperRef } from './paperRef';
-import { findPaperRef, findRepositoryPaper } from './paperRef';
+import { findPaperRef, findRepositoryPaper, unreadPaperMessage } from './paperRef';
 import type { TagResolution } from './resolve';
 import { resolveTag } from './resolve';
 import type { PaperModels } from './family';
@@ -164,7 +164,7 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
   };
   if (defaultRef) {
     const first = await load(defaultRef.source);
-    if (!first.ok) return fail(first.error.code, `paper ${defaultRef.source}: ${first.error.message}`);
+    if (!first.ok) return fail(first.error.code, unreadPaperMessage(defaultRef, defaultRef.source, first.error.code, first.error.message));
   }
   // The papers of a family are parsed before its files are read, so each tag finds its paper ready.
   const loaded = new Map<string, Result<Paper>>();
@@ -246,7 +246,14 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
       if (p?.ok && !usedPapers.has(choice.source))
         usedPapers.set(choice.source, { paper: p.value, origin, ...(choice.key ? { key: choice.key, rank } : {}) });
       if (p && !p.ok && !unread.has(choice.source))
-        unread.set(choice.source, { source: choice.source, ...(choice.key ? { key: choice.key } : {}), message: p.error.message });
+        unread.set(choice.source, {
+          source: choice.source,
+          ...(choice.key ? { key: choice.key } : {}),
+          message:
+            p.error.code === 'not-found'
+              ? 'not there (was the repository moved away from its papers?); correct its "source" in .papertrail/paper.json'
+              : p.error.message,
+        });
       return picked;
     };
     if (!keyed && paper?.ok && ref && !usedPapers.has(ref.source)) usedPapers.set(ref.source, { paper: paper.value, origin });
@@ -298,7 +305,9 @@ function addFile(report: AuditReport, rel: string, scan: FileScan, pick: (t: Fou
         // A family's paper that cannot be read: its cause is said once (report.unread), not on every tag.
         reason = picked.key
           ? `paper [${picked.key}] could not be read; fix its source in .papertrail/paper.json`
-          : `paper ${ref?.source} could not be read: ${paper.error.message}`;
+          : ref
+            ? unreadPaperMessage(ref, ref.source, paper.error.code, paper.error.message)
+            : `paper could not be read: ${paper.error.message}`;
       else {
         resolution = resolveTag(paper.value, t);
         // In a family, say which paper lacks the place: "[rgu] no Eq. 9 in the paper".

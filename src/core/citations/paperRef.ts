@@ -170,3 +170,23 @@ function toSource(value: string, bases: string[]): string {
 function looksLikeArxivId(s: string): boolean {
   return /^\d{4}\.\d{4,5}(?:v\d+)?$/.test(s) || /^[a-z-]+(?:\.[A-Z]{2})?\/\d{7}(?:v\d+)?$/.test(s);
 }
+
+/**
+ * The line for a paper that cannot be read, told from where it was named. A paper.json or a
+ * header points at a file the user did not just give, so parsePaper's "give a .pdf…" would
+ * mislead; a missing file there usually means the repository moved away from its papers. A
+ * setting (or the CLI's --paper) is what the user gave: parsePaper's own line fits.
+ * `code`/`message`: parsePaper's error; `source`: the absolute path that was tried.
+ */
+export function unreadPaperMessage(
+  ref: Pick<PaperRef, 'origin' | 'where' | 'line'>,
+  source: string,
+  code: string,
+  message: string,
+): string {
+  if (code === 'not-found' && ref.origin === 'paper.json')
+    return `${ref.where ?? '.papertrail/paper.json'} names the paper ${source}, which is not there (was the repository moved away from its papers?); correct its "source" (a path relative to the repository, or an arXiv id)`;
+  if (code === 'not-found' && ref.origin === 'header')
+    return `${ref.where ?? 'a file'}${ref.line ? `:${ref.line}` : ''}: its "# paper:" header names ${source}, which is not there; correct the header`;
+  return `paper ${source}: ${message}`;
+}

@@ -88,6 +88,26 @@ test('no paper anywhere: an error value that says what to do', async () => {
   assert.match(r.error.message, /no paper to check citations against; add \.papertrail\/paper\.json .* or pass --paper/);
 });
 
+test('a repository moved away from its paper: the line names paper.json and says to correct its source', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-audit-'));
+  writePlantedRepo(dir, { 'a.py': '# §3.2\nx = 1\n', '.papertrail/paper.json': '{"source": "../papers/attention.pdf"}\n' });
+  const r = await auditRepository(dir);
+  assert.ok(!r.ok);
+  assert.equal(
+    r.error.message,
+    `${path.join(dir, '.papertrail', 'paper.json')} names the paper ${path.join(path.dirname(dir), 'papers', 'attention.pdf')}, which is not there (was the repository moved away from its papers?); correct its "source" (a path relative to the repository, or an arXiv id)`,
+  );
+  // A header names its paper for its own file: the line points at the header.
+  writePlantedRepo(dir, { 'a.py': '# paper: gone.pdf\n# §3.2\nx = 1\n' });
+  fs.rmSync(path.join(dir, '.papertrail'), { recursive: true });
+  const h = await auditRepository(dir);
+  assert.ok(h.ok, h.ok ? '' : h.error.message);
+  assert.match(
+    h.value.broken[0]?.reason ?? '',
+    /a\.py:1: its "# paper:" header names .*gone\.pdf, which is not there; correct the header$/,
+  );
+});
+
 test('a repository of flags only needs no paper', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-audit-'));
   writePlantedRepo(dir, { 'a.py': '# [UNSPECIFIED] seed\nx = 1\n' });

@@ -22,7 +22,7 @@ import type { Paper } from '../paper/model';
 import type { PathRefusal } from '../workspace/safePath';
 import type { PlannedFile } from '../workspace/writer';
 import { writeFileAtomic } from '../workspace/writer';
-import { recordedCall, Stop } from './recordedCall';
+import { recordedCall, Stop, trackedCall } from './recordedCall';
 import type { VerifyReport, VerifySetup } from './verifyStage';
 import { implementationStatus, runVerifyStage } from './verifyStage';
 import type { CostEstimate } from './estimate';
@@ -136,7 +136,7 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     emit({ type: 'warning', message });
   };
 
-  const call = recordedCall(input, totals, emit);
+  const { call, settle } = trackedCall(recordedCall(input, totals, emit));
 
   try {
     // 1. Planning and review.
@@ -295,6 +295,13 @@ export async function runPipeline(input: PipelineInput): Promise<Result<Pipeline
     });
   } catch (e) {
     if (e instanceof Stop) {
+      await settle((n) => {
+        if (e.code !== 'cancelled')
+          emit({
+            type: 'warning',
+            message: `stopping: ${n === 1 ? '1 call is' : `${n} calls are`} still under way; waiting for their answers, kept for the resume`,
+          });
+      });
       store.update({ status: e.code === 'cancelled' ? 'cancelled' : 'failed', error: e.message });
       return fail(e.code, e.message);
     }

@@ -171,3 +171,31 @@ function describeModelError(kind: string, message: string): string {
   if (/^4\d\d\b/.test(message)) return `the model server refused the request (${message})`;
   return message;
 }
+
+/**
+ * `call` with the calls under way counted, and `settle`, which waits for them. A run stopped by
+ * one call's failure settles the others first: their answers, already paid for, go into the run
+ * record for the resume, and nothing they print comes after the run's last line.
+ * @returns `settle(onWait)` calls `onWait(n)` when n calls are still under way and resolves to
+ *   n once they have settled; it never rejects.
+ */
+export function trackedCall(call: RecordedCall): { call: RecordedCall; settle: (onWait?: (n: number) => void) => Promise<number> } {
+  const running = new Set<Promise<unknown>>();
+  return {
+    call: (key, stage, file, messages, schema, sharedPrefixChars) => {
+      const p = call(key, stage, file, messages, schema, sharedPrefixChars);
+      running.add(p);
+      p.then(
+        () => running.delete(p),
+        () => running.delete(p),
+      );
+      return p;
+    },
+    settle: async (onWait) => {
+      const n = running.size;
+      if (n) onWait?.(n);
+      await Promise.allSettled([...running]);
+      return n;
+    },
+  };
+}

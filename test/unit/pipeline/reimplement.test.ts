@@ -21,7 +21,7 @@ import { reopenRun, startRun } from '../../../src/core/pipeline/session';
 import type { VerifySetup } from '../../../src/core/pipeline/verifyStage';
 import { RUNS_DIR } from '../../../src/core/pipeline/store';
 import { writeFiles } from '../../../src/core/workspace/writer';
-import { sampleScript } from '../../fixtures/llm/sample-transcript';
+import { SAMPLE_FILES, sampleScript } from '../../fixtures/llm/sample-transcript';
 import type { Script } from '../../fixtures/llm/script';
 import type { ScriptedServer } from '../../fixtures/llm/scriptedServer';
 import { startScriptedServer } from '../../fixtures/llm/scriptedServer';
@@ -533,6 +533,34 @@ test('--verify local: the note says what runs where, each round is one line, the
     elsewhere.stderr,
     'papertrail reimplement --resume: that run writes to verified; give --out verified (or start a new run for somewhere-else)\n',
   );
+});
+
+test('a call that fails stops the run only after the calls under way have answered: their answers are kept for the resume', async () => {
+  const failing = '## Task: analyze budget_attention/attention.py';
+  const script = sampleScript();
+  // The failing call is answered at once; the other analyses are still being written.
+  script.replies = script.replies
+    .filter((r) => r.when !== failing)
+    .map((r) => (r.when.startsWith('## Task: analyze') ? { ...r, latencyMs: 600 } : r));
+  const server = await serve(script);
+  const args = ['reimplement', 'paper.pdf', '--out', 'stopped', '--base-url', server.url, '--model', 'scripted-model'];
+  const first = await cli(args);
+  assert.equal(first.code, 2);
+  const lines = first.stderr.trimEnd().split('\n');
+  assert.match(
+    lines.at(-1)!,
+    /^papertrail reimplement: .*no reply for ## Task: analyze budget_attention\/attention\.py.*continue with: papertrail reimplement --resume --out stopped$/,
+  );
+  assert.match(first.stderr, /! stopping: \d+ calls are still under way; waiting for their answers, kept for the resume/);
+  const answered = lines.filter((l) => /^ {2}✓ analyze:/.test(l)).length;
+  assert.ok(answered >= 2, `the analyses under way answered before the last line (${answered})`);
+  // The resume asks only for what is missing: the analyses answered before the stop are replayed.
+  const fixed = await serve(sampleScript());
+  const resumed = await cli(['reimplement', '--resume', '--out', 'stopped', '--base-url', fixed.url, '--model', 'scripted-model']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(resumed.stderr.split('\n').filter((l) => /^ {2}↺ analyze:/.test(l)).length, answered);
+  const asked = fixed.requests.filter((r) => JSON.stringify(r.body).includes('## Task: analyze')).length;
+  assert.equal(asked, SAMPLE_FILES.length - answered, 'no answered analysis asked again');
 });
 
 test('bad input: one line that says what to do', async () => {

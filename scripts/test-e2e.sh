@@ -55,7 +55,8 @@ trap 'stop_code_server; kill -- -$JPID -$LPID 2>/dev/null; rm -rf "$WORK"' EXIT
 FPORT=$(free_port)
 start_scripted family "$FPORT" 100 "$WORK/llm-family.log"; FPID=$SPID
 trap 'stop_code_server; kill -- -$JPID -$LPID -$FPID 2>/dev/null; rm -rf "$WORK"' EXIT
-export PAPERTRAIL_CS_SETTINGS="{\"papertrail.llm.provider\": \"openai\", \"papertrail.llm.baseUrl\": \"http://127.0.0.1:$LPORT/v1\", \"papertrail.llm.model\": \"scripted-model\"}"
+# The Jupyter server too, so the UI's Jupyter task needs nothing the extension-host tests left.
+export PAPERTRAIL_CS_SETTINGS="{\"papertrail.llm.provider\": \"openai\", \"papertrail.llm.baseUrl\": \"http://127.0.0.1:$LPORT/v1\", \"papertrail.llm.model\": \"scripted-model\", \"papertrail.jupyter.serverUrl\": \"http://127.0.0.1:$JPORT/\"}"
 
 mkdir -p "$WORK/vsix" && unzip -q "$VSIX" -d "$WORK/vsix"
 PORT=$(free_port)

@@ -120,7 +120,7 @@ async function parseFile(abs: string, source: string, size: number, options: Par
   const head = Buffer.from(bytes.subarray(0, 64 * 1024)).toString('utf8');
   if (/\.(tex|ltx|latex)$/i.test(abs) || looksLikeTex(head)) {
     const tree = folderTree(path.dirname(abs), path.dirname(source) || '.');
-    return parseLatexMain(tree, path.basename(abs), source, options);
+    return parseLatexMain(tree, path.basename(abs), source, options, [], path.dirname(abs));
   }
   return fail('bad-input', `${source}: not a paper PDF, LaTeX source or arXiv id; ${GIVE}`);
 }
@@ -129,24 +129,65 @@ function parseLatexFolder(abs: string, source: string, options: ParseOptions): P
   const tree = folderTree(abs, source);
   const main = chooseMainFile(tree);
   if (!main.ok) return Promise.resolve(main);
-  return parseLatexMain(tree, main.value.main, source, options, main.value.others);
+  return parseLatexMain(tree, main.value.main, source, options, main.value.others, abs);
 }
 
-/** Reading the sources is cheap; scanning them is what the cache saves. */
+/**
+ * Reading the sources is cheap; scanning them is what the cache saves. `folder`: where the
+ * sources lie on disk, so that a compiled PDF beside the main file can give the pages.
+ */
 async function parseLatexMain(
   tree: SourceTree,
   mainFile: string,
   location: string,
   options: ParseOptions,
   others: string[] = [],
+  folder?: string,
 ): Promise<Result<Paper>> {
   const src = loadLatex(tree, mainFile);
   if (!src.ok) return src;
   if (others.length) src.value.warnings.push(otherMainsWarning(mainFile, others, src.value.bbl !== undefined));
-  return cached(parsedKey('latex', src.value.sha256), location, options, async () => {
+  const latex = await cached(parsedKey('latex', src.value.sha256), location, options, async () => {
     options.onEvent?.({ type: 'read', reader: 'latex' });
     return ok(latexToPaper(src.value, { location }));
   });
+  if (!latex.ok || !folder) return latex;
+  return withCompiledPdf(latex.value, path.join(folder, mainFile), location, options);
+}
+
+/**
+ * LaTeX on disk with its compiled PDF beside the main file (main.tex → main.pdf), merged as an
+ * arXiv e-print is with its PDF: structure and numbering from the source, pages and rectangles
+ * from the PDF, so a citation of the paper can be shown in it. The paper keeps the source's id.
+ * No PDF: the source alone. A PDF that cannot be read: the source alone, with a warning.
+ */
+async function withCompiledPdf(latex: Paper, texPath: string, location: string, options: ParseOptions): Promise<Result<Paper>> {
+  const pdfPath = texPath.replace(/\.(tex|ltx|latex)$/i, '') + '.pdf';
+  let bytes: Uint8Array;
+  let stale = false;
+  try {
+    bytes = new Uint8Array(fs.readFileSync(pdfPath));
+    // Two seconds of slack: a checkout writes both at about the same moment, in any order.
+    stale = fs.statSync(pdfPath).mtimeMs + 2000 < fs.statSync(texPath).mtimeMs;
+  } catch {
+    return ok(latex);
+  }
+  const name = path.basename(pdfPath);
+  const merged = await cached(parsedKey('latex+pdf', latex.source.sha256, sha256Hex(bytes)), location, options, async () => {
+    options.onEvent?.({ type: 'read', reader: 'pdf' });
+    const pdf = await parsePdf(bytes, { location, ...(options.signal ? { signal: options.signal } : {}) });
+    if (!pdf.ok)
+      return ok({
+        ...latex,
+        warnings: [...latex.warnings, `${name} beside the source was not used (${pdf.error.message}); pages unknown`],
+      });
+    options.onEvent?.({ type: 'read', reader: 'merge' });
+    const m = mergeSourceWithPdf(latex, pdf.value, { location, arxivId: '' });
+    return ok({ ...m, id: latex.id, source: latex.source });
+  });
+  if (!merged.ok || !stale) return merged;
+  const warning = `${name} is older than ${path.basename(texPath)}: pages and positions may be off; compile it again`;
+  return ok({ ...merged.value, warnings: [...merged.value.warnings, warning] });
 }
 
 /**

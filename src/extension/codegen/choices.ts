@@ -38,9 +38,17 @@ export async function choosePaper(): Promise<string[] | undefined> {
   const arxiv = { label: '$(cloud-download) arXiv id or URL…', description: 'e.g. 1706.03762' };
   const browse = { label: '$(folder-opened) Browse…', description: 'a PDF, .tex file or LaTeX folder elsewhere' };
   const several = { label: '$(files) Several papers…', description: 'a method and the papers it builds on, as one repository' };
+  // A PDF compiled beside its LaTeX (main.tex, main.pdf) is offered through the .tex, whose
+  // parse reads both: the source's structure with the PDF's pages.
+  const paths = new Set(files.map((u) => u.fsPath));
   const fileItems = files
+    .filter((uri) => !(/\.pdf$/i.test(uri.fsPath) && paths.has(uri.fsPath.replace(/\.pdf$/i, '.tex'))))
     .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
-    .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri, true), uri }));
+    .map((uri) => {
+      const compiled = /\.tex$/i.test(uri.fsPath) && paths.has(uri.fsPath.replace(/\.tex$/i, '.pdf'));
+      const where = vscode.workspace.asRelativePath(uri, true);
+      return { label: path.basename(uri.fsPath), description: compiled ? `${where} · with its PDF` : where, uri };
+    });
   const items: (vscode.QuickPickItem & { uri?: vscode.Uri })[] = [
     ...fileItems,
     { label: '', kind: vscode.QuickPickItemKind.Separator },

@@ -23,6 +23,11 @@ async function shot(name) {
   lap(`screenshot ${file}`);
 }
 
+/** Settings as an editor saves them: the file replaced whole, never seen half-written by the watcher. */
+function writeSettings(file, text) {
+  fs.writeFileSync(`${file}.tmp`, text);
+  fs.renameSync(`${file}.tmp`, file);
+}
 const explorerRow = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name });
 
 async function palette(text) {
@@ -396,11 +401,11 @@ try {
       fs.rmSync(paperJson);
       await lens.waitFor({ state: 'detached', timeout: 20000 });
       await shot('11c-paper-json-removed');
-      fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(savedSettings), 'papertrail.paper': 'paper.pdf' }, null, 2));
+      writeSettings(settingsFile, JSON.stringify({ ...JSON.parse(savedSettings), 'papertrail.paper': 'paper.pdf' }, null, 2));
       await lens.waitFor({ timeout: 20000 });
       await shot('11d-paper-from-setting');
     } finally {
-      fs.writeFileSync(settingsFile, savedSettings);
+      writeSettings(settingsFile, savedSettings);
       fs.writeFileSync(paperJson, savedPaperJson);
     }
     await lens.waitFor({ timeout: 20000 });
@@ -710,7 +715,7 @@ try {
     // The family's answers come from a second scripted server: the workspace points at it for this run.
     const settingsFile = path.join(ws, '.vscode', 'settings.json');
     const settings = fs.readFileSync(settingsFile, 'utf8');
-    fs.writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), 'papertrail.llm.baseUrl': familyUrl }, null, 2));
+    writeSettings(settingsFile, JSON.stringify({ ...JSON.parse(settings), 'papertrail.llm.baseUrl': familyUrl }, null, 2));
     try {
       await runCommand('View: Close All Editors');
       await runCommand('PaperTrail: Reimplement from Paper');
@@ -720,6 +725,9 @@ try {
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Several papers' }).first().waitFor();
       await page.keyboard.press('Enter');
       await quickTitle('the papers').waitFor({ timeout: 20000 });
+      // A LaTeX folder with its compiled PDF is one row, the .tex, which reads both.
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'family-papers/rgu/main.tex · with its PDF' }).first().waitFor();
+      assert.equal(await page.locator('.quick-input-list .monaco-list-row', { hasText: 'family-papers/rgu/main.pdf' }).count(), 0);
       for (const k of ['stackrgu', 'rgu', 'tempgate']) {
         const row = page.locator('.quick-input-list .monaco-list-row', { hasText: `family-papers/${k}/main.tex` }).first();
         await row.locator('.quick-input-list-checkbox, input[type="checkbox"], .monaco-checkbox').first().click();
@@ -771,37 +779,52 @@ try {
         ['stackrgu', 'rgu', 'tempgate'],
       );
     } finally {
-      fs.writeFileSync(settingsFile, settings);
+      writeSettings(settingsFile, settings);
     }
   });
 
-  await step('a tag of the second paper: its CodeLens and hover name that paper and show its passage', async () => {
-    await runCommand('View: Close All Editors');
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('family-repro/rgu_family/rgu.py');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'rgu.py' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.tab', { hasText: 'rgu.py' }).first().waitFor();
-    const editor = page.locator('.editor-group-container').first();
-    await page
-      .locator('.contentWidgets .codelens-decoration', { hasText: /^\[rgu\] / })
-      .first()
-      .waitFor({ timeout: 30000 });
-    const line = editor.locator('.view-line', { hasText: /\[rgu\]\s§2\.2,\sEq\.\s2/ }).first();
-    await line.waitFor({ timeout: 20000 });
-    const tok = line.locator('span', { hasText: /Eq\.\s2/ }).first();
-    const box = await tok.boundingBox();
-    await page.mouse.move(box.x + 2, box.y + box.height / 2);
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    const hover = page.locator('.monaco-hover-content').filter({ hasText: 'RGU: Residual Gated Units for Sequence Encoding' }).first();
-    await hover.waitFor({ timeout: 20000 });
-    assert.match(await hover.innerText(), /\[rgu\]/);
-    assert.match(await hover.innerText(), /Eq\. 2/);
-    await hover.locator('img[alt="Eq. 2"]').waitFor({ timeout: 10000 });
-    await page.waitForTimeout(300);
-    await shot('33-hover-second-paper');
-    await page.mouse.move(5, 600);
-  });
+  await step(
+    'a tag of the second paper: its CodeLens and hover name that paper, and the lens opens that paper’s PDF at the passage',
+    async () => {
+      await runCommand('View: Close All Editors');
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').fill('family-repro/rgu_family/rgu.py');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'rgu.py' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.tab', { hasText: 'rgu.py' }).first().waitFor();
+      const editor = page.locator('.editor-group-container').first();
+      await page
+        .locator('.contentWidgets .codelens-decoration', { hasText: /^\[rgu\] / })
+        .first()
+        .waitFor({ timeout: 30000 });
+      const line = editor.locator('.view-line', { hasText: /\[rgu\]\s§2\.2,\sEq\.\s2/ }).first();
+      await line.waitFor({ timeout: 20000 });
+      const tok = line.locator('span', { hasText: /Eq\.\s2/ }).first();
+      const box = await tok.boundingBox();
+      await page.mouse.move(box.x + 2, box.y + box.height / 2);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const hover = page.locator('.monaco-hover-content').filter({ hasText: 'RGU: Residual Gated Units for Sequence Encoding' }).first();
+      await hover.waitFor({ timeout: 20000 });
+      assert.match(await hover.innerText(), /\[rgu\]/);
+      assert.match(await hover.innerText(), /Eq\. 2/);
+      await hover.locator('img[alt="Eq. 2"]').waitFor({ timeout: 10000 });
+      await page.waitForTimeout(300);
+      await shot('33-hover-second-paper');
+      await page.mouse.move(5, 600);
+      // Its lens opens that paper's own PDF (main.pdf beside its LaTeX), at the equation.
+      await page
+        .locator('.contentWidgets .codelens-decoration a', { hasText: /^\[rgu\] §2\.2 .*Eq\. 2 · p\. 2$/ })
+        .first()
+        .click();
+      const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await frame.locator('.pt-highlight').first().waitFor({ timeout: 30000 });
+      assert.equal(await frame.locator('.pt-label').getAttribute('data-label'), 'Eq. 2');
+      assert.equal(await frame.locator('#page-number').inputValue(), '2');
+      await frame.locator('.page[data-page-number="1"] .textLayer span', { hasText: 'Grace Hopper' }).first().waitFor({ timeout: 20000 });
+      await page.waitForTimeout(600);
+      await shot('33b-reveal-second-paper');
+    },
+  );
 
   await step('a tag whose key names no paper is a problem, and the quick fix offers the closest key', async () => {
     const file = path.join(ws, 'family-repro', 'rgu_family', 'rgu.py');

@@ -55,3 +55,36 @@ test('unusable sources: one line that says what is wrong and what to give', asyn
     assert.ok(!r.error.message.includes('\n'));
   }
 });
+
+test('LaTeX with its compiled PDF beside it: structure from the source, pages and rectangles from the PDF, the source’s id', async () => {
+  const rgu = path.join(FIXTURES, '..', 'family', 'papers', 'rgu');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pt-src-'));
+  fs.cpSync(rgu, path.join(dir, 'with'), { recursive: true });
+  fs.cpSync(rgu, path.join(dir, 'without'), { recursive: true });
+  fs.rmSync(path.join(dir, 'without', 'main.pdf'));
+  const e = env();
+  const alone = await parsePaper(path.join(dir, 'without'), { env: e });
+  const merged = await parsePaper(path.join(dir, 'with'), { env: e });
+  assert.ok(alone.ok && merged.ok);
+  assert.equal(alone.value.equations.find((q) => q.number === '2')?.page, 0, 'the source alone knows no page');
+  assert.equal(merged.value.pageCount, 2);
+  const eq2 = merged.value.equations.find((q) => q.number === '2')!;
+  assert.equal(eq2.page, 2);
+  assert.ok(eq2.rects.length > 0, 'Eq. 2 has its rectangle on the page');
+  assert.equal(eq2.latex, alone.value.equations.find((q) => q.number === '2')!.latex, 'the equation is the source’s');
+  assert.equal(merged.value.id, alone.value.id, 'a repository names the same paper with or without the PDF');
+  assert.equal(merged.value.source.kind, 'latex');
+  assert.deepEqual(merged.value.warnings, []);
+  // Edited after it was compiled: said, with what to do.
+  const later = new Date(Date.now() + 60_000);
+  fs.utimesSync(path.join(dir, 'with', 'main.tex'), later, later);
+  const stale = await parsePaper(path.join(dir, 'with'), { env: e });
+  assert.ok(stale.ok);
+  assert.deepEqual(stale.value.warnings, ['main.pdf is older than main.tex: pages and positions may be off; compile it again']);
+  // A PDF that cannot be read: the source alone, and why.
+  fs.writeFileSync(path.join(dir, 'with', 'main.pdf'), '%PDF-1.5\ngarbage');
+  const broken = await parsePaper(path.join(dir, 'with'), { env: e });
+  assert.ok(broken.ok, broken.ok ? '' : broken.error.message);
+  assert.equal(broken.value.pageCount, 0);
+  assert.match(broken.value.warnings.join('\n'), /^main\.pdf beside the source was not used \(.+\); pages unknown$/m);
+});

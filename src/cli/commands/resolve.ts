@@ -1,8 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PaperModels } from '../../core/citations/family';
+import { familyOf, resolveAmong } from '../../core/citations/family';
+import { parseTagText } from '../../core/citations/grammar';
+import { readPaperJson, unreadPaperMessage } from '../../core/citations/paperRef';
+import type { RefResolution, TagResolution } from '../../core/citations/resolve';
+import type { Result } from '../../core/errors';
+import { fail, ok } from '../../core/errors';
 import type { Paper } from '../../core/paper/model';
 import { parsePaper } from '../../core/paper/parse';
-import { parseTagText } from '../../core/citations/grammar';
-import type { RefResolution, TagResolution } from '../../core/citations/resolve';
-import { resolveTag } from '../../core/citations/resolve';
 import type { CliIo } from '../io';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../io';
 import { parseVerbArgs } from '../parse-args';
@@ -13,7 +19,9 @@ export const resolveVerb: Verb = {
   summary: 'resolve a citation tag ("§3.2, Eq. 4") against a paper and show the passage',
   usage: `usage: papertrail resolve <paper> "<tag>" [--json] [--no-cache] [--cache-dir DIR]
 
-  <paper>       the paper: a .pdf, LaTeX source or arXiv id (as for papertrail parse)
+  <paper>       the paper: a .pdf, LaTeX source or arXiv id (as for papertrail parse), or a
+                repository folder with .papertrail/paper.json: its paper, or for a repository
+                of several papers the one each tag's key names ("[rgu] §2.2, Eq. 2")
   "<tag>"       a citation tag as written in code, e.g. "§3.2.2, Eq. 1 \\"h = 8\\""
   --json        one JSON document: for a tag with one reference, its resolution
                 (resolved, kind, number, title, page, text, ...) plus "refs"; for a tag
@@ -45,23 +53,60 @@ text, or the paper could not be read (one line on stderr says why)`,
         `papertrail resolve: no citation tag in "${text}"; write one like "§3.2", "Eq. (4)", "Table 1" or "[UNSPECIFIED] ..."`,
       );
     const cacheDir = args.value.values['cache-dir'];
-    const paper = await parsePaper(source, {
-      cwd: io.cwd,
-      env: io.env,
-      noCache: Boolean(args.value.values['no-cache']),
-      cacheDir: typeof cacheDir === 'string' ? cacheDir : undefined,
-    });
-    if (!paper.ok) return usageError(io, `papertrail resolve: ${paper.error.message}`);
-    const results = tags.map((t) => resolveTag(paper.value, t));
+    const parse = (s: string) =>
+      parsePaper(s, {
+        cwd: io.cwd,
+        env: io.env,
+        noCache: Boolean(args.value.values['no-cache']),
+        cacheDir: typeof cacheDir === 'string' ? cacheDir : undefined,
+      });
+    // A repository (a folder with .papertrail/paper.json): its papers, each tag against the one its key names.
+    const paperJson = path.join(path.resolve(io.cwd, source), '.papertrail', 'paper.json');
+    const models = fs.existsSync(paperJson) ? await repositoryModels(paperJson, parse) : await singlePaper(source, parse);
+    if (!models.ok) return usageError(io, `papertrail resolve: ${models.error.message}`);
+    const keyed = tags.filter((t) => t.paper !== undefined).map((t) => `[${t.paper}]`);
+    if (!models.value.byKey.size && keyed.length)
+      io.stderr(
+        `note: ${keyed.join(', ')} names a paper of a repository; with one paper given it is not used (give the repository folder to resolve keys among its papers)\n`,
+      );
+    const results = tags.map((t) => resolveAmong(models.value, t));
     if (args.value.values.json) {
-      const docs = results.map((r) => resolutionJson(r, paper.value));
+      const docs = results.map((r) => ({
+        ...resolutionJson(r.resolution, r.paper ?? models.value.main),
+        ...(models.value.byKey.size && r.key ? { paperKey: r.key } : {}),
+      }));
       io.stdout(JSON.stringify(docs.length === 1 ? docs[0] : docs) + '\n');
     } else {
-      io.stdout(results.map((r) => resolutionText(r)).join('\n\n') + '\n');
+      const text = results.map((r) =>
+        resolutionText(r.resolution, models.value.byKey.size && r.paper ? `[${r.key}] ${r.paper.title || r.paper.id}` : undefined),
+      );
+      io.stdout(text.join('\n\n') + '\n');
     }
-    return results.every((r) => r.resolved) ? EXIT_OK : EXIT_PROBLEMS;
+    return results.every((r) => r.resolution.resolved) ? EXIT_OK : EXIT_PROBLEMS;
   },
 };
+
+async function singlePaper(source: string, parse: (s: string) => Promise<Result<Paper>>): Promise<Result<PaperModels>> {
+  const paper = await parse(source);
+  return paper.ok ? ok({ main: paper.value, byKey: new Map() }) : paper;
+}
+
+/** A repository's papers from its paper.json: the main one, and every paper by key for a family. */
+async function repositoryModels(file: string, parse: (s: string) => Promise<Result<Paper>>): Promise<Result<PaperModels>> {
+  const ref = readPaperJson(file);
+  if (!ref.ok) return ref;
+  const entries = familyOf(ref.value) ?? [];
+  const sources = entries.length ? entries.map((e) => e.source) : [ref.value.source];
+  const parsed = await Promise.all(sources.map(parse));
+  for (const [i, p] of parsed.entries())
+    if (!p.ok) return fail(p.error.code, unreadPaperMessage(ref.value, sources[i]!, p.error.code, p.error.message));
+  const papers = parsed.map((p) => (p as { value: Paper }).value);
+  return ok({
+    main: papers[0]!,
+    byKey: new Map(entries.map((e, i) => [e.key, papers[i]!])),
+    ...(entries[0] ? { mainKey: entries[0].key } : {}),
+  });
+}
 
 /** The JSON shape of `papertrail resolve --json` (documented in docs/citations.md). */
 export function resolutionJson(r: TagResolution, paper: Paper): Record<string, unknown> {
@@ -83,9 +128,11 @@ function refJson(r: RefResolution): Record<string, unknown> {
   return { ...r };
 }
 
-function resolutionText(r: TagResolution): string {
+/** `paper`: which paper of a repository the tag was resolved in, said on its own line. */
+function resolutionText(r: TagResolution, paper?: string): string {
   const out: string[] = [];
   out.push(`${r.tag.raw}: ${r.resolved ? 'resolved' : 'BROKEN'}`);
+  if (paper) out.push(`  in ${paper}`);
   for (const ref of r.refs) {
     if (ref.resolved) {
       out.push(`  ${ref.kind === 'section' ? '§' + ref.heading : ref.heading} · p. ${ref.page}`);

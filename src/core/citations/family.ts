@@ -5,7 +5,7 @@
 // against it is resolve.ts's job.
 import type { Paper } from '../paper/model';
 import type { ParsedTag } from './grammar';
-import { PAPER_KEY } from './grammar';
+import { PAPER_KEY, refLabel } from './grammar';
 import type { PaperRef } from './paperRef';
 import type { TagResolution } from './resolve';
 import { resolveTag } from './resolve';
@@ -94,7 +94,7 @@ export function unknownPaperResolution(tag: ParsedTag, choice: Extract<PaperChoi
       resolved: false,
       kind: r.kind,
       number: r.number,
-      label: `[${choice.key}] ${r.number}`,
+      label: `[${choice.key}] ${refLabel(r)}`,
       reason,
       suggestions: [],
     })),

@@ -138,6 +138,24 @@ test('the audit of the written repository reads its paper.json: tags per paper, 
   assert.match(bad.stdout, /no paper has the key \[rug\] \(did you mean \[rgu\]\?\)/);
 });
 
+test('resolve takes the repository: each tag in the paper its key names, an untagged one in the main paper', async () => {
+  const keyed = await cli(['resolve', 'repro', '[tempgate] §2.1', '--json']);
+  assert.equal(keyed.code, 0, keyed.stderr);
+  const doc = JSON.parse(keyed.stdout);
+  assert.equal(doc.paperKey, 'tempgate');
+  assert.match(doc.paper.title, /^TempGate: /);
+  assert.match(doc.text, /temperature-scaled gate/i);
+  const plain = await cli(['resolve', 'repro', '§3']);
+  assert.match(plain.stdout, /^ {2}in \[stackrgu\] StackRGU: /m);
+  const typo = await cli(['resolve', 'repro', '[rug] §2.1']);
+  assert.equal(typo.code, 1);
+  assert.match(typo.stdout, /no paper has the key \[rug\] \(did you mean \[rgu\]\?\)/);
+  // One paper given: a key cannot choose among papers, and the user is told so.
+  const single = await cli(['resolve', 'papers/rgu', '[tempgate] Eq. 2']);
+  assert.equal(single.code, 0);
+  assert.match(single.stderr, /^note: \[tempgate\] names a paper of a repository; with one paper given it is not used/);
+});
+
 test('the written repository’s tests pass', () => {
   const r = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: out(), encoding: 'utf8', timeout: 120000 });
   assert.equal(r.status, 0, r.stdout + r.stderr);

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findRepositoryPaper } from '../../core/citations/paperRef';
+import { loadPaperModels } from '../../core/citations/repositoryPapers';
 import { getPaper } from '../../core/citations/papers';
-import { estimateEval, evalMarkdown, prepareEvaluation, runEvaluation } from '../../core/eval/evaluate';
+import { estimateEval, evalMarkdown, prepareEvaluation, reportPapers, runEvaluation } from '../../core/eval/evaluate';
 import { referenceFolder } from '../../core/eval/reference';
 import { createOpenAIProvider } from '../../core/llm/openaiProvider';
 import { DEFAULT_PRICES } from '../../core/llm/pricing';
@@ -60,13 +61,16 @@ exit: 0 evaluated (or estimated), 2 bad usage, no paper, or the model call faile
     if (found && !found.ok) return usage(io, `papertrail eval: ${found.error.message}`);
     const named = str('paper') ?? found?.value?.source;
     if (!named) return usage(io, `papertrail eval: ${repoArg} names no paper (no .papertrail/paper.json); pass --paper`);
-    const paper = await getPaper(named, { cwd: str('paper') ? io.cwd : repo, env: io.env });
-    if (!paper.ok) return usage(io, `papertrail eval: ${paper.error.message}`);
+    // The repository's own papers (a family: every one) unless --paper names one.
+    const papers = await loadPaperModels(str('paper') || !found?.value ? { source: named, origin: 'setting' } : found.value, (s) =>
+      getPaper(s, { cwd: str('paper') ? io.cwd : repo, env: io.env }),
+    );
+    if (!papers.ok) return usage(io, `papertrail eval: ${papers.error.message}`);
     const refArg = str('reference');
     const refDir = refArg ? await referenceFolder(refArg, { cwd: io.cwd, env: io.env }) : undefined;
     if (refDir && !refDir.ok) return usage(io, `papertrail eval: ${refDir.error.message}`);
 
-    const { repository, reference, messages } = prepareEvaluation(paper.value, repo, refDir?.ok ? refDir.value : undefined);
+    const { repository, reference, messages } = prepareEvaluation(papers.value, repo, refDir?.ok ? refDir.value : undefined);
     if (!repository.files.length) return usage(io, `papertrail eval: ${repoArg} has no source files to read`);
     const model = str('model') ?? io.env.PAPERTRAIL_MODEL ?? 'gpt-4.1';
     const estimate = estimateEval(messages, model, DEFAULT_PRICES);
@@ -80,7 +84,7 @@ exit: 0 evaluated (or estimated), 2 bad usage, no paper, or the model call faile
     if (!result.ok) return usage(io, `papertrail eval: ${result.error.message}. Nothing was written.`);
     const date = new Date().toISOString().slice(0, 10);
     const report = evalMarkdown(result.value.evaluation, {
-      paper: paper.value.title,
+      ...reportPapers(papers.value),
       repository: repoArg,
       ...(refArg ? { reference: refArg } : {}),
       model,

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PaperModels } from '../../core/citations/family';
-import { familyOf, resolveAmong } from '../../core/citations/family';
+import { resolveAmong } from '../../core/citations/family';
 import { parseTagText } from '../../core/citations/grammar';
-import { readPaperJson, unreadPaperMessage } from '../../core/citations/paperRef';
+import { readPaperJson } from '../../core/citations/paperRef';
+import { loadPaperModels } from '../../core/citations/repositoryPapers';
 import type { RefResolution, TagResolution } from '../../core/citations/resolve';
 import type { Result } from '../../core/errors';
-import { fail, ok } from '../../core/errors';
+import { ok } from '../../core/errors';
 import type { Paper } from '../../core/paper/model';
 import { parsePaper } from '../../core/paper/parse';
 import type { CliIo } from '../io';
@@ -62,7 +63,9 @@ text, or the paper could not be read (one line on stderr says why)`,
       });
     // A repository (a folder with .papertrail/paper.json): its papers, each tag against the one its key names.
     const paperJson = path.join(path.resolve(io.cwd, source), '.papertrail', 'paper.json');
-    const models = fs.existsSync(paperJson) ? await repositoryModels(paperJson, parse) : await singlePaper(source, parse);
+    const ref = fs.existsSync(paperJson) ? readPaperJson(paperJson) : undefined;
+    if (ref && !ref.ok) return usageError(io, `papertrail resolve: ${ref.error.message}`);
+    const models = ref ? await loadPaperModels(ref.value, parse) : await singlePaper(source, parse);
     if (!models.ok) return usageError(io, `papertrail resolve: ${models.error.message}`);
     const keyed = tags.filter((t) => t.paper !== undefined).map((t) => `[${t.paper}]`);
     if (!models.value.byKey.size && keyed.length)
@@ -89,23 +92,6 @@ text, or the paper could not be read (one line on stderr says why)`,
 async function singlePaper(source: string, parse: (s: string) => Promise<Result<Paper>>): Promise<Result<PaperModels>> {
   const paper = await parse(source);
   return paper.ok ? ok({ main: paper.value, byKey: new Map() }) : paper;
-}
-
-/** A repository's papers from its paper.json: the main one, and every paper by key for a family. */
-async function repositoryModels(file: string, parse: (s: string) => Promise<Result<Paper>>): Promise<Result<PaperModels>> {
-  const ref = readPaperJson(file);
-  if (!ref.ok) return ref;
-  const entries = familyOf(ref.value) ?? [];
-  const sources = entries.length ? entries.map((e) => e.source) : [ref.value.source];
-  const parsed = await Promise.all(sources.map(parse));
-  for (const [i, p] of parsed.entries())
-    if (!p.ok) return fail(p.error.code, unreadPaperMessage(ref.value, sources[i]!, p.error.code, p.error.message));
-  const papers = parsed.map((p) => (p as { value: Paper }).value);
-  return ok({
-    main: papers[0]!,
-    byKey: new Map(entries.map((e, i) => [e.key, papers[i]!])),
-    ...(entries[0] ? { mainKey: entries[0].key } : {}),
-  });
 }
 
 /** The JSON shape of `papertrail resolve --json` (documented in docs/citations.md). */

@@ -188,5 +188,6 @@ export function unreadPaperMessage(
     return `${ref.where ?? '.papertrail/paper.json'} names the paper ${source}, which is not there (was the repository moved away from its papers?); correct its "source" (a path relative to the repository, or an arXiv id)`;
   if (code === 'not-found' && ref.origin === 'header')
     return `${ref.where ?? 'a file'}${ref.line ? `:${ref.line}` : ''}: its "# paper:" header names ${source}, which is not there; correct the header`;
-  return `paper ${source}: ${message}`;
+  // parsePaper's lines mostly start with the source already.
+  return message.startsWith(source) ? message : `paper ${source}: ${message}`;
 }

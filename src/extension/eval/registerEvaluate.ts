@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findRepositoryPaper } from '../../core/citations/paperRef';
 import { getPaper } from '../../core/citations/papers';
-import { estimateEval, evalMarkdown, prepareEvaluation, runEvaluation } from '../../core/eval/evaluate';
+import { loadPaperModels } from '../../core/citations/repositoryPapers';
+import { estimateEval, evalMarkdown, prepareEvaluation, reportPapers, runEvaluation } from '../../core/eval/evaluate';
 import { referenceFolder } from '../../core/eval/reference';
 import { writeFileAtomic } from '../../core/workspace/writer';
 import { resolveModel } from '../llm/models';
@@ -26,9 +27,9 @@ export function registerEvaluate(services: Services): void {
         );
         return undefined;
       }
-      const paper = await getPaper(named.value.source, { cwd: repo, env: process.env });
-      if (!paper.ok) {
-        void showError(services.log, `PaperTrail: ${paper.error.message}`);
+      const papers = await loadPaperModels(named.value, (s) => getPaper(s, { cwd: repo, env: process.env }));
+      if (!papers.ok) {
+        void showError(services.log, `PaperTrail: ${papers.error.message}`);
         return undefined;
       }
       const model = await resolveModel(services);
@@ -55,7 +56,7 @@ export function registerEvaluate(services: Services): void {
         void showError(services.log, `PaperTrail: ${refDir.error.message}`);
         return undefined;
       }
-      const { repository, messages } = prepareEvaluation(paper.value, repo, refDir?.ok ? refDir.value : undefined);
+      const { repository, messages } = prepareEvaluation(papers.value, repo, refDir?.ok ? refDir.value : undefined);
       if (!repository.files.length) {
         void showError(services.log, `PaperTrail: ${path.basename(repo)} has no source files to evaluate.`);
         return undefined;
@@ -85,7 +86,7 @@ export function registerEvaluate(services: Services): void {
         return undefined;
       }
       const report = evalMarkdown(result.value.evaluation, {
-        paper: paper.value.title,
+        ...reportPapers(papers.value),
         repository: path.basename(repo),
         ...(refArg ? { reference: refArg } : {}),
         model: model.label,

@@ -156,6 +156,36 @@ test('resolve takes the repository: each tag in the paper its key names, an unta
   assert.match(single.stderr, /^note: \[tempgate\] names a paper of a repository; with one paper given it is not used/);
 });
 
+test('eval judges the family whole: every paper in the prompt under its key, the report names them', async () => {
+  const judge = await startScriptedServer({
+    replies: [
+      {
+        when: '## Task: evaluate',
+        content: {
+          components: [
+            { name: 'Residual gated unit', paperPlace: '[rgu] §2.2, Eq. 2', score: 5, critique: 'rgu_family/rgu.py mixes as Eq. 2 says.' },
+          ],
+          overall: 4,
+          summary: 'The stack and both gates follow their papers.',
+        },
+      },
+    ],
+  });
+  try {
+    const r = await cli(['eval', 'repro', '--base-url', judge.url, '--model', 'scripted-model']);
+    assert.equal(r.code, 0, r.stderr);
+    const system = String(judge.requests[0]!.body.messages[0].content);
+    for (const k of FAMILY_KEYS) assert.match(system, new RegExp(`<paper key="${k}" title="`));
+    assert.match(system, /\[stackrgu\] is the main one/);
+    const report = fs.readFileSync(path.join(out(), 'EVALUATION.md'), 'utf8');
+    assert.match(report, /^# Evaluation of this reimplementation of "StackRGU: /m);
+    assert.match(report, /^With the papers it builds on: \[rgu\] RGU: .*; \[tempgate\] TempGate: /m);
+  } finally {
+    fs.rmSync(path.join(out(), 'EVALUATION.md'), { force: true });
+    await judge.close();
+  }
+});
+
 test('the written repository’s tests pass', () => {
   const r = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: out(), encoding: 'utf8', timeout: 120000 });
   assert.equal(r.status, 0, r.stdout + r.stderr);

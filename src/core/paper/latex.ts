@@ -779,7 +779,8 @@ function assemble(scan: Scan, src: LatexSource, info: LatexInfo, macros: Macros,
     const n = t.kind === 'equation' ? `(${t.number})` : t.number;
     return `${style === 'Cref' || opts.capitalize ? capital(name) : name} ${n}`;
   };
-  const numbers = bibliographyNumbers(src.bbl);
+  // A bibliography written in the document itself numbers its items as a compiled one does.
+  const numbers = bibliographyNumbers(src.bbl ?? inlineBibliography(src.body));
   // Numbered as the compiled bibliography lists them; a key it lacks stays a key, as "[?]" would hide it.
   const cite = numbers.size ? (keys: string[]): string => `[${keys.map((k) => numbers.get(k) ?? k).join(', ')}]` : undefined;
   const ctx: TextContext = { macros, ref, ...(cite ? { cite } : {}) };
@@ -904,6 +905,12 @@ export function bibliographyNumbers(bbl: string | undefined): Map<string, string
     if (!numbers.has(key)) numbers.set(key, String(numbers.size + 1));
   }
   return numbers;
+}
+
+/** The document's own `thebibliography` environment(s), for a source compiled without a `.bbl`. */
+function inlineBibliography(body: string): string | undefined {
+  const parts = [...body.matchAll(/\\begin\s*\{thebibliography\}([\s\S]*?)\\end\s*\{thebibliography\}/g)].map((m) => m[1]!);
+  return parts.length ? parts.join('\n') : undefined;
 }
 
 function captionPrefix(c: RawCaption, algorithm2e: boolean): string {

@@ -246,3 +246,20 @@ test('algorithm2e captions read "Algorithm 1: …"; figure* and wrapfigure share
     ],
   );
 });
+
+test('a bibliography written in the document numbers \\cite as the compiled one would, in \\bibitem order', () => {
+  const paper = doc(
+    [
+      '\\section{Intro}',
+      'Gates help \\cite{hochreiter1997,cho2014}; so does depth \\citep{he2016}, unlike \\cite{nobody}.',
+      '\\begin{thebibliography}{9}',
+      '% \\bibitem{commented} is not an item',
+      '\\bibitem{cho2014} K. Cho. Learning phrase representations. 2014.',
+      '\\bibitem[He et al.(2016)]{he2016} K. He. Deep residual learning. 2016.',
+      '\\bibitem{hochreiter1997} S. Hochreiter. Long short-term memory. 1997.',
+      '\\end{thebibliography}',
+    ].join('\n'),
+  );
+  const text = paper.passages.map((p) => p.text).join('\n');
+  assert.match(text, /Gates help \[3, 1\]; so does depth \[2\], unlike \[nobody\]\./);
+});

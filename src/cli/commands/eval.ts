@@ -62,8 +62,10 @@ exit: 0 evaluated (or estimated), 2 bad usage, no paper, or the model call faile
     const named = str('paper') ?? found?.value?.source;
     if (!named) return usage(io, `papertrail eval: ${repoArg} names no paper (no .papertrail/paper.json); pass --paper`);
     // The repository's own papers (a family: every one) unless --paper names one.
-    const papers = await loadPaperModels(str('paper') || !found?.value ? { source: named, origin: 'setting' } : found.value, (s) =>
-      getPaper(s, { cwd: str('paper') ? io.cwd : repo, env: io.env }),
+    const papers = await loadPaperModels(
+      str('paper') || !found?.value ? { source: named, origin: 'setting' } : found.value,
+      (s) => getPaper(s, { cwd: str('paper') ? io.cwd : repo, env: io.env }),
+      { all: true },
     );
     if (!papers.ok) return usage(io, `papertrail eval: ${papers.error.message}`);
     const refArg = str('reference');

@@ -15,7 +15,7 @@ import { languageForFile } from './languages';
 import { parsePaper as parsePaperFresh } from '../paper/parse';
 import { getPaper } from './papers';
 import type { PaperRef } from './paperRef';
-import { findPaperRef, findRepositoryPaper, unreadPaperMessage } from './paperRef';
+import { findPaperRef, findRepositoryPaper, unreadPaperMessage, unreadPapersMessage } from './paperRef';
 import type { TagResolution } from './resolve';
 import { resolveTag } from './resolve';
 import type { PaperModels } from './family';
@@ -162,16 +162,26 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
     }
     return p;
   };
-  if (defaultRef) {
-    const first = await load(defaultRef.source);
-    if (!first.ok) return fail(first.error.code, unreadPaperMessage(defaultRef, defaultRef.source, first.error.code, first.error.message));
-  }
-  // The papers of a family are parsed before its files are read, so each tag finds its paper ready.
+  // The papers of a family are parsed before its files are read, so each tag finds its paper ready;
+  // every one is listed in the report, cited or not.
   const loaded = new Map<string, Result<Paper>>();
+  const families: PaperRef[] = [];
   const loadFamily = async (ref: PaperRef | undefined) => {
-    for (const e of familyOf(ref) ?? []) if (!loaded.has(e.source)) loaded.set(e.source, await load(e.source));
+    if (!ref || !familyOf(ref) || families.some((f) => f.where === ref.where)) return;
+    families.push(ref);
+    for (const e of familyOf(ref)!) if (!loaded.has(e.source)) loaded.set(e.source, await load(e.source));
   };
-  await loadFamily(defaultRef);
+  if (defaultRef) {
+    await loadFamily(defaultRef);
+    const first = await load(defaultRef.source);
+    if (!first.ok) {
+      const failed = (familyOf(defaultRef) ?? [{ source: defaultRef.source }]).flatMap((e) => {
+        const r = e.source === defaultRef.source ? first : loaded.get(e.source);
+        return r && !r.ok ? [{ source: e.source, code: r.error.code, message: r.error.message }] : [];
+      });
+      return fail(first.error.code, unreadPapersMessage(defaultRef, failed));
+    }
+  }
 
   const ignore = gitignore(root);
   const files = walk(root, ignore, options.maxFileBytes ?? 2 * 1024 * 1024);
@@ -245,15 +255,6 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
       const rank = keyed.papers!.findIndex((e) => e.key === choice.key);
       if (p?.ok && !usedPapers.has(choice.source))
         usedPapers.set(choice.source, { paper: p.value, origin, ...(choice.key ? { key: choice.key, rank } : {}) });
-      if (p && !p.ok && !unread.has(choice.source))
-        unread.set(choice.source, {
-          source: choice.source,
-          ...(choice.key ? { key: choice.key } : {}),
-          message:
-            p.error.code === 'not-found'
-              ? 'not there (was the repository moved away from its papers?); correct its "source" in .papertrail/paper.json'
-              : p.error.message,
-        });
       return picked;
     };
     if (!keyed && paper?.ok && ref && !usedPapers.has(ref.source)) usedPapers.set(ref.source, { paper: paper.value, origin });
@@ -266,6 +267,21 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
       `${dir}: no paper to check citations against; add .papertrail/paper.json ({"source": "paper.pdf"}) or pass --paper <pdf or arXiv id>`,
     );
   }
+  // Every paper of a family, cited or not: one no tag cites is 0% covered, not absent.
+  for (const fam of families)
+    for (const [rank, e] of familyOf(fam)!.entries()) {
+      const p = loaded.get(e.source);
+      if (p?.ok && !usedPapers.has(e.source)) usedPapers.set(e.source, { paper: p.value, origin: 'paper.json', key: e.key, rank });
+      if (p && !p.ok && !unread.has(e.source))
+        unread.set(e.source, {
+          source: e.source,
+          key: e.key,
+          message:
+            p.error.code === 'not-found'
+              ? `not there (was the repository moved away from its papers?); correct papers[${rank}].source in ${fam.where ?? '.papertrail/paper.json'}`
+              : p.error.message,
+        });
+    }
   const used = [...usedPapers].sort(([, a], [, b]) => (a.rank ?? 0) - (b.rank ?? 0));
   for (const [source, { paper, origin, key, rank }] of used)
     report.papers.push({

@@ -115,6 +115,8 @@ export interface PaperModels {
   /** Every paper by key (the main one included); empty for a repository of one paper. */
   byKey: ReadonlyMap<string, Paper>;
   mainKey?: string;
+  /** A family's papers that could not be read, key → why: their tags are broken with that reason. */
+  unread?: ReadonlyMap<string, string>;
 }
 
 /** Resolves a tag against the paper its key names; which paper it was, for reveal and hover. */
@@ -124,7 +126,22 @@ export function resolveAmong(models: PaperModels, tag: ParsedTag): { resolution:
   }
   const paper = models.byKey.get(tag.paper);
   if (paper) return { resolution: resolveTag(paper, tag), paper, key: tag.paper };
-  return { resolution: unknownPaperResolution(tag, unknownKey(tag.paper, [...models.byKey.keys()])) };
+  const unread = models.unread?.get(tag.paper);
+  if (unread !== undefined)
+    return { resolution: unreadPaperResolution(tag, `paper [${tag.paper}] could not be read: ${unread}`), key: tag.paper };
+  return { resolution: unknownPaperResolution(tag, unknownKey(tag.paper, [...models.byKey.keys(), ...(models.unread?.keys() ?? [])])) };
+}
+
+/** The resolution of a tag whose paper could not be read: broken, with why. */
+export function unreadPaperResolution(tag: ParsedTag, reason: string): TagResolution {
+  return {
+    tag,
+    resolved: false,
+    refs: tag.refs.map((r) => ({ resolved: false, kind: r.kind, number: r.number, label: refLabel(r), reason, suggestions: [] })),
+    reasons: [reason],
+    reason,
+    suggestions: [],
+  };
 }
 
 /** The known key nearest in spelling (edit distance at most a third of its length), or a prefix match. */

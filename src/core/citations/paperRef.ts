@@ -90,6 +90,12 @@ export function readPaperJson(file: string): Result<PaperRef> {
     return fail('bad-input', `${file}: no "source"; it should be {"source": "<pdf path or arXiv id>", "id": "..."}`);
   }
   const source = typeof d.source === 'string' && d.source.trim() ? toSource(d.source.trim(), [root]) : main!.source;
+  // Two places name the main paper: correcting one of them must not leave the other behind.
+  if (main && source !== main.source)
+    return fail(
+      'bad-input',
+      `${file}: "source" (${String(d.source).trim()}) and papers[0].source, the main paper [${main.key}], name different papers; make them the same, or leave "source" out`,
+    );
   const ref: PaperRef = { source, origin: 'paper.json', where: file };
   if (typeof d.id === 'string') ref.id = d.id;
   else if (main?.id) ref.id = main.id;
@@ -104,10 +110,19 @@ function readEntries(file: string, value: unknown, root: string): Result<PaperEn
   for (const [i, raw] of value.entries()) {
     const e = raw as { key?: unknown; source?: unknown; id?: unknown; title?: unknown; buildsOn?: unknown };
     if (typeof e?.key !== 'string' || !PAPER_KEY.test(e.key))
-      return fail('bad-input', `${file}: paper ${i + 1} has no usable "key" (2–24 lower-case letters, digits, "-", "_"); ${shape}`);
+      return fail(
+        'bad-input',
+        `${file}: papers[${i}] ${typeof e?.key === 'string' ? `has the key "${e.key}", which is not usable` : 'has no "key"'} (2–24 characters: a lower-case letter, then lower-case letters, digits, "-" or "_"); ${shape}`,
+      );
     if (out.some((p) => p.key === e.key)) return fail('bad-input', `${file}: two papers have the key "${e.key}"; give each its own`);
     if (typeof e.source !== 'string' || !e.source.trim()) return fail('bad-input', `${file}: paper "${e.key}" has no "source"; ${shape}`);
     const entry: PaperEntry = { key: e.key, source: toSource(e.source.trim(), [root]) };
+    const twin = out.find((p) => p.source === entry.source);
+    if (twin)
+      return fail(
+        'bad-input',
+        `${file}: the papers [${twin.key}] and [${e.key}] have the same source (${e.source.trim()}); give each paper once`,
+      );
     if (typeof e.id === 'string') entry.id = e.id;
     if (typeof e.title === 'string') entry.title = e.title;
     if (Array.isArray(e.buildsOn)) entry.buildsOn = e.buildsOn.filter((k): k is string => typeof k === 'string');
@@ -169,6 +184,30 @@ function toSource(value: string, bases: string[]): string {
 
 function looksLikeArxivId(s: string): boolean {
   return /^\d{4}\.\d{4,5}(?:v\d+)?$/.test(s) || /^[a-z-]+(?:\.[A-Z]{2})?\/\d{7}(?:v\d+)?$/.test(s);
+}
+
+/**
+ * The line for a repository's papers that cannot be read (a family's, from its paper.json): each
+ * with its key and the field to correct, and the likely cause when files are missing.
+ * `unread`: parsePaper's errors by absolute source.
+ */
+export function unreadPapersMessage(ref: PaperRef, unread: { source: string; code: string; message: string }[]): string {
+  const entries = ref.papers ?? [];
+  if (entries.length < 2 || ref.origin !== 'paper.json') {
+    const u = unread[0]!;
+    return unreadPaperMessage(ref, u.source, u.code, u.message);
+  }
+  const missing = unread.some((u) => u.code === 'not-found');
+  const parts = unread.map((u) => {
+    const i = entries.findIndex((e) => e.source === u.source);
+    // The main paper's source stands twice: "source" repeats papers[0]'s.
+    const field = i === 0 ? 'papers[0].source, and "source" if given' : `papers[${i}].source`;
+    return u.code === 'not-found' ? `[${entries[i]?.key}] ${u.source} (${field})` : `[${entries[i]?.key}] (${field}): ${u.message}`;
+  });
+  const lead = missing
+    ? `names ${unread.length === 1 ? 'a paper that is' : 'papers that are'} not there`
+    : `names ${unread.length === 1 ? 'a paper' : 'papers'} that cannot be read`;
+  return `${ref.where ?? '.papertrail/paper.json'} ${lead}: ${parts.join('; ')}${missing ? '. Was the repository moved away from its papers? Correct each source: a path relative to the repository, or an arXiv id' : ''}`;
 }
 
 /**

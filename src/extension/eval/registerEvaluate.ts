@@ -27,7 +27,7 @@ export function registerEvaluate(services: Services): void {
         );
         return undefined;
       }
-      const papers = await loadPaperModels(named.value, (s) => getPaper(s, { cwd: repo, env: process.env }));
+      const papers = await loadPaperModels(named.value, (s) => getPaper(s, { cwd: repo, env: process.env }), { all: true });
       if (!papers.ok) {
         void showError(services.log, `PaperTrail: ${papers.error.message}`);
         return undefined;

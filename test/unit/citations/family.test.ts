@@ -72,7 +72,7 @@ test('a paper.json with a bad or repeated key says which and how to mend it', ()
   const bad = repo({ '.papertrail/paper.json': JSON.stringify({ papers: [{ key: 'Two Words', source: 'a.pdf' }] }) });
   const r1 = readPaperJson(path.join(bad, '.papertrail/paper.json'));
   assert.ok(!r1.ok);
-  assert.match(r1.error.message, /paper 1 has no usable "key"/);
+  assert.match(r1.error.message, /papers\[0\] has the key "Two Words", which is not usable \(2–24 characters: a lower-case letter, then/);
   const twice = repo({
     '.papertrail/paper.json': JSON.stringify({
       papers: [
@@ -84,6 +84,60 @@ test('a paper.json with a bad or repeated key says which and how to mend it', ()
   const r2 = readPaperJson(path.join(twice, '.papertrail/paper.json'));
   assert.ok(!r2.ok);
   assert.match(r2.error.message, /two papers have the key "rgu"/);
+  // The same paper under two keys, or a main paper named two ways: refused, saying what to change.
+  const same = repo({
+    '.papertrail/paper.json': JSON.stringify({
+      papers: [
+        { key: 'stack', source: 'papers/rgu' },
+        { key: 'rgu', source: './papers/rgu/' },
+      ],
+    }),
+  });
+  const r3 = readPaperJson(path.join(same, '.papertrail/paper.json'));
+  assert.ok(!r3.ok);
+  assert.match(r3.error.message, /the papers \[stack\] and \[rgu\] have the same source \(\.\/papers\/rgu\/\); give each paper once$/);
+  const split = repo({
+    '.papertrail/paper.json': JSON.stringify({
+      source: 'papers/moved',
+      papers: [
+        { key: 'stack', source: 'papers/stack' },
+        { key: 'rgu', source: 'papers/rgu' },
+      ],
+    }),
+  });
+  const r4 = readPaperJson(path.join(split, '.papertrail/paper.json'));
+  assert.ok(!r4.ok);
+  assert.match(
+    r4.error.message,
+    /"source" \(papers\/moved\) and papers\[0\]\.source, the main paper \[stack\], name different papers; make them the same, or leave "source" out$/,
+  );
+});
+
+test('a paper of the family that no tag cites is still listed, and one that is not there is named with the field to correct', async () => {
+  const dir = repo({
+    '.papertrail/paper.json': FAMILY_JSON,
+    'papers/stack/main.tex': STACK,
+    'papers/rgu/main.tex': BASE,
+    'model.py': '# §1 — the stack\nx = 1\n',
+  });
+  const r = await auditRepository(dir, { parse: { noCache: true } });
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  assert.deepEqual(
+    r.value.papers.map((p) => p.key),
+    ['stack', 'rgu'],
+    'rgu is cited by no tag, and still a paper of the repository',
+  );
+  fs.rmSync(path.join(dir, 'papers', 'rgu'), { recursive: true });
+  const gone = await auditRepository(dir, { parse: { noCache: true } });
+  assert.ok(gone.ok);
+  assert.match(gone.value.unread?.[0]?.message ?? '', /not there .*; correct papers\[1\]\.source in .*paper\.json$/);
+  fs.rmSync(path.join(dir, 'papers', 'stack'), { recursive: true });
+  const moved = await auditRepository(dir, { parse: { noCache: true } });
+  assert.ok(!moved.ok);
+  assert.match(
+    moved.error.message,
+    /paper\.json names papers that are not there: \[stack\] .*papers\/stack\/main\.tex \(papers\[0\]\.source, and "source" if given\); \[rgu\] .*papers\/rgu\/main\.tex \(papers\[1\]\.source\)\. Was the repository moved away from its papers\?/,
+  );
 });
 
 test('the audit checks each tag against the paper its key names; an unknown key is broken with the keys there are', async () => {

@@ -24,6 +24,11 @@ export function parseVerbArgs(verb: string, argv: string[], options: OptionSpec)
     // "--keys --out x": node says the argument is "ambiguous"; what is wrong is that it is missing.
     const missing = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument (?:is ambiguous|missing)/.exec(msg);
     if (missing) return fail('bad-input', `papertrail ${verb}: ${missing[1]} needs a value (see papertrail ${verb} --help)`);
+    // Node's advice for an unknown option ("place it at the end … after '--'") is about positionals
+    // that start with "-"; almost always the option is simply misspelt.
+    const unknown = /^Unknown option '([^']+)'/.exec(msg);
+    if (unknown)
+      return fail('bad-input', `papertrail ${verb}: unknown option ${unknown[1]} (see papertrail ${verb} --help for its options)`);
     return fail('bad-input', `papertrail ${verb}: ${msg.replace(/^Unknown option/, 'unknown option')} (see papertrail ${verb} --help)`);
   }
 }

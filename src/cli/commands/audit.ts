@@ -98,6 +98,10 @@ export function auditText(r: AuditReport): string {
   const papers =
     r.papers.map((p) => `${p.key ? `[${p.key}]${p.main ? ' (main)' : ''} ` : ''}"${p.title}" (${p.source})`).join(', ') || 'no paper';
   out.push(`audited ${r.counts.files} files, ${r.counts.tags} tags against ${papers}`);
+  if (!r.counts.tags)
+    out.push(
+      `no citation tags found: nothing was checked (a tag is a comment like "# §3.2, Eq. 4 — what this implements"; give the repository folder that holds them)`,
+    );
   for (const u of r.unread ?? [])
     out.push(`paper ${u.key ? `[${u.key}] ` : ''}(${u.source}) could not be read: ${u.message}; its tags are listed as broken`);
   out.push(

@@ -77,11 +77,14 @@ exit: 0 evaluated (or estimated), 2 bad usage, no paper, or the model call faile
     const model = str('model') ?? io.env.PAPERTRAIL_MODEL ?? 'gpt-4.1';
     const estimate = estimateEval(messages, model, DEFAULT_PRICES);
     const estimateLine = `estimate: 1 call to ${model}, ~${(estimate.promptTokens / 1000).toFixed(1)}k prompt + ~${(estimate.completionTokens / 1000).toFixed(1)}k answer tokens, ${estimate.cost === undefined ? 'cost unknown' : `~$${estimate.cost.toFixed(3)}`}`;
-    if (!v.json) io.stderr(`${estimateLine}\n`);
+    // What is judged against: a family's papers, each by key.
+    const { paper: title, alsoPapers } = reportPapers(papers.value);
+    const papersLine = `judged against: "${title}"${alsoPapers ? ` with ${alsoPapers.join('; ')}` : ''}`;
     if (v['dry-run']) {
-      io.stdout(v.json ? `${JSON.stringify({ estimate })}\n` : `${estimateLine}\n`);
+      io.stdout(v.json ? `${JSON.stringify({ estimate })}\n` : `${papersLine}\n${estimateLine}\n`);
       return EXIT_OK;
     }
+    if (!v.json) io.stderr(`${papersLine}\n${estimateLine}\n`);
     const result = await runEvaluation(createOpenAIProvider(endpoint), model, messages, DEFAULT_PRICES);
     if (!result.ok) return usage(io, `papertrail eval: ${result.error.message}. Nothing was written.`);
     const date = new Date().toISOString().slice(0, 10);

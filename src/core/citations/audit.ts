@@ -125,8 +125,8 @@ const SKIP_DIRS = new Set([
 export async function auditRepository(dir: string, options: AuditOptions = {}): Promise<Result<AuditReport>> {
   const cwd = options.cwd ?? process.cwd();
   const root = path.resolve(cwd, dir);
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
-    return fail('not-found', `${dir}: no such folder; give the repository folder to audit`);
+  if (!fs.existsSync(root)) return fail('not-found', `${dir}: no such folder; give the repository folder to audit`);
+  if (!fs.statSync(root).isDirectory()) return fail('bad-input', `${dir} is a file; give the repository folder to audit`);
 
   // The repository's paper (or the one given): needed unless every file names its own.
   let defaultRef: PaperRef | undefined;

@@ -175,12 +175,13 @@ async function withCompiledPdf(latex: Paper, texPath: string, location: string, 
   const name = path.basename(pdfPath);
   const merged = await cached(parsedKey('latex+pdf', latex.source.sha256, sha256Hex(bytes)), location, options, async () => {
     options.onEvent?.({ type: 'read', reader: 'pdf' });
-    const pdf = await parsePdf(bytes, { location, ...(options.signal ? { signal: options.signal } : {}) });
-    if (!pdf.ok)
-      return ok({
-        ...latex,
-        warnings: [...latex.warnings, `${name} beside the source was not used (${pdf.error.message}); pages unknown`],
-      });
+    const pdf = await parsePdf(bytes, { location: name, ...(options.signal ? { signal: options.signal } : {}) });
+    if (!pdf.ok) {
+      // parsePdf's advice is for a downloaded paper; this one was compiled here.
+      const why = pdf.error.message.replace(`${name}: `, '').replace(/; [^;]*$/, '');
+      const warning = `${name} beside the source was not used (${why}); the source is read without pages: compile it again`;
+      return ok({ ...latex, warnings: [...latex.warnings, warning] });
+    }
     options.onEvent?.({ type: 'read', reader: 'merge' });
     const m = mergeSourceWithPdf(latex, pdf.value, { location, arxivId: '' });
     return ok({ ...m, id: latex.id, source: latex.source });

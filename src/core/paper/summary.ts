@@ -5,8 +5,15 @@ export function summarizePaper(paper: Paper): string {
   const lines = [
     `${paper.title || '(untitled)'}`,
     paper.authors.length ? paper.authors.join(', ') : '(no authors found)',
-    `id ${paper.id} · ${paper.pageCount} pages · ${paper.sections.length} sections · ${paper.equations.length} equations · ` +
-      `${paper.figures.length} figures · ${paper.tables.length} tables · ${paper.algorithms.length} algorithms · ${paper.passages.length} passages`,
+    `id ${paper.id} · ${[
+      count(paper.pageCount, 'page'),
+      count(paper.sections.length, 'section'),
+      count(paper.equations.length, 'equation'),
+      count(paper.figures.length, 'figure'),
+      count(paper.tables.length, 'table'),
+      count(paper.algorithms.length, 'algorithm'),
+      count(paper.passages.length, 'passage'),
+    ].join(' · ')}`,
     '',
     ...paper.sections.map((s) => `${'  '.repeat(Math.max(0, s.level - 1))}${s.number ? s.number + ' ' : ''}${s.title}  (p. ${s.page})`),
   ];
@@ -16,4 +23,8 @@ export function summarizePaper(paper: Paper): string {
   }
   for (const w of paper.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

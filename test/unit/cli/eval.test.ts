@@ -61,11 +61,15 @@ async function run(...argv: string[]) {
 test('reference-free: the estimate first, one call, per-component scores and EVALUATION.md beside the repository', async () => {
   const dry = await run('eval', 'repro', '--base-url', server.url, '--model', 'gpt-4.1', '--dry-run');
   assert.equal(dry.code, 0, dry.err);
-  assert.match(dry.out, /^estimate: 1 call to gpt-4\.1, ~\d+\.\dk prompt \+ ~1\.5k answer tokens, ~\$0\.\d{3}\n$/);
+  assert.match(
+    dry.out,
+    /^judged against: "Attention on a Budget"\nestimate: 1 call to gpt-4\.1, ~\d+\.\dk prompt \+ ~1\.5k answer tokens, ~\$0\.\d{3}\n$/,
+  );
+  assert.equal(dry.err, '', 'said once, on stdout');
   assert.equal(server.requests.length, 0, 'a dry run asks nothing');
   const r = await run('eval', 'repro', '--base-url', server.url, '--model', 'gpt-4.1');
   assert.equal(r.code, 0, r.err);
-  assert.match(r.err, /^estimate: 1 call to gpt-4\.1/);
+  assert.match(r.err, /^judged against: "Attention on a Budget"\nestimate: 1 call to gpt-4\.1/);
   assert.match(
     r.out,
     /^overall 2\.5\/5 \(reference-free, 2 components\)\n {2}4\/5 {2}Scaled dot-product attention {2}\(§2, Eq\. 1\)\n {2}1\/5 {2}Affine projection/,

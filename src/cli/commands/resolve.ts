@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { PaperModels } from '../../core/citations/family';
 import { resolveAmong } from '../../core/citations/family';
 import { parseTagText } from '../../core/citations/grammar';
-import { readPaperJson } from '../../core/citations/paperRef';
+import type { PaperRef } from '../../core/citations/paperRef';
+import { findRepositoryPaper, readPaperJson } from '../../core/citations/paperRef';
 import { loadPaperModels } from '../../core/citations/repositoryPapers';
 import type { RefResolution, TagResolution } from '../../core/citations/resolve';
 import type { Result } from '../../core/errors';
@@ -61,9 +62,9 @@ text, or the paper could not be read (one line on stderr says why)`,
         noCache: Boolean(args.value.values['no-cache']),
         cacheDir: typeof cacheDir === 'string' ? cacheDir : undefined,
       });
-    // A repository (a folder with .papertrail/paper.json): its papers, each tag against the one its key names.
-    const paperJson = path.join(path.resolve(io.cwd, source), '.papertrail', 'paper.json');
-    const ref = fs.existsSync(paperJson) ? readPaperJson(paperJson) : undefined;
+    // A repository, or a folder of one that holds no LaTeX (its package, its tests): the
+    // repository's papers, each tag against the one its key names.
+    const ref = repositoryRef(path.resolve(io.cwd, source));
     if (ref && !ref.ok) return usageError(io, `papertrail resolve: ${ref.error.message}`);
     const models = ref ? await loadPaperModels(ref.value, parse) : await singlePaper(source, parse);
     if (!models.ok) return usageError(io, `papertrail resolve: ${models.error.message}`);
@@ -75,7 +76,7 @@ text, or the paper could not be read (one line on stderr says why)`,
     const results = tags.map((t) => resolveAmong(models.value, t));
     if (args.value.values.json) {
       const docs = results.map((r) => ({
-        ...resolutionJson(r.resolution, r.paper ?? models.value.main),
+        ...resolutionJson(r.resolution, r.paper),
         ...(models.value.byKey.size && r.key ? { paperKey: r.key } : {}),
       }));
       io.stdout(JSON.stringify(docs.length === 1 ? docs[0] : docs) + '\n');
@@ -89,13 +90,29 @@ text, or the paper could not be read (one line on stderr says why)`,
   },
 };
 
+/** The paper.json of the repository `dir` is (or lies in, when `dir` is not itself LaTeX source). */
+function repositoryRef(dir: string): Result<PaperRef> | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (!stat.isDirectory()) return undefined;
+  const own = path.join(dir, '.papertrail', 'paper.json');
+  if (fs.existsSync(own)) return readPaperJson(own);
+  if (fs.readdirSync(dir).some((f) => /\.tex$/i.test(f))) return undefined;
+  const found = findRepositoryPaper(dir);
+  return found.ok && !found.value ? undefined : (found as Result<PaperRef>);
+}
+
 async function singlePaper(source: string, parse: (s: string) => Promise<Result<Paper>>): Promise<Result<PaperModels>> {
   const paper = await parse(source);
   return paper.ok ? ok({ main: paper.value, byKey: new Map() }) : paper;
 }
 
 /** The JSON shape of `papertrail resolve --json` (documented in docs/citations.md). */
-export function resolutionJson(r: TagResolution, paper: Paper): Record<string, unknown> {
+export function resolutionJson(r: TagResolution, paper: Paper | undefined): Record<string, unknown> {
   const doc: Record<string, unknown> = { tag: r.tag.raw };
   // One reference: its fields at the top, as the issue's contract reads (kind, number, title, page, text).
   if (r.refs.length === 1) Object.assign(doc, refJson(r.refs[0]!));
@@ -106,7 +123,9 @@ export function resolutionJson(r: TagResolution, paper: Paper): Record<string, u
   if (r.tag.quote !== undefined) doc.quote = { text: r.tag.quote, ...r.quote };
   if (r.tag.note !== undefined) doc.note = r.tag.note;
   if (r.suggestions.length) doc.suggestions = r.suggestions;
-  doc.paper = { id: paper.id, title: paper.title, source: paper.source.location };
+  // A key that names no paper: which keys there are, and the one it most likely meant.
+  if (r.unknownPaper) doc.unknownPaper = r.unknownPaper;
+  if (paper) doc.paper = { id: paper.id, title: paper.title, source: paper.source.location };
   return doc;
 }
 

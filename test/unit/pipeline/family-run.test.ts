@@ -150,6 +150,13 @@ test('resolve takes the repository: each tag in the paper its key names, an unta
   const typo = await cli(['resolve', 'repro', '[rug] §2.1']);
   assert.equal(typo.code, 1);
   assert.match(typo.stdout, /no paper has the key \[rug\] \(did you mean \[rgu\]\?\)/);
+  const typoJson = JSON.parse((await cli(['resolve', 'repro', '[rug] §2.1', '--json'])).stdout);
+  assert.deepEqual(typoJson.unknownPaper, { key: 'rug', known: FAMILY_KEYS, closest: 'rgu' });
+  assert.equal(typoJson.paper, undefined, 'no paper was resolved against');
+  // A folder inside the repository (its package) is read as the repository.
+  const inside = await cli(['resolve', 'repro/rgu_family', '[rgu] §2.2']);
+  assert.equal(inside.code, 0, inside.stderr);
+  assert.match(inside.stdout, /^ {2}in \[rgu\] RGU: /m);
   // One paper given: a key cannot choose among papers, and the user is told so.
   const single = await cli(['resolve', 'papers/rgu', '[tempgate] Eq. 2']);
   assert.equal(single.code, 0);

@@ -21,8 +21,9 @@ export const auditVerb: Verb = {
   --coverage    how much of the paper the code covers, from the tags: every numbered equation,
                 algorithm, table and section — implemented (cited by code), tested (cited by a
                 test), configured (cited by a config value) or not covered — and the flags per
-                section; with --json, {places, totals, flagsBySection}
-  --scope S     with --coverage: only these sections, e.g. --scope 3,4.1
+                section; with --json, {places, totals, flagsBySection}, or for a repository
+                of several papers a list of {key, coverage}, one per paper
+  --scope S     with --coverage: only these sections, e.g. --scope 3,4.1 (of the main paper)
   --no-cache    parse the paper again even if the result is cached
   --cache-dir   cache folder (default: $PAPERTRAIL_CACHE_DIR, else $XDG_CACHE_HOME/papertrail)
 

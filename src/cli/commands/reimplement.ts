@@ -162,7 +162,7 @@ citations are still broken or verification still fails,
       const numbered = run.paper.sections.filter((x) => x.number && !x.number.includes('.')).map((x) => x.number);
       return usage(
         io,
-        `papertrail reimplement: the paper has no §${unknownScope.join(', §')} (its sections: ${numbered.join(', ') || 'none numbered'}); check --scope`,
+        `papertrail reimplement: ${run.family ? `the main paper [${run.family[0]!.key}]` : 'the paper'} has no §${unknownScope.join(', §')} (its sections: ${numbered.join(', ') || 'none numbered'}); check --scope${run.family ? ', which names sections of the main paper' : ''}`,
       );
     }
     // A run writes where it was started; a resumed one named by its folder keeps that place.

@@ -80,31 +80,29 @@ export function createCitationService(services: Services): CitationService {
     // read leaves its tags unresolved with the reason, the others still resolve.
     const byKey = new Map<string, Paper>();
     const pdfs = new Map<string, string | undefined>();
-    const problems: string[] = [];
+    const unread = new Map<string, string>();
     for (const e of familyOf(ref.value) ?? []) {
       const p = e.source === ref.value.source ? parsed : await getPaper(e.source, { env: process.env, ...(folder ? { cwd: folder } : {}) });
       if (p.ok) {
         byKey.set(e.key, p.value);
         pdfs.set(e.key, pdfOf(e.source));
-      } else problems.push(`[${e.key}] ${e.source}: ${p.error.message}`);
+      } else {
+        // Its tags are broken with this reason (resolveAmong); the others still resolve.
+        unread.set(e.key, p.error.message);
+        log.warn(`[${e.key}] ${e.source}: ${p.error.message}`);
+      }
     }
-    for (const p of problems) log.warn(p);
-    const entries = ref.value.papers ?? [];
-    const mainKey = entries[0]?.key;
-    const results = tags.map((t) => {
-      if (problems.length && t.paper && !byKey.has(t.paper) && entries.some((e) => e.key === t.paper)) return undefined;
-      return resolveAmong({ main: paper, byKey, ...(mainKey ? { mainKey } : {}) }, t);
-    });
+    const mainKey = ref.value.papers?.[0]?.key;
+    const models = { main: paper, byKey, ...(mainKey ? { mainKey } : {}), ...(unread.size ? { unread } : {}) };
+    const results = tags.map((t) => resolveAmong(models, t));
     return {
       ...base,
       paperRef: ref.value,
       paper,
       ...(pdf ? { pdf } : {}),
-      resolutions: results.map(
-        (r, i) => r?.resolution ?? { tag: tags[i]!, resolved: false, refs: [], reasons: [], reason: problems.join('; '), suggestions: [] },
-      ),
+      resolutions: results.map((r) => r.resolution),
       tagPapers: results.map((r) => {
-        if (!r?.paper) return undefined;
+        if (!r.paper) return undefined;
         const p = r.key && byKey.size ? pdfs.get(r.key) : pdf;
         return { paper: r.paper, ...(p ? { pdf: p } : {}), ...(r.key && byKey.size ? { key: r.key } : {}) };
       }),

@@ -35,6 +35,7 @@ export interface PlaceCoverage {
 export interface CoverageTotals {
   total: number;
   implemented: number;
+  /** Implemented and cited by a test (state "tested"), so never more than `implemented`. */
   tested: number;
   configured: number;
 }
@@ -133,7 +134,8 @@ export function coverageOf(report: AuditReport, paper: Paper, scope: readonly st
         {
           total: of.length,
           implemented: of.filter((p) => p.implementedBy.length).length,
-          tested: of.filter((p) => p.testedBy.length).length,
+          // Tested means implemented and tested, as the state says: "4/6 tested" must not exceed "3/6 implemented".
+          tested: of.filter((p) => coverageState(p) === 'tested').length,
           configured: of.filter((p) => p.configuredBy.length).length,
         },
       ];

@@ -141,6 +141,7 @@ test('audit --coverage: each equation and section implemented, tested, configure
     'pkg/model.py': '# §2, Eq. 1 — attention\ndef attention(q, k, v):\n    return q\n\n# [ASSUMPTION] §4 no bias\nB = 0\n',
     'tests/test_model.py': '# §2, Eq. 1 — checked by hand\ndef test_attention():\n    assert True\n',
     'configs/paper.yaml': 'lr: 0.001  # §3 "the decoder generates an output sequence"\n',
+    'tests/test_config.py': '# §3 — the decoder settings load\ndef test_config():\n    assert True\n',
     'NOTES.md': '§4, Eq. 2 is discussed here, not implemented.\n',
     'pkg/broken.py': '# §3, Eq. 2 — Eq. 2 is in §4: a broken tag covers nothing\nW = 1\n',
   });
@@ -154,9 +155,12 @@ test('audit --coverage: each equation and section implemented, tested, configure
   assert.deepEqual(state('Eq. 1'), [true, true, false]);
   assert.deepEqual(state('Eq. 2'), [false, false, false], 'a Markdown note does not cover an equation');
   assert.deepEqual(state('§2'), [true, true, false], 'a section is covered through its equation');
-  assert.deepEqual(state('§3'), [false, false, true]);
+  assert.deepEqual(state('§3'), [false, true, true]);
   assert.deepEqual(state('§4'), [true, false, false], 'a flag that cites a section counts for it');
   assert.deepEqual(c.totals.equation, { total: 2, implemented: 1, tested: 1, configured: 0 });
+  // Tested counts what is implemented and tested: §3, cited by a test and a config value only, is not.
+  assert.equal(c.totals.section.implemented, 2);
+  assert.equal(c.totals.section.tested, 1);
   assert.deepEqual(c.flagsBySection, { '4': { ASSUMPTION: 1 } });
   const text = await run(repo, 'audit', '.', '--coverage', '--scope', '2');
   assert.equal(text.code, 1);

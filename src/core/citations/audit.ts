@@ -15,7 +15,7 @@ import { languageForFile } from './languages';
 import { parsePaper as parsePaperFresh } from '../paper/parse';
 import { getPaper } from './papers';
 import type { PaperRef } from './paperRef';
-import { findPaperRef, findRepositoryPaper, unreadPaperMessage, unreadPapersMessage } from './paperRef';
+import { findPaperRef, findRepositoryPaper, unreadEntryMessage, unreadPaperMessage, unreadPapersMessage } from './paperRef';
 import type { TagResolution } from './resolve';
 import { resolveTag } from './resolve';
 import type { PaperModels } from './family';
@@ -276,10 +276,7 @@ export async function auditRepository(dir: string, options: AuditOptions = {}): 
         unread.set(e.source, {
           source: e.source,
           key: e.key,
-          message:
-            p.error.code === 'not-found'
-              ? `not there (was the repository moved away from its papers?); correct papers[${rank}].source in ${fam.where ?? '.papertrail/paper.json'}`
-              : p.error.message,
+          message: unreadEntryMessage(fam, rank, p.error.code, p.error.message),
         });
     }
   const used = [...usedPapers].sort(([, a], [, b]) => (a.rank ?? 0) - (b.rank ?? 0));

@@ -186,6 +186,13 @@ function looksLikeArxivId(s: string): boolean {
   return /^\d{4}\.\d{4,5}(?:v\d+)?$/.test(s) || /^[a-z-]+(?:\.[A-Z]{2})?\/\d{7}(?:v\d+)?$/.test(s);
 }
 
+/** Why papers[`index`] of a family cannot be read, with the field to correct when its file is missing. */
+export function unreadEntryMessage(ref: Pick<PaperRef, 'where'>, index: number, code: string, message: string): string {
+  return code === 'not-found'
+    ? `not there (was the repository moved away from its papers?); correct papers[${index}].source in ${ref.where ?? '.papertrail/paper.json'}`
+    : message;
+}
+
 /**
  * The line for a repository's papers that cannot be read (a family's, from its paper.json): each
  * with its key and the field to correct, and the likely cause when files are missing.

@@ -6,7 +6,7 @@ import type { Paper } from '../paper/model';
 import type { PaperModels } from './family';
 import { familyOf } from './family';
 import type { PaperRef } from './paperRef';
-import { unreadPapersMessage } from './paperRef';
+import { unreadEntryMessage, unreadPapersMessage } from './paperRef';
 
 /**
  * The papers `ref` names (a paper.json, a header or a setting), each parsed with `parse`: the main
@@ -32,11 +32,7 @@ export async function loadPaperModels(
   for (const [i, e] of entries.entries()) {
     const p = parsed[i]!;
     if (p.ok) byKey.set(e.key, p.value);
-    else
-      unread.set(
-        e.key,
-        p.error.code === 'not-found' ? `${e.source} is not there; correct papers[${i}].source in ${ref.where}` : p.error.message,
-      );
+    else unread.set(e.key, unreadEntryMessage(ref, i, p.error.code, p.error.message));
   }
   return ok({ main: main.value, byKey, ...(entries[0] ? { mainKey: entries[0].key } : {}), ...(unread.size ? { unread } : {}) });
 }

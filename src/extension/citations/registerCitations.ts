@@ -54,7 +54,13 @@ export function registerCitations(services: Services): CitationService {
                 arguments: [args],
                 tooltip: 'Show the cited passage in the paper',
               }
-            : { title, command: '', tooltip: resolution.reason ?? 'The paper has no PDF to show' };
+            : {
+                title,
+                command: '',
+                tooltip:
+                  resolution.reason ??
+                  (doc.tagPapers[i]?.pdf ? 'Not found on a page of the PDF' : noPdfTooltip(doc.tagPapers[i]?.paper ?? doc.paper!)),
+              };
           return [new vscode.CodeLens(new vscode.Range(line, 0, line, 0), command)];
         });
       },
@@ -202,4 +208,12 @@ function diagnosticsFor(doc: DocumentCitations): vscode.Diagnostic[] {
     d.code = BROKEN_CODE;
     return [d];
   });
+}
+
+/** Why a resolved tag's lens opens nothing, and how to change that. */
+function noPdfTooltip(paper: Paper): string {
+  // LaTeX read alone has no pages; its compiled PDF beside the main file gives them (parse.ts merges it).
+  return paper.source.kind === 'latex'
+    ? 'No PDF of this paper to show the passage in: compile it beside its main .tex (e.g. latexmk -pdf main.tex) and the lens opens it'
+    : 'The paper has no PDF to show';
 }

@@ -44,6 +44,24 @@ suite('PaperTrail citation anchors', () => {
     assert.equal(lenses.find((l) => /§2 Model/.test(l.command!.title))!.range.start.line, 4);
   });
 
+  test('a tag of a paper read from LaTeX alone: its lens names the place and opens nothing (there is no PDF)', async () => {
+    const file = vscode.Uri.joinPath(folder(), 'latex_only.py');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('# paper: notes.tex\n\n# §1 — the method\nx = 1\n'));
+    try {
+      const doc = await vscode.workspace.openTextDocument(file);
+      const lenses = await waitFor(async () => {
+        const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+        return l.length ? l : undefined;
+      });
+      const lens = lenses[0]!.command!;
+      assert.equal(lens.title, '§1 Method');
+      assert.equal(lens.command, '', 'no PDF: the lens opens nothing');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(file);
+    }
+  });
+
   test('a broken tag is a diagnostic with the reason, and a quick fix offers the right section', async () => {
     const doc = await openModel();
     const diags = await waitFor(() => {

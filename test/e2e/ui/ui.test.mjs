@@ -859,6 +859,33 @@ try {
     }
   });
 
+  await step('a tag of a paper read from LaTeX alone: hovering its lens says how to get a PDF to show the passage in', async () => {
+    const file = path.join(ws, 'latex_only.py');
+    fs.writeFileSync(file, '# paper: notes.tex\n\n# §1 — the method\nx = 1\n');
+    try {
+      await runCommand('View: Close All Editors');
+      // A file made a moment ago: quick open's file list may not have it yet, its absolute path it opens.
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').fill(file);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'latex_only.py' }).first().waitFor({ timeout: 20000 });
+      await page.keyboard.press('Enter');
+      const lens = page
+        .locator('.contentWidgets .codelens-decoration span, .contentWidgets .codelens-decoration a', { hasText: '§1 Method' })
+        .first();
+      await lens.waitFor({ timeout: 30000 });
+      assert.match(
+        (await lens.getAttribute('title')) ?? '',
+        /compile it beside its main \.tex \(e\.g\. latexmk -pdf main\.tex\) and the lens opens it/,
+      );
+      await lens.hover();
+      await page.waitForTimeout(1200);
+      await shot('35-latex-only-lens');
+      await runCommand('View: Close All Editors');
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   await step('the Getting Started walkthrough lists its four steps', async () => {
     await runCommand('Welcome: Open Walkthrough');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with PaperTrail' }).first().click();

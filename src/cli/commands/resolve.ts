@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PaperModels } from '../../core/citations/family';
 import { resolveAmong } from '../../core/citations/family';
 import { parseTagText } from '../../core/citations/grammar';
 import type { PaperRef } from '../../core/citations/paperRef';
@@ -8,7 +7,6 @@ import { findRepositoryPaper, readPaperJson } from '../../core/citations/paperRe
 import { loadPaperModels } from '../../core/citations/repositoryPapers';
 import type { RefResolution, TagResolution } from '../../core/citations/resolve';
 import type { Result } from '../../core/errors';
-import { ok } from '../../core/errors';
 import type { Paper } from '../../core/paper/model';
 import { parsePaper } from '../../core/paper/parse';
 import type { CliIo } from '../io';
@@ -66,7 +64,7 @@ text, or the paper could not be read (one line on stderr says why)`,
     // repository's papers, each tag against the one its key names.
     const ref = repositoryRef(path.resolve(io.cwd, source));
     if (ref && !ref.ok) return usageError(io, `papertrail resolve: ${ref.error.message}`);
-    const models = ref ? await loadPaperModels(ref.value, parse) : await singlePaper(source, parse);
+    const models = await loadPaperModels(ref ? ref.value : { source, origin: 'setting' }, parse);
     if (!models.ok) return usageError(io, `papertrail resolve: ${models.error.message}`);
     const keyed = tags.filter((t) => t.paper !== undefined).map((t) => `[${t.paper}]`);
     if (!models.value.byKey.size && keyed.length)
@@ -104,11 +102,6 @@ function repositoryRef(dir: string): Result<PaperRef> | undefined {
   if (fs.readdirSync(dir).some((f) => /\.tex$/i.test(f))) return undefined;
   const found = findRepositoryPaper(dir);
   return found.ok && !found.value ? undefined : (found as Result<PaperRef>);
-}
-
-async function singlePaper(source: string, parse: (s: string) => Promise<Result<Paper>>): Promise<Result<PaperModels>> {
-  const paper = await parse(source);
-  return paper.ok ? ok({ main: paper.value, byKey: new Map() }) : paper;
 }
 
 /** The JSON shape of `papertrail resolve --json` (documented in docs/citations.md). */

@@ -86,21 +86,8 @@ function unknownKey(key: string, known: string[]): Extract<PaperChoice, { ok: fa
 
 /** The resolution of a tag whose key names no paper: broken, with the keys there are. */
 export function unknownPaperResolution(tag: ParsedTag, choice: Extract<PaperChoice, { ok: false }>): TagResolution {
-  const reason = unknownKeyReason(choice);
   return {
-    tag,
-    resolved: false,
-    refs: tag.refs.map((r) => ({
-      resolved: false,
-      kind: r.kind,
-      number: r.number,
-      label: `[${choice.key}] ${refLabel(r)}`,
-      reason,
-      suggestions: [],
-    })),
-    reasons: [reason],
-    reason,
-    suggestions: [],
+    ...unreadPaperResolution(tag, unknownKeyReason(choice), `[${choice.key}] `),
     unknownPaper: { key: choice.key, known: choice.known, ...(choice.closest ? { closest: choice.closest } : {}) },
   };
 }
@@ -132,12 +119,19 @@ export function resolveAmong(models: PaperModels, tag: ParsedTag): { resolution:
   return { resolution: unknownPaperResolution(tag, unknownKey(tag.paper, [...models.byKey.keys(), ...(models.unread?.keys() ?? [])])) };
 }
 
-/** The resolution of a tag whose paper could not be read: broken, with why. */
-export function unreadPaperResolution(tag: ParsedTag, reason: string): TagResolution {
+/** The resolution of a tag that no paper can answer (unread, or no such key): broken, with why. */
+export function unreadPaperResolution(tag: ParsedTag, reason: string, labelPrefix = ''): TagResolution {
   return {
     tag,
     resolved: false,
-    refs: tag.refs.map((r) => ({ resolved: false, kind: r.kind, number: r.number, label: refLabel(r), reason, suggestions: [] })),
+    refs: tag.refs.map((r) => ({
+      resolved: false,
+      kind: r.kind,
+      number: r.number,
+      label: `${labelPrefix}${refLabel(r)}`,
+      reason,
+      suggestions: [],
+    })),
     reasons: [reason],
     reason,
     suggestions: [],

@@ -7,6 +7,7 @@ import type { PaperRef } from '../../core/citations/paperRef';
 import { findPaperRef } from '../../core/citations/paperRef';
 import type { TagResolution } from '../../core/citations/resolve';
 import { familyOf, resolveAmong } from '../../core/citations/family';
+import { loadPaperModels } from '../../core/citations/repositoryPapers';
 import type { Paper } from '../../core/paper/model';
 import { pdfForSource } from '../../core/paper/pdfFor';
 import type { Services } from '../services';
@@ -68,32 +69,20 @@ export function createCitationService(services: Services): CitationService {
           'this file names no paper: add .papertrail/paper.json, a "# paper: <pdf or arXiv id>" header, or the setting papertrail.paper',
       };
     }
-    const parsed = await getPaper(ref.value.source, { env: process.env, ...(folder ? { cwd: folder } : {}) });
-    if (!parsed.ok) {
-      log.warn(`${ref.value.source}: ${parsed.error.message}`);
-      return { ...base, paperRef: ref.value, paperProblem: parsed.error.message };
+    // Every paper of a family, each parsed once (the paper memo); one that cannot be read
+    // breaks only its own tags, with its reason (resolveAmong), the others still resolve.
+    const loaded = await loadPaperModels(ref.value, (s) => getPaper(s, { env: process.env, ...(folder ? { cwd: folder } : {}) }));
+    if (!loaded.ok) {
+      log.warn(loaded.error.message);
+      return { ...base, paperRef: ref.value, paperProblem: loaded.error.message };
     }
-    const paper = parsed.value;
+    const models = loaded.value;
+    for (const [key, why] of models.unread ?? []) log.warn(`[${key}] ${why}`);
+    const paper = models.main;
     const pdfOf = (source: string) => pdfForSource(source, { env: process.env, ...(folder ? { cwd: folder } : {}) });
     const pdf = pdfOf(ref.value.source);
-    // A family: every paper parsed (each once, kept by the paper memo); one that cannot be
-    // read leaves its tags unresolved with the reason, the others still resolve.
-    const byKey = new Map<string, Paper>();
-    const pdfs = new Map<string, string | undefined>();
-    const unread = new Map<string, string>();
-    for (const e of familyOf(ref.value) ?? []) {
-      const p = e.source === ref.value.source ? parsed : await getPaper(e.source, { env: process.env, ...(folder ? { cwd: folder } : {}) });
-      if (p.ok) {
-        byKey.set(e.key, p.value);
-        pdfs.set(e.key, pdfOf(e.source));
-      } else {
-        // Its tags are broken with this reason (resolveAmong); the others still resolve.
-        unread.set(e.key, p.error.message);
-        log.warn(`[${e.key}] ${e.source}: ${p.error.message}`);
-      }
-    }
-    const mainKey = ref.value.papers?.[0]?.key;
-    const models = { main: paper, byKey, ...(mainKey ? { mainKey } : {}), ...(unread.size ? { unread } : {}) };
+    const pdfs = new Map((familyOf(ref.value) ?? []).map((e) => [e.key, pdfOf(e.source)]));
+    const byKey = models.byKey;
     const results = tags.map((t) => resolveAmong(models, t));
     return {
       ...base,
